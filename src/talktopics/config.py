@@ -1,0 +1,157 @@
+"""Frozen configuration dataclasses for every stage, loadable from TOML and CLI flags.
+
+Each stage reads only its own section. ``RunConfig`` bundles them; ``load_config`` reads a
+TOML file whose tables are named like the fields of ``RunConfig`` (``[topics]``, ``[graph]``...).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from talktopics.errors import ConfigError
+
+__all__ = [
+    "CompareConfig",
+    "EmbedConfig",
+    "GraphConfig",
+    "IngestLimits",
+    "NLPConfig",
+    "RunConfig",
+    "SummaryConfig",
+    "TopicConfig",
+    "load_config",
+]
+
+
+# --- ingest ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestLimits:
+    """Limits that protect the machine from hostile or accidental huge input."""
+
+    max_file_bytes: int = 200 * 1024 * 1024
+    """Files larger than this are refused (with an error naming the file)."""
+    max_text_chars: int = 50_000
+    """Longer talk texts are truncated, with a warning."""
+    max_talks: int = 100_000
+    """At most this many talks per run; the rest are reported as skipped."""
+
+
+# --- nlp ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NLPConfig:
+    """Language identification and candidate-term extraction."""
+
+    extra_stop_words: tuple[str, ...] = ()
+    """Added to the built-in per-language and conference-domain stop words."""
+    min_term_chars: int = 2
+    max_phrase_words: int = 3
+
+
+# --- embeddings -----------------------------------------------------------------------------
+EmbedderName = Literal["auto", "sentence-transformers", "use-multilingual"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmbedConfig:
+    """Which embedding backend and model, and where the cache lives."""
+
+    embedder: EmbedderName = "auto"
+    model: str | None = None
+    """sentence-transformers model name or path; None = the packaged all-MiniLM-L6-v2."""
+    cache_dir: str | None = None
+    """None = ``$TALKTOPICS_CACHE`` or ``~/.cache/talktopics``."""
+    batch_size: int = 32
+
+
+# --- word graph -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphConfig:
+    """Word-similarity graph: which terms become nodes and how edges are weighted."""
+
+    min_df: int = 2
+    knn: int = 10
+
+
+# --- topics ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopicConfig:
+    """Infomap communities, fuzzy memberships, talk distributions and labels."""
+
+    seed: int = 42
+    trials: int = 10
+    target_topics: int | None = None
+    """``--topics K``: merge or split towards K topics; None = let Infomap decide."""
+    secondary_threshold: float = 0.15
+    graph: GraphConfig = field(default_factory=GraphConfig)
+    nlp: NLPConfig = field(default_factory=NLPConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+
+
+# --- summaries ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryConfig:
+    """Extractive summaries of talks and topics."""
+
+    talk_sentences: int = 2
+    topic_sentences: int = 2
+    mmr_lambda: float = 0.7
+
+
+# --- compare --------------------------------------------------------------------------------
+CompareStrategy = Literal["joint", "align"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompareConfig:
+    """Cross-edition comparison of topics."""
+
+    strategy: CompareStrategy = "joint"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunConfig:
+    """Everything one run needs."""
+
+    ingest: IngestLimits = field(default_factory=IngestLimits)
+    topics: TopicConfig = field(default_factory=TopicConfig)
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+
+
+def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(f"{where}: unknown option {key!r}; known options: {known}")
+        default = getattr(cls(), key)
+        if dataclasses.is_dataclass(default) and isinstance(value, dict):
+            kwargs[key] = _build(type(default), value, f"{where}.{key}")
+        elif isinstance(default, tuple) and isinstance(value, list):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path | None = None) -> RunConfig:
+    """Read a TOML configuration file; ``None`` gives the defaults.
+
+    Raises:
+        ConfigError: the file cannot be read or names an unknown option.
+    """
+    if path is None:
+        return RunConfig()
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return _build(RunConfig, data, str(path))  # type: ignore[no-any-return]

@@ -1,0 +1,205 @@
+"""Frozen records that flow between the pipeline stages (ingest -> topics -> digest)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Corpus",
+    "IngestIssue",
+    "Labels",
+    "SourceRef",
+    "Talk",
+    "normalise_title",
+    "talk_id",
+]
+
+
+def normalise_title(title: str) -> str:
+    """Fold a title for matching and ids: NFKC, casefold, punctuation to spaces, single spaces."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+def talk_id(conference: str, year: int | None, title: str) -> str:
+    """Stable talk id from conference, year and normalised title.
+
+    The id is readable (a slug of the conference and year) plus a short hash of the
+    normalised title, so the same talk gets the same id in every run and every format.
+    """
+    conf = normalise_title(conference).replace(" ", "-") or "conference"
+    key = f"{conf}|{year if year is not None else ''}|{normalise_title(title)}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    return f"{conf}-{year}-{digest}" if year is not None else f"{conf}-{digest}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRef:
+    """Where a record came from: file path and the record's position in it."""
+
+    path: str
+    record: str = ""
+    """Record index, key or line, e.g. ``"line 42"``, ``"videos/foo.json"``, ``"sessions[17]"``."""
+    format: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.record}" if self.record else self.path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Labels:
+    """Gold labels from the programme. Kept apart from the text and never used for fitting."""
+
+    track: str | None = None
+    tags: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return self.track is None and not self.tags and not self.domains
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Talk:
+    """One talk (or workshop, keynote, ...) with everything we know about it."""
+
+    id: str
+    title: str
+    conference: str = ""
+    year: int | None = None
+    speakers: tuple[str, ...] = ()
+    date: str | None = None
+    """ISO date (``YYYY-MM-DD``) when known."""
+    start: str | None = None
+    """Start time (``HH:MM``) when known."""
+    day: str | None = None
+    """Day label when only that is known, e.g. a notes file's "Day 1" heading."""
+    room: str | None = None
+    session_type: str | None = None
+    language: str | None = None
+    """ISO 639-1 code of the talk's language, if the source says so."""
+    abstract: str = ""
+    description: str = ""
+    notes: str = ""
+    notes_language: str | None = None
+    url: str | None = None
+    video_url: str | None = None
+    labels: Labels = field(default_factory=Labels)
+    source: SourceRef = field(default_factory=lambda: SourceRef(path=""))
+
+    @property
+    def text(self) -> str:
+        """All the talk's own text: abstract, description and notes, blank-line separated."""
+        parts: list[str] = []
+        for part in (self.abstract, self.description, self.notes):
+            part = part.strip()
+            if part and part not in parts:
+                parts.append(part)
+        return "\n\n".join(parts)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.abstract.strip() or self.description.strip() or self.notes.strip())
+
+
+IssueLevel = Literal["warning", "error"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestIssue:
+    """A problem met while reading input: the batch goes on, the issue is reported."""
+
+    level: IssueLevel
+    source: SourceRef
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.source}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Corpus:
+    """Talks read from one or more sources, with what went wrong on the way."""
+
+    talks: tuple[Talk, ...] = ()
+    issues: tuple[IngestIssue, ...] = ()
+    sources: tuple[str, ...] = ()
+    name: str = ""
+
+    @property
+    def skipped(self) -> int:
+        """Number of records that could not be read (errors, not warnings)."""
+        return sum(1 for issue in self.issues if issue.level == "error")
+
+
+# --- Topic engine results -------------------------------------------------------------------
+
+OTHER_TOPIC = "other"
+"""Topic id of the explicit bucket for talks that fit no topic."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TermMembership:
+    """A term's fuzzy membership: topic ids with weights that sum to 1, strongest first."""
+
+    term: str
+    topics: tuple[tuple[str, float], ...]
+    df: int = 0
+    """Number of talks whose text contains the term."""
+    languages: tuple[str, ...] = ()
+    """Languages the term was seen in (ISO 639-1)."""
+
+    @property
+    def is_fuzzy(self) -> bool:
+        """True when the term belongs to more than one topic."""
+        return len(self.topics) > 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Topic:
+    """One topic (or sub-topic) found in a corpus."""
+
+    id: str
+    """Stable within a model: ``"t1"``, ``"t2"``, ...; sub-topics ``"t1.1"``."""
+    label: str
+    """Short readable label, unique among the model's topics."""
+    terms: tuple[tuple[str, float], ...]
+    """Top terms with weights, most characteristic first."""
+    talk_ids: tuple[str, ...]
+    """Talks whose primary topic this is, most representative first."""
+    parent: str | None = None
+    level: int = 1
+    flow: float = 0.0
+    """Share of the network's flow (Infomap) in this topic."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TalkTopics:
+    """A talk's distribution over topics."""
+
+    talk_id: str
+    primary: str
+    """Topic id, or ``OTHER_TOPIC`` when the talk fits nowhere."""
+    distribution: tuple[tuple[str, float], ...]
+    """Topic ids with weights summing to 1, strongest first."""
+    secondary: tuple[str, ...] = ()
+    """Further topics above the configured threshold."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary:
+    """An extractive summary: sentences taken verbatim from the source, in source order."""
+
+    subject_id: str
+    """Talk id or topic id."""
+    sentences: tuple[str, ...]
+    source: Literal["notes", "description", "abstract", "title", "talks"]
+    language: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)

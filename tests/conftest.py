@@ -1,0 +1,60 @@
+"""Shared test fixtures: where ../shared lives, offline model settings, a fake embedder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+# Never let a library try a model hub during tests (it would hang for about 70 s).
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def shared_path(*parts: str) -> Path:
+    """Path under ../shared; skips the test where it is absent (but fails in CI)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing, and tests must not skip in CI")
+        pytest.skip(f"{path} is absent (the shared data sits beside the repo only in CI)")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The ../shared folder (skips where absent, fails in CI)."""
+    return shared_path()
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-hashed-words embedder: similar word sets give similar vectors."""
+
+    name = "fake"
+    dim = 64
+
+    def embed(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                h = int(hashlib.md5(word.encode("utf-8")).hexdigest(), 16)
+                out[i, h % self.dim] += 1.0
+                out[i, (h // self.dim) % self.dim] += 0.5
+            norm = float(np.linalg.norm(out[i]))
+            out[i] = out[i] / norm if norm else out[i]
+            if not norm:
+                out[i, 0] = 1.0
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
