@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Corpus",
@@ -14,6 +14,12 @@ __all__ = [
     "Labels",
     "SourceRef",
     "Talk",
+    "TalkTopics",
+    "TermMembership",
+    "TermTable",
+    "Topic",
+    "Summary",
+    "OTHER_TOPIC",
     "normalise_title",
     "talk_id",
 ]
@@ -203,3 +209,29 @@ class Summary:
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
+
+
+# --- Candidate terms (nlp -> graph/topics) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class TermTable:
+    """Candidate terms of a corpus and where they occur.
+
+    ``counts`` is a talks x terms sparse matrix (scipy CSR, int32) of term occurrences.
+    Row ``i`` belongs to ``talk_ids[i]``; column ``j`` to ``terms[j]``.
+    """
+
+    talk_ids: tuple[str, ...]
+    terms: tuple[str, ...]
+    """Canonical term keys (lemmatised, lower-cased except product names), column order."""
+    display: tuple[str, ...]
+    """Readable surface form of each term (most frequent original spelling)."""
+    counts: Any
+    """scipy.sparse.csr_matrix of shape (len(talk_ids), len(terms))."""
+    languages: tuple[tuple[str, ...], ...] = ()
+    """Per term: the languages it was seen in."""
+    sentence_counts: Any = None
+    """Optional scipy.sparse.csr_matrix (sentences x terms, binary) for co-occurrence stats."""
+    sentence_talk: tuple[int, ...] = ()
+    """Row index into ``talk_ids`` for each sentence row of ``sentence_counts``."""
