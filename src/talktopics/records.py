@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "OTHER_TOPIC",
     "Corpus",
     "IngestIssue",
     "Labels",
     "SourceRef",
+    "Summary",
     "Talk",
     "TalkTopics",
     "TermMembership",
     "TermTable",
     "Topic",
-    "Summary",
-    "OTHER_TOPIC",
     "normalise_title",
     "talk_id",
 ]
