@@ -11,8 +11,10 @@ from typing import Any, Literal
 __all__ = [
     "OTHER_TOPIC",
     "Corpus",
+    "Digest",
     "IngestIssue",
     "Labels",
+    "RunInfo",
     "SourceRef",
     "Summary",
     "Talk",
@@ -20,6 +22,8 @@ __all__ = [
     "TermMembership",
     "TermTable",
     "Topic",
+    "WordEdge",
+    "WordNode",
     "normalise_title",
     "talk_id",
 ]
@@ -235,3 +239,77 @@ class TermTable:
     """Optional scipy.sparse.csr_matrix (sentences x terms, binary) for co-occurrence stats."""
     sentence_talk: tuple[int, ...] = ()
     """Row index into ``talk_ids`` for each sentence row of ``sentence_counts``."""
+
+
+# --- The digest (pipeline -> render) --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WordNode:
+    """One term of the displayed word network, with its fuzzy memberships and a fixed position."""
+
+    term: str
+    """Canonical term key (as in ``TermMembership.term``)."""
+    display: str
+    """Readable surface form shown as the node label."""
+    topics: tuple[tuple[str, float], ...]
+    """Topic ids with weights summing to 1, strongest first (more than one = fuzzy term)."""
+    df: int = 0
+    score: float = 0.0
+    """Importance used for the node size (share of flow, or document frequency), 0..1."""
+    x: float = 0.0
+    """Precomputed position (seeded layout), in 0..1000."""
+    y: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WordEdge:
+    """A similarity edge between two displayed terms."""
+
+    source: str
+    target: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunInfo:
+    """How a digest was made: tool version, models, seed, parameters and timings."""
+
+    version: str
+    seed: int | None = None
+    embedder: str = ""
+    """Embedding backend, e.g. ``"sentence-transformers"``."""
+    model: str = ""
+    """Embedding model name, e.g. ``"all-MiniLM-L6-v2"``."""
+    parameters: tuple[tuple[str, str], ...] = ()
+    """Further settings worth reporting (name, value), in a fixed order."""
+    timings: tuple[tuple[str, float], ...] = ()
+    """Wall-clock seconds per stage. They differ between runs, so renderers leave them out
+    unless asked (same input + same seed = byte-identical digest)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Digest:
+    """Everything the renderers need: talks, topics, summaries, the word network, run info.
+
+    Renderers are pure functions of this record; the pipeline builds it from the stages' results.
+    """
+
+    name: str
+    """Corpus name used as the digest title, e.g. ``"PyCon DE 2018"``."""
+    talks: tuple[Talk, ...]
+    topics: tuple[Topic, ...]
+    """Top-level topics, in display order (largest first)."""
+    run: RunInfo
+    subtopics: tuple[Topic, ...] = ()
+    """Topics with a ``parent``; shown inside their parent."""
+    memberships: tuple[TermMembership, ...] = ()
+    talk_topics: tuple[TalkTopics, ...] = ()
+    talk_summaries: tuple[Summary, ...] = ()
+    topic_summaries: tuple[Summary, ...] = ()
+    word_nodes: tuple[WordNode, ...] = ()
+    word_edges: tuple[WordEdge, ...] = ()
+    other_share: float = 0.0
+    """Share of talks whose primary topic is ``OTHER_TOPIC``."""
+    issues: tuple[IngestIssue, ...] = ()
+    """Problems met while reading the input (reported in the digest)."""
