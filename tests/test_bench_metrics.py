@@ -1,0 +1,171 @@
+"""Tests of the topic-quality benchmark's metric functions on tiny hand-checked inputs."""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import topic_metrics as tm
+
+
+def test_scored_pairs_drops_unlabelled_items() -> None:
+    gold, pred = tm.scored_pairs(["a", None, "b", None], [1, 2, 3, 4])
+    assert gold == ["a", "b"]
+    assert pred == [1, 3]
+
+
+def test_scored_pairs_rejects_length_mismatch() -> None:
+    with pytest.raises(ValueError, match="gold has 2 items but prediction has 3"):
+        tm.scored_pairs(["a", "b"], [1, 2, 3])
+
+
+def test_ami_ari_perfect_and_relabelled_partitions_score_one() -> None:
+    gold = ["web", "web", "data", "data", "ml", "ml"]
+    pred = ["t3", "t3", "t1", "t1", "other", "other"]
+    assert tm.adjusted_mutual_info(gold, pred) == pytest.approx(1.0)
+    assert tm.adjusted_rand(gold, pred) == pytest.approx(1.0)
+    assert tm.normalized_mutual_info(gold, pred) == pytest.approx(1.0)
+
+
+def test_ami_ignores_unscored_items() -> None:
+    gold = ["web", "web", None, "data", "data", None]
+    pred = ["t1", "t1", "t1", "t2", "t2", "t2"]
+    assert tm.adjusted_mutual_info(gold, pred) == pytest.approx(1.0)
+
+
+def test_one_big_cluster_scores_zero_ami_but_nmi_zero_too() -> None:
+    gold = ["a", "a", "b", "b", "c", "c"]
+    pred = ["t1"] * 6
+    assert tm.adjusted_mutual_info(gold, pred) == pytest.approx(0.0, abs=1e-9)
+    assert tm.adjusted_rand(gold, pred) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_mixed_label_types_are_accepted() -> None:
+    # BERTopic ids are ints (-1 = outliers), ours are strings: both must work.
+    gold = ["a", "a", "b", "b"]
+    assert tm.adjusted_rand(gold, [-1, -1, 0, 0]) == pytest.approx(1.0)
+
+
+def test_omega_identical_covers_is_one() -> None:
+    cover = [{"a", "b"}, {"a"}, {"b", "c"}, {"c"}, set()]
+    assert tm.omega_index(cover, cover) == pytest.approx(1.0)
+
+
+def test_omega_equals_ari_on_partitions() -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        n = rng.randint(5, 40)
+        a = [rng.randint(0, 3) for _ in range(n)]
+        b = [rng.randint(0, 4) for _ in range(n)]
+        omega = tm.omega_index([{x} for x in a], [{x} for x in b])
+        assert omega == pytest.approx(adjusted_rand_score(a, b), abs=1e-9)
+
+
+def test_omega_hand_computed_overlapping_example() -> None:
+    # Items 0..3. Cover A: {0,1,2} and {2,3}; cover B: {0,1} and {2,3}.
+    # Pairs (01,02,03,12,13,23): A counts 1,1,0,1,0,1; B counts 1,0,0,0,0,1.
+    # Agreement on 01, 03, 13, 23 -> observed 4/6.
+    # A: 2 pairs at 0, 4 at 1; B: 4 at 0, 2 at 1 -> expected (2*4 + 4*2)/36 = 16/36.
+    a = [{"x"}, {"x"}, {"x", "y"}, {"y"}]
+    b = [{"p"}, {"p"}, {"q"}, {"q"}]
+    observed, expected = 4 / 6, 16 / 36
+    assert tm.omega_index(a, b) == pytest.approx((observed - expected) / (1 - expected))
+
+
+def test_omega_rewards_matching_overlap_over_single_assignment() -> None:
+    gold = [{"ml"}, {"ml"}, {"ml", "web"}, {"ml", "web"}, {"web"}, {"web"}]
+    fuzzy = [{"t1"}, {"t1"}, {"t1", "t2"}, {"t1", "t2"}, {"t2"}, {"t2"}]
+    hard = [{"t1"}, {"t1"}, {"t1"}, {"t2"}, {"t2"}, {"t2"}]
+    assert tm.omega_index(gold, fuzzy) == pytest.approx(1.0)
+    assert tm.omega_index(gold, hard) < 0.5
+
+
+def test_omega_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="differ in length"):
+        tm.omega_index([{"a"}], [{"a"}, {"b"}])
+    with pytest.raises(ValueError, match="at least 2 items"):
+        tm.omega_index([{"a"}], [{"a"}])
+
+
+def test_tokenize_keeps_library_names() -> None:
+    assert tm.tokenize("Using scikit-learn, C++ and Node.js.") == [
+        "using",
+        "scikit-learn",
+        "c++",
+        "and",
+        "node.js",
+    ]
+
+
+def test_npmi_hand_computed() -> None:
+    ref = tm.ReferenceCorpus.from_texts(
+        ["apple banana", "apple banana", "apple cherry", "durian", "banana"]
+    )
+    # P(apple)=3/5, P(banana)=3/5, P(apple,banana)=2/5.
+    expected = math.log((2 / 5) / (9 / 25)) / -math.log(2 / 5)
+    score, per_topic = tm.npmi_coherence([["apple", "banana"]], ref)
+    assert score == pytest.approx(expected)
+    assert per_topic == [pytest.approx(expected)]
+
+
+def test_npmi_never_cooccurring_or_missing_terms_score_minus_one() -> None:
+    ref = tm.ReferenceCorpus.from_texts(["apple", "banana"])
+    assert tm.npmi_coherence([["apple", "banana"]], ref)[0] == pytest.approx(-1.0)
+    assert tm.npmi_coherence([["apple", "zebra"]], ref)[0] == pytest.approx(-1.0)
+
+
+def test_npmi_coherent_topic_beats_mixed_topic() -> None:
+    texts = ["goal match team"] * 5 + ["bank share market"] * 5 + ["team market"]
+    ref = tm.ReferenceCorpus.from_texts(texts)
+    coherent = ["goal", "match", "team"]
+    mixed = ["goal", "bank", "market"]
+    score, per_topic = tm.npmi_coherence([coherent, mixed], ref)
+    assert per_topic[0] > 0.5 > per_topic[1]
+    assert score == pytest.approx((per_topic[0] + per_topic[1]) / 2)
+
+
+def test_npmi_phrases_need_contiguous_tokens() -> None:
+    ref = tm.ReferenceCorpus.from_texts(
+        ["machine learning model", "learning a machine", "machine learning"]
+    )
+    assert ref.occurrences("Machine Learning").tolist() == [True, False, True]
+
+
+def test_npmi_only_top_n_terms_count_and_short_topics_are_skipped() -> None:
+    ref = tm.ReferenceCorpus.from_texts(["a b", "a b", "c"])
+    score_top2, _ = tm.npmi_coherence([["a", "b", "c"]], ref, top_n=2)
+    assert score_top2 == pytest.approx(math.log((2 / 3) / (4 / 9)) / -math.log(2 / 3))
+    score, per_topic = tm.npmi_coherence([["a"], ["a", "b"]], ref)
+    assert math.isnan(per_topic[0])
+    assert score == pytest.approx(per_topic[1])
+
+
+def test_topic_diversity() -> None:
+    assert tm.topic_diversity([["a", "b"], ["c", "d"]]) == pytest.approx(1.0)
+    assert tm.topic_diversity([["a", "b"], ["a", "b"]]) == pytest.approx(0.5)
+    assert tm.topic_diversity([["a", "b", "c"], ["c", "d", "e"]], top_n=2) == pytest.approx(1.0)
+    assert math.isnan(tm.topic_diversity([]))
+
+
+def test_stability_mean_pairwise_ari() -> None:
+    same = [[0, 0, 1, 1], ["x", "x", "y", "y"], [5, 5, 7, 7]]
+    assert tm.stability(same) == pytest.approx(1.0)
+    mixed = [[0, 0, 1, 1], [0, 0, 1, 1], [0, 1, 0, 1]]
+    expected = (1.0 + 2 * adjusted_rand_score([0, 0, 1, 1], [0, 1, 0, 1])) / 3
+    assert tm.stability(mixed) == pytest.approx(expected)
+    assert math.isnan(tm.stability([[0, 1]]))
+
+
+def test_other_share_and_mean_std() -> None:
+    assert tm.other_share(["t1", "other", "t2", "other"], "other") == pytest.approx(0.5)
+    assert tm.other_share([-1, 0, 0, 0], -1) == pytest.approx(0.25)
+    assert tm.mean_std([1.0, 3.0, math.nan]) == (pytest.approx(2.0), pytest.approx(1.0))
+    mean, std = tm.mean_std([])
+    assert math.isnan(mean) and math.isnan(std)
