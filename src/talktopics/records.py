@@ -100,6 +100,9 @@ class Talk:
     video_url: str | None = None
     labels: Labels = field(default_factory=Labels)
     source: SourceRef = field(default_factory=lambda: SourceRef(path=""))
+    aliases: tuple[str, ...] = ()
+    """Other names the source gives the talk (a notes file's table-of-contents entry, ...);
+    used to match notes with a programme."""
 
     @property
     def text(self) -> str:
