@@ -1,0 +1,413 @@
+"""Labelled benchmark sets for topic quality: real talk records with gold labels, and BBC News.
+
+Each loader returns a :class:`BenchSet`: the talks a method is fitted on, the text every
+baseline sees, the gold label per talk (``None`` = fitted but not scored) and, where the
+programme has them, multi-label gold sets for the overlap-aware score.
+
+Scoring rules, the same for every method:
+
+* Slots that are not talks (breaks, lunch, registration, opening/closing) are dropped; on the
+  EuroPython sets, sessions without a track are dropped too (they are exactly those slots plus
+  keynotes, announcements and sponsor slots that the programme filed under no subject).
+* Tracks that do not name a subject — catch-alls such as EuroPython's "~None of the above" or
+  JuliaCon's "JuliaCon" track, and format tracks such as "Posters", "Keynotes", "Sponsor" — are
+  *fitted but not scored*: a real run sees those talks, but no method can be right or wrong
+  about a label that says "no subject".
+* PyCon.DE 2018 has no track, only domains (0-9 per talk): the first domain listed is the gold
+  label for AMI/ARI, the full set is the multi-label gold; talks without domains are fitted,
+  not scored. PyCon.DE & PyData Berlin 2019: gold = track (PyData / PyConDE), multi-label gold
+  = domains.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from talktopics.records import Labels, SourceRef, Talk, talk_id
+
+__all__ = [
+    "DATASETS",
+    "SHARED",
+    "BenchSet",
+    "DatasetSpec",
+    "load_dataset",
+]
+
+logger = logging.getLogger(__name__)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+"""The shared data folder beside the repository."""
+
+BREAK_TYPES = frozenset(
+    {"lunch break", "break", "breakfast", "social hour", "ceremony", "registration"}
+)
+"""Session types (case-folded) that are not talks."""
+
+NON_SUBJECT_TRACKS: dict[str, frozenset[str]] = {
+    "ep2022": frozenset({"~None of the above", "Sponsor", "Posters", "Keynotes", "Events"}),
+    "ep2023": frozenset({"~ None of these topics", "TBD - Multiple Tracks"}),
+    "juliacon2023": frozenset({"JuliaCon", "Pre-recorded Talks"}),
+}
+"""Per set: tracks that are fitted but not scored (catch-alls and format tracks)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BenchSet:
+    """One benchmark set, ready for any method.
+
+    Attributes:
+        key: short name used on the command line, e.g. ``"ep2022"``.
+        title: readable name for tables.
+        gold_kind: what the gold label is (``"track"``, ``"first domain"``, ...).
+        talks: the records a method is fitted on (all of them, scored or not).
+        docs: the text each baseline sees for the talk at the same index (title + text).
+        gold: gold label per talk; ``None`` = fitted, not scored.
+        gold_multi: multi-label gold per talk (empty set = not scored), or ``None``.
+        tuned: True for the sets used to choose the engine's defaults.
+        reader: which code produced the talks (the project's reader or the bench's own).
+    """
+
+    key: str
+    title: str
+    gold_kind: str
+    talks: tuple[Talk, ...]
+    docs: tuple[str, ...]
+    gold: tuple[str | None, ...]
+    gold_multi: tuple[frozenset[str], ...] | None
+    tuned: bool
+    reader: str
+
+    @property
+    def scored(self) -> int:
+        return sum(1 for g in self.gold if g is not None)
+
+    @property
+    def gold_k(self) -> int:
+        """Number of distinct gold labels among scored talks (K for KMeans and LDA)."""
+        return len({g for g in self.gold if g is not None})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DatasetSpec:
+    key: str
+    title: str
+    path: tuple[str, ...]
+    """Path under the shared folder."""
+    tuned: bool
+    build: Callable[[DatasetSpec], BenchSet]
+
+
+# --- reading talks ----------------------------------------------------------------------------
+
+
+def _project_talks(path: Path) -> list[Talk] | None:
+    """Talks read by the project's own ingest, or ``None`` while that reader is not there."""
+    try:
+        from talktopics.ingest import load_corpus  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    corpus = load_corpus([path])
+    for issue in corpus.issues:
+        logger.warning("%s", issue)
+    return list(corpus.talks)
+
+
+def _en(value: object) -> str | None:
+    """pretalx i18n value (``{"en": ...}``) or plain string."""
+    if isinstance(value, dict):
+        text = value.get("en") or next(iter(value.values()), None)
+        return str(text) if text else None
+    return str(value) if value else None
+
+
+def _talk(
+    conference: str,
+    year: int,
+    path: Path,
+    record: str,
+    *,
+    title: str,
+    abstract: str | None,
+    description: str | None,
+    session_type: str | None,
+    labels: Labels,
+) -> Talk:
+    return Talk(
+        id=talk_id(conference, year, title),
+        title=title,
+        conference=conference,
+        year=year,
+        abstract=abstract or "",
+        description=description or "",
+        session_type=session_type,
+        labels=labels,
+        source=SourceRef(path=path.name, record=record, format="bench"),
+    )
+
+
+def _split_domains(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return ()
+
+
+def _direct_talks(key: str, path: Path) -> list[Talk]:
+    """The bench's own minimal readers, used only until ``talktopics.ingest`` lands."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    talks: list[Talk] = []
+    if key == "ep2022":
+        for i, s in enumerate(data):
+            talks.append(
+                _talk(
+                    "EuroPython",
+                    2022,
+                    path,
+                    f"[{i}]",
+                    title=s["title"],
+                    abstract=s.get("abstract"),
+                    description=s.get("description"),
+                    session_type=s.get("submission_type"),
+                    labels=Labels(track=s.get("track")),
+                )
+            )
+    elif key in {"ep2023", "juliacon2023"}:
+        slots = data["slots"] if isinstance(data, dict) else data
+        conference, year = ("EuroPython", 2023) if key == "ep2023" else ("JuliaCon", 2023)
+        for i, s in enumerate(slots):
+            talks.append(
+                _talk(
+                    conference,
+                    year,
+                    path,
+                    f"[{i}]",
+                    title=_en(s["title"]) or "",
+                    abstract=s.get("abstract"),
+                    description=s.get("description"),
+                    session_type=_en(s.get("submission_type")),
+                    labels=Labels(track=_en(s.get("track"))),
+                )
+            )
+    elif key == "pyconde2018":
+        for slot, s in data.items():
+            talks.append(
+                _talk(
+                    "PyCon.DE",
+                    2018,
+                    path,
+                    slot,
+                    title=s["title"],
+                    abstract=s.get("abstract"),
+                    description=s.get("description"),
+                    session_type=s.get("submission_type"),
+                    labels=Labels(domains=_split_domains(s.get("domains"))),
+                )
+            )
+    elif key == "pyconde2019":
+        for d in data["dates"]:
+            for room in d["rooms"]:
+                for s in room["sessions"]:
+                    if not s.get("code"):
+                        continue
+                    talks.append(
+                        _talk(
+                            "PyCon.DE & PyData Berlin",
+                            2019,
+                            path,
+                            s["code"],
+                            title=s["title"],
+                            abstract=s.get("short_description"),
+                            description=s.get("description"),
+                            session_type=s.get("type"),
+                            labels=Labels(
+                                track=s.get("track"), domains=_split_domains(s.get("domains"))
+                            ),
+                        )
+                    )
+    else:  # pragma: no cover - guarded by DATASETS
+        raise ValueError(f"no direct reader for {key!r}")
+    return talks
+
+
+def _read_talks(spec: DatasetSpec) -> tuple[list[Talk], str]:
+    path = SHARED.joinpath(*spec.path)
+    if not path.exists():
+        raise FileNotFoundError(f"{spec.key}: {path} is missing")
+    talks = _project_talks(path)
+    if talks is not None:
+        return talks, "talktopics.ingest"
+    return _direct_talks(spec.key, path), "bench reader (talktopics.ingest not available)"
+
+
+def _doc(talk: Talk) -> str:
+    return f"{talk.title}\n\n{talk.text}".strip()
+
+
+def _is_break(talk: Talk) -> bool:
+    return (talk.session_type or "").casefold() in BREAK_TYPES
+
+
+# --- set builders -----------------------------------------------------------------------------
+
+
+def _track_set(spec: DatasetSpec) -> BenchSet:
+    talks, reader = _read_talks(spec)
+    skip = NON_SUBJECT_TRACKS.get(spec.key, frozenset())
+    kept = [t for t in talks if not _is_break(t) and t.labels.track]
+    gold = tuple(None if t.labels.track in skip else t.labels.track for t in kept)
+    return BenchSet(
+        key=spec.key,
+        title=spec.title,
+        gold_kind="track",
+        talks=tuple(kept),
+        docs=tuple(_doc(t) for t in kept),
+        gold=gold,
+        gold_multi=None,
+        tuned=spec.tuned,
+        reader=reader,
+    )
+
+
+def _pyconde2018(spec: DatasetSpec) -> BenchSet:
+    talks, reader = _read_talks(spec)
+    kept = [t for t in talks if not _is_break(t)]
+    return BenchSet(
+        key=spec.key,
+        title=spec.title,
+        gold_kind="first domain",
+        talks=tuple(kept),
+        docs=tuple(_doc(t) for t in kept),
+        gold=tuple(t.labels.domains[0] if t.labels.domains else None for t in kept),
+        gold_multi=tuple(frozenset(t.labels.domains) for t in kept),
+        tuned=spec.tuned,
+        reader=reader,
+    )
+
+
+def _pyconde2019(spec: DatasetSpec) -> BenchSet:
+    base = _track_set(spec)
+    return replace(
+        base,
+        gold_kind="track (PyData / PyConDE)",
+        gold_multi=tuple(frozenset(t.labels.domains) for t in base.talks),
+    )
+
+
+def _bbc(spec: DatasetSpec) -> BenchSet:
+    path = SHARED.joinpath(*spec.path)
+    if not path.exists():
+        raise FileNotFoundError(f"{spec.key}: {path} is missing")
+    talks: list[Talk] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)):
+            if len(row) != 3:
+                raise ValueError(f"{path.name}: line {i + 1}: expected 3 columns, got {len(row)}")
+            text, _split, label = row
+            talks.append(
+                Talk(
+                    id=f"bbc-{i:04d}",
+                    title="",
+                    conference="BBC News",
+                    abstract=text,
+                    labels=Labels(track=label),
+                    source=SourceRef(path=path.name, record=f"line {i + 1}", format="octis-tsv"),
+                )
+            )
+    return BenchSet(
+        key=spec.key,
+        title=spec.title,
+        gold_kind="label",
+        talks=tuple(talks),
+        docs=tuple(t.abstract for t in talks),
+        gold=tuple(t.labels.track for t in talks),
+        gold_multi=None,
+        tuned=spec.tuned,
+        reader="bench reader (OCTIS corpus.tsv)",
+    )
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.key: spec
+    for spec in (
+        DatasetSpec(
+            key="ep2022",
+            title="EuroPython 2022",
+            path=("corpora", "europython-website", "europython-2022", "sessions_data.json"),
+            tuned=True,
+            build=_track_set,
+        ),
+        DatasetSpec(
+            key="ep2023",
+            title="EuroPython 2023",
+            path=(
+                "corpora",
+                "pretalx",
+                "europython-2023-api",
+                "pretalx_schedule_response_20230714.testdata.json",
+            ),
+            tuned=False,
+            build=_track_set,
+        ),
+        DatasetSpec(
+            key="juliacon2023",
+            title="JuliaCon 2023",
+            path=("corpora", "pretalx", "juliacon-2023", "talks.json"),
+            tuned=False,
+            build=_track_set,
+        ),
+        DatasetSpec(
+            key="pyconde2018",
+            title="PyCon.DE 2018",
+            path=("corpora", "pyconde-www", "pycon-de-2018", "talks.json"),
+            tuned=False,
+            build=_pyconde2018,
+        ),
+        DatasetSpec(
+            key="pyconde2019",
+            title="PyCon.DE & PyData Berlin 2019",
+            path=("corpora", "pyconde-www", "pycon-de-pydata-berlin-2019", "schedule_databag.json"),
+            tuned=False,
+            build=_pyconde2019,
+        ),
+        DatasetSpec(
+            key="bbc",
+            title="BBC News (OCTIS)",
+            path=("benchmarks", "octis", "BBC_News", "corpus.tsv"),
+            tuned=True,
+            build=_bbc,
+        ),
+    )
+}
+
+
+def load_dataset(key: str) -> BenchSet:
+    """Load one benchmark set by key.
+
+    Raises:
+        KeyError: unknown key (the message lists the known ones).
+        FileNotFoundError: the shared data is not beside the repository.
+    """
+    if key not in DATASETS:
+        raise KeyError(f"unknown dataset {key!r}; known: {', '.join(DATASETS)}")
+    spec = DATASETS[key]
+    bench_set = spec.build(spec)
+    logger.info(
+        "%s: %d talks fitted, %d scored, K=%d (%s)",
+        key,
+        len(bench_set.talks),
+        bench_set.scored,
+        bench_set.gold_k,
+        bench_set.reader,
+    )
+    return bench_set
+
+
+def describe(sets: Sequence[BenchSet]) -> list[tuple[str, int, int, int, str]]:
+    """(key, fitted, scored, K, reader) per set, for logs and the results header."""
+    return [(s.key, len(s.talks), s.scored, s.gold_k, s.reader) for s in sets]

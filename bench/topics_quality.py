@@ -1,0 +1,580 @@
+"""Topic quality: our engine vs BERTopic and scikit-learn LDA on labelled talks and BBC News.
+
+Usage::
+
+    python bench/topics_quality.py [--datasets ep2022,bbc] [--seeds 5]
+                                   [--methods ours,bertopic,bertopic-kmeans,lda] [--no-write]
+
+For every set and method, each seed is fitted in a fresh child process (so peak RSS is the
+method's own), then scored here: AMI and ARI of the primary topic vs the gold label (NMI beside
+them), the omega index vs multi-label gold, NPMI coherence and diversity of the top-10 terms,
+stability (mean pairwise ARI across seeds), the share of talks in "other" / outliers, fit time
+and peak RSS. Results go to the "Topic quality" section of bench/RESULTS.md and to
+bench/results/topics_quality.json. Running a subset updates only those entries.
+
+Methods (all baselines see the same cached MiniLM embeddings, from ``talktopics.embed``):
+
+* ``ours``: ``talktopics.topics.fit_topics`` with ``TopicConfig(seed=seed)``.
+* ``bertopic``: BERTopic's defaults (UMAP 15 neighbours / 5 dims / cosine, HDBSCAN
+  min_cluster_size 10) with the UMAP seeded, plus an English stop-word CountVectorizer for the
+  topic words (as BERTopic's docs advise; it does not change the clusters).
+* ``bertopic-kmeans``: the same with ``KMeans(K = number of gold labels)`` instead of HDBSCAN.
+* ``lda``: ``CountVectorizer(stop_words="english", min_df=2, max_df=0.95)`` +
+  ``LatentDirichletAllocation(K = number of gold labels)``.
+* ``kmeans`` (not run by default): plain KMeans(K) on the embeddings; no topic words.
+
+Covers for the omega index: a talk belongs to its primary topic and to every topic with at least
+``TopicConfig().secondary_threshold`` of its distribution (ours: the talk distribution; LDA: the
+document-topic distribution; BERTopic: ``approximate_distribution``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import math
+import multiprocessing as mp
+import os
+import resource
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import topic_metrics as tm
+from results_md import write_json, write_section
+from topic_datasets import DATASETS, BenchSet, load_dataset
+from topic_embeddings import embed_docs, make_embedder
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+logger = logging.getLogger("bench.topics_quality")
+
+SECTION = "topics_quality"
+METHODS = ("ours", "bertopic", "bertopic-kmeans", "lda")
+ALL_METHODS = (*METHODS, "kmeans")
+DEFAULT_SEEDS = 5
+OTHER = "other"
+TOP_N = 10
+EMBEDDING_METHODS = frozenset({"bertopic", "bertopic-kmeans", "kmeans"})
+
+
+def _secondary_threshold() -> float:
+    from talktopics.config import TopicConfig
+
+    return float(TopicConfig().secondary_threshold)
+
+
+@dataclass(slots=True, kw_only=True)
+class SeedRun:
+    """One fit of one method on one set, in the set's talk order."""
+
+    seed: int
+    primary: list[str]
+    cover: list[list[str]]
+    topics: list[list[str]]
+    """Top terms of each topic (the other/outlier bucket excluded), best first."""
+    seconds: float = 0.0
+
+
+@dataclass(slots=True, kw_only=True)
+class MethodRun:
+    dataset: str
+    method: str
+    runs: list[SeedRun] = field(default_factory=list)
+    peak_rss_mb: float = math.nan
+    error: str | None = None
+    note: str = ""
+
+
+# --- methods (run in the child process) -------------------------------------------------------
+
+
+def _cover(primary: str, dist: Sequence[tuple[str, float]], threshold: float) -> list[str]:
+    topics = [primary] + [t for t, w in dist if w >= threshold and t != primary]
+    return sorted(set(topics))
+
+
+def _fit_ours(bench_set: BenchSet, _emb: np.ndarray | None, seed: int) -> SeedRun:
+    from talktopics.config import TopicConfig
+    from talktopics.topics import fit_topics  # type: ignore[attr-defined]
+
+    threshold = _secondary_threshold()
+    model = fit_topics(bench_set.talks, TopicConfig(seed=seed), embedder=make_embedder())
+    by_id = {tt.talk_id: tt for tt in model.talk_topics}
+    missing = [t.id for t in bench_set.talks if t.id not in by_id]
+    if missing:
+        raise RuntimeError(f"fit_topics dropped {len(missing)} talks, e.g. {missing[:3]}")
+    primary, cover = [], []
+    for talk in bench_set.talks:
+        tt = by_id[talk.id]
+        primary.append(str(tt.primary))
+        cover.append(_cover(str(tt.primary), tt.distribution, threshold))
+    top_level = [t for t in model.topics if t.parent is None and t.id != OTHER]
+    topics = [[term for term, _ in t.terms[:TOP_N]] for t in top_level]
+    return SeedRun(seed=seed, primary=primary, cover=cover, topics=topics)
+
+
+def _fit_bertopic(
+    bench_set: BenchSet, emb: np.ndarray | None, seed: int, *, kmeans: bool
+) -> SeedRun:
+    from bertopic import BERTopic
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    assert emb is not None
+    docs = list(bench_set.docs)
+    umap_model = UMAP(
+        n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed
+    )
+    kwargs: dict[str, Any] = {}
+    if kmeans:
+        kwargs["hdbscan_model"] = KMeans(n_clusters=bench_set.gold_k, random_state=seed, n_init=10)
+    model = BERTopic(
+        embedding_model=None,
+        umap_model=umap_model,
+        vectorizer_model=CountVectorizer(stop_words="english"),
+        **kwargs,
+    )
+    labels, _ = model.fit_transform(docs, emb)
+    ids = sorted({int(t) for t in labels if int(t) != -1})
+    names = {t: f"t{t}" for t in ids} | {-1: OTHER}
+    primary = [names[int(t)] for t in labels]
+    topics = [[w for w, _ in (model.get_topic(t) or [])][:TOP_N] for t in ids]
+    topics = [[w for w in words if w] for words in topics]
+    if bench_set.gold_multi is not None and ids:
+        threshold = _secondary_threshold()
+        dist, _ = model.approximate_distribution(docs)
+        dist = np.asarray(dist, dtype=float)
+        cover = []
+        for p, row in zip(primary, dist, strict=True):
+            total = float(row.sum())
+            weights = row / total if total > 0 else row
+            pairs = [(names[t], float(weights[t])) for t in range(min(len(ids), weights.size))]
+            cover.append(_cover(p, pairs, threshold))
+    else:
+        cover = [[p] for p in primary]
+    return SeedRun(seed=seed, primary=primary, cover=cover, topics=topics)
+
+
+def _fit_lda(bench_set: BenchSet, _emb: np.ndarray | None, seed: int) -> SeedRun:
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(stop_words="english", min_df=2, max_df=0.95)
+    counts = vectorizer.fit_transform(bench_set.docs)
+    lda = LatentDirichletAllocation(n_components=bench_set.gold_k, random_state=seed)
+    doc_topic = lda.fit_transform(counts)
+    vocab = vectorizer.get_feature_names_out()
+    threshold = _secondary_threshold()
+    primary, cover = [], []
+    for row in doc_topic:
+        best = int(np.argmax(row))
+        primary.append(f"t{best}")
+        dist = [(f"t{k}", float(w)) for k, w in enumerate(row)]
+        cover.append(_cover(f"t{best}", dist, threshold))
+    topics = [[str(vocab[i]) for i in np.argsort(-comp)[:TOP_N]] for comp in lda.components_]
+    return SeedRun(seed=seed, primary=primary, cover=cover, topics=topics)
+
+
+def _fit_kmeans(bench_set: BenchSet, emb: np.ndarray | None, seed: int) -> SeedRun:
+    from sklearn.cluster import KMeans
+
+    assert emb is not None
+    labels = KMeans(n_clusters=bench_set.gold_k, random_state=seed, n_init=10).fit_predict(emb)
+    primary = [f"t{int(k)}" for k in labels]
+    return SeedRun(seed=seed, primary=primary, cover=[[p] for p in primary], topics=[])
+
+
+def _fit(method: str, bench_set: BenchSet, emb: np.ndarray | None, seed: int) -> SeedRun:
+    if method == "ours":
+        return _fit_ours(bench_set, emb, seed)
+    if method == "bertopic":
+        return _fit_bertopic(bench_set, emb, seed, kmeans=False)
+    if method == "bertopic-kmeans":
+        return _fit_bertopic(bench_set, emb, seed, kmeans=True)
+    if method == "lda":
+        return _fit_lda(bench_set, emb, seed)
+    if method == "kmeans":
+        return _fit_kmeans(bench_set, emb, seed)
+    raise ValueError(f"unknown method {method!r}; known: {', '.join(ALL_METHODS)}")
+
+
+def _warm_imports(method: str) -> None:
+    """Import a method's libraries before the clock starts (JIT compilation still counts)."""
+    if method.startswith("bertopic"):
+        import bertopic  # noqa: F401
+        import umap  # noqa: F401
+    elif method == "ours":
+        import talktopics.topics  # type: ignore[import-not-found]  # noqa: F401
+    else:
+        import sklearn.cluster
+        import sklearn.decomposition  # noqa: F401
+
+
+def run_method(dataset: str, method: str, seeds: Sequence[int]) -> MethodRun:
+    """Fit one method on one set for every seed (meant to run in a fresh child process)."""
+    logging.basicConfig(level=logging.WARNING)
+    result = MethodRun(dataset=dataset, method=method)
+    try:
+        bench_set = load_dataset(dataset)
+        emb = embed_docs(bench_set.docs)[0] if method in EMBEDDING_METHODS else None
+        _warm_imports(method)
+        for seed in seeds:
+            start = time.perf_counter()
+            run = _fit(method, bench_set, emb, seed)
+            run.seconds = time.perf_counter() - start
+            result.runs.append(run)
+    except Exception as exc:  # report, don't kill the whole benchmark
+        result.error = f"{type(exc).__name__}: {exc}"
+        logger.error("%s on %s failed:\n%s", method, dataset, traceback.format_exc())
+    result.peak_rss_mb = peak_rss_mb()
+    return result
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MiB.
+
+    Linux's ``VmHWM`` where available: ``getrusage``'s ``ru_maxrss`` survives ``exec``, so a
+    spawned child would report at least its parent's size at fork time.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _run_isolated(dataset: str, method: str, seeds: Sequence[int]) -> MethodRun:
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(run_method, dataset, method, list(seeds)).result()
+
+
+# --- scoring (parent process) -----------------------------------------------------------------
+
+
+def score(bench_set: BenchSet, run: MethodRun, reference: tm.ReferenceCorpus) -> dict[str, Any]:
+    """Per-seed metrics and their mean/std for one method on one set."""
+    per_seed: list[dict[str, float]] = []
+    multi_idx = (
+        [i for i, g in enumerate(bench_set.gold_multi) if g]
+        if bench_set.gold_multi is not None
+        else []
+    )
+    for r in run.runs:
+        m: dict[str, float] = {
+            "ami": tm.adjusted_mutual_info(bench_set.gold, r.primary),
+            "ari": tm.adjusted_rand(bench_set.gold, r.primary),
+            "nmi": tm.normalized_mutual_info(bench_set.gold, r.primary),
+            "topics": float(len({p for p in r.primary if p != OTHER})),
+            "other": tm.other_share(r.primary, OTHER),
+            "seconds": r.seconds,
+        }
+        if multi_idx:
+            assert bench_set.gold_multi is not None
+            m["omega"] = tm.omega_index(
+                [bench_set.gold_multi[i] for i in multi_idx], [r.cover[i] for i in multi_idx]
+            )
+        if r.topics:
+            m["npmi"] = tm.npmi_coherence(r.topics, reference, top_n=TOP_N)[0]
+            m["diversity"] = tm.topic_diversity(r.topics, top_n=TOP_N)
+        per_seed.append(m)
+    keys = sorted({k for m in per_seed for k in m})
+    summary = {k: list(tm.mean_std([m.get(k, math.nan) for m in per_seed])) for k in keys}
+    return {
+        "seeds": [r.seed for r in run.runs],
+        "per_seed": per_seed,
+        "summary": summary,
+        "stability": tm.stability([r.primary for r in run.runs]),
+        "peak_rss_mb": run.peak_rss_mb,
+        "seconds_first": run.runs[0].seconds if run.runs else math.nan,
+        "seconds_warm": _warm_seconds([r.seconds for r in run.runs]),
+        "top_terms_first_seed": run.runs[0].topics if run.runs else [],
+        "error": run.error,
+    }
+
+
+def _warm_seconds(seconds: Sequence[float]) -> float:
+    """Median fit time of the seeds after the first (the first pays for JIT and caches)."""
+    if not seconds:
+        return math.nan
+    rest = seconds[1:] or seconds
+    return float(np.median(rest))
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "src"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()
+        return out.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _fmt(pair: Sequence[float] | None, digits: int = 3) -> str:
+    if not pair or math.isnan(pair[0]):
+        return "–"
+    mean, std = pair
+    if std < 0.5 * 10**-digits:
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def _fmt_plain(value: float | None, fmt: str) -> str:
+    return "–" if value is None or math.isnan(value) else format(value, fmt)
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """The "Topic quality" section from the merged JSON results."""
+    lines = [
+        "## Topic quality",
+        "",
+        "Written by `bench/topics_quality.py` (raw numbers: `bench/results/topics_quality.json`).",
+        "Mean ± std over seeds. AMI/ARI/NMI: primary topic vs the gold label on the scored talks.",
+        "omega: omega index of the topic cover (primary + topics above the secondary threshold)",
+        "vs the multi-label domains (equals ARI for partitions). NPMI: mean pairwise NPMI of each",
+        "topic's top-10 terms over the set's own documents (document co-occurrence). diversity:",
+        "share of distinct terms in all top-10s. stability: mean pairwise ARI of the primary",
+        "topics across seeds. other: share of talks in the other/outlier bucket (one cluster for",
+        "AMI/ARI). time: median fit time of the seeds after the first (the first pays for JIT",
+        "compilation and model loading; it is in the JSON); document embeddings come from the",
+        "on-disk cache. RSS: peak RSS (VmHWM) of the child process that ran the method, imports",
+        "included. **tuned** sets were used to choose the engine's defaults; the others are",
+        "unseen.",
+        "",
+    ]
+    datasets = results.get("datasets", {})
+    order = [k for k in DATASETS if k in datasets]
+    methods_seen = [m for m in ALL_METHODS if any(m in datasets[k]["methods"] for k in order)]
+    if order:
+        lines += ["### Summary: AMI of the primary topic (mean over seeds)", ""]
+        lines.append("| set | " + " | ".join(methods_seen) + " |")
+        lines.append("|---|" + "---:|" * len(methods_seen))
+        for key in order:
+            d = datasets[key]
+            amis = {
+                m: d["methods"][m]["summary"].get("ami", [math.nan])[0]
+                for m in methods_seen
+                if m in d["methods"] and d["methods"][m].get("summary")
+            }
+            valid = [v for v in amis.values() if not math.isnan(v)]
+            best = max(valid) if valid else math.nan
+            cells = []
+            for m in methods_seen:
+                v = amis.get(m, math.nan)
+                cell = _fmt_plain(v, ".3f")
+                cells.append(f"**{cell}**" if not math.isnan(v) and v == best else cell)
+            tag = "tuned" if d["tuned"] else "unseen"
+            lines.append(f"| {d['title']} ({tag}) | " + " | ".join(cells) + " |")
+        lines.append("")
+    for key in order:
+        d = datasets[key]
+        tag = "**tuned** (used to choose defaults)" if d["tuned"] else "unseen"
+        lines += [
+            f"### {d['title']} — {tag}",
+            "",
+            f"{d['fitted']} talks fitted, {d['scored']} scored against {d['gold_k']} gold "
+            f"labels ({d['gold_kind']}); talks read by {d['reader']}; embeddings: "
+            f"{d.get('embeddings', '–')}.",
+            "",
+        ]
+        has_omega = any("omega" in m.get("summary", {}) for m in d["methods"].values())
+        head = ["method", "seeds", "topics", "AMI", "ARI", "NMI"]
+        head += ["omega"] if has_omega else []
+        head += ["NPMI", "diversity", "stability", "other", "time/seed s", "peak RSS MB"]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|---|" + "---:|" * (len(head) - 1))
+        commits = set()
+        for method in ALL_METHODS:
+            if method not in d["methods"]:
+                continue
+            r = d["methods"][method]
+            commits.add(f"{r.get('commit', '?')} ({r.get('date', '?')})")
+            if r.get("error") and not r.get("seeds"):
+                lines.append(f"| {method} | failed: {r['error']} |" + " |" * (len(head) - 2))
+                continue
+            s = r["summary"]
+            row = [
+                method,
+                str(len(r["seeds"])),
+                _fmt(s.get("topics"), 1),
+                _fmt(s.get("ami")),
+                _fmt(s.get("ari")),
+                _fmt(s.get("nmi")),
+            ]
+            row += [_fmt(s.get("omega"))] if has_omega else []
+            row += [
+                _fmt(s.get("npmi")),
+                _fmt(s.get("diversity")),
+                _fmt_plain(r.get("stability"), ".3f"),
+                _fmt(s.get("other"), 2),
+                _fmt_plain(r.get("seconds_warm"), ".1f"),
+                _fmt_plain(r.get("peak_rss_mb"), ".0f"),
+            ]
+            lines.append("| " + " | ".join(row) + " |")
+        lines += ["", "Measured at " + "; ".join(sorted(commits)) + ".", ""]
+    lines += [
+        "Gold labels: talks without a track are dropped; catch-all and format tracks",
+        '(EuroPython "~None of the above", "Sponsor", "Posters", "Keynotes", "Events",',
+        '"TBD - Multiple Tracks"; JuliaCon\'s catch-all "JuliaCon" track and "Pre-recorded',
+        'Talks") are fitted but not scored; JuliaCon breaks are dropped. PyCon.DE 2018: gold =',
+        "first listed domain, omega vs all domains; 2019: gold = track, omega vs domains.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _load_previous(path: Path) -> dict[str, Any]:
+    import json
+
+    if not path.exists():
+        return {"datasets": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and "datasets" in data else {"datasets": {}}
+    except (OSError, ValueError):
+        return {"datasets": {}}
+
+
+def _parse_list(value: str, known: Sequence[str], what: str) -> list[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in items if v not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown {what}: {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+    return items
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="topics_quality.py", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
+    parser.add_argument(
+        "--datasets",
+        type=lambda v: _parse_list(v, list(DATASETS), "dataset"),
+        default=list(DATASETS),
+        help=f"comma-separated, from: {', '.join(DATASETS)} (default: all)",
+    )
+    parser.add_argument(
+        "--methods",
+        type=lambda v: _parse_list(v, ALL_METHODS, "method"),
+        default=list(METHODS),
+        help=f"comma-separated, from: {', '.join(ALL_METHODS)} (default: {','.join(METHODS)})",
+    )
+    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help="number of seeds")
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="print the tables only; leave RESULTS.md and the JSON alone",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; returns a process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.seeds < 1:
+        logger.error("--seeds must be >= 1, got %d", args.seeds)
+        return 2
+    seeds = list(range(args.seeds))
+    json_path = Path(__file__).resolve().parent / "results" / f"{SECTION}.json"
+    results = _load_previous(json_path)
+    commit, date = _git_commit(), dt.date.today().isoformat()
+    failures = 0
+    for key in args.datasets:
+        bench_set = load_dataset(key)
+        emb_note = "–"
+        if EMBEDDING_METHODS & set(args.methods) or "ours" in args.methods:
+            start = time.perf_counter()
+            emb_note = embed_docs(bench_set.docs)[1]
+            logger.info("%s: embeddings ready in %.1f s", key, time.perf_counter() - start)
+        reference = tm.ReferenceCorpus.from_texts(bench_set.docs)
+        entry = results["datasets"].setdefault(key, {"methods": {}})
+        entry.update(
+            title=bench_set.title,
+            tuned=bench_set.tuned,
+            fitted=len(bench_set.talks),
+            scored=bench_set.scored,
+            gold_k=bench_set.gold_k,
+            gold_kind=bench_set.gold_kind,
+            reader=bench_set.reader,
+            embeddings=emb_note,
+        )
+        for method in args.methods:
+            logger.info("%s: %s × %d seeds ...", key, method, len(seeds))
+            run = _run_isolated(key, method, seeds)
+            if run.error:
+                failures += 1
+                logger.error("%s on %s: %s", method, key, run.error)
+                if not run.runs:
+                    entry["methods"][method] = {
+                        "error": run.error,
+                        "seeds": [],
+                        "commit": commit,
+                        "date": date,
+                    }
+                    continue
+            scored = score(bench_set, run, reference)
+            scored.update(commit=commit, date=date)
+            entry["methods"][method] = scored
+            s = scored["summary"]
+            logger.info(
+                "%s %s: AMI %s ARI %s topics %s NPMI %s (%.1f s/seed, %.0f MB)",
+                key,
+                method,
+                _fmt(s.get("ami")),
+                _fmt(s.get("ari")),
+                _fmt(s.get("topics"), 1),
+                _fmt(s.get("npmi")),
+                scored["seconds_warm"],
+                run.peak_rss_mb,
+            )
+    markdown = render_markdown(results)
+    if args.no_write:
+        print(markdown)
+    else:
+        write_section(SECTION, markdown)
+        path = write_json(SECTION, results)
+        logger.info("wrote the Topic quality section of bench/RESULTS.md and %s", path.name)
+    return 1 if failures else 0
+
+
+def _run_method_json(run: MethodRun) -> dict[str, Any]:  # pragma: no cover - debugging aid
+    return asdict(run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
