@@ -1,0 +1,289 @@
+"""Digest -> one self-contained HTML page: topic chart, interactive word network, talk cards."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from talktopics.records import OTHER_TOPIC, Digest, Talk, Topic
+from talktopics.render.view import DigestView, anchor, safe_url, schedule_text, single_line
+
+__all__ = ["PALETTE", "render_html", "script_json", "topic_colours"]
+
+logger = logging.getLogger(__name__)
+
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#17becf", "#edc948", "#ff9da7",
+    "#9c755f", "#3969ac", "#bcbd22", "#7f3c8d", "#11a579", "#e73f74", "#f2b701", "#008695",
+    "#80ba5a", "#e68310", "#cf1c90", "#6f4e7c",
+)  # fmt: skip
+"""Topic colours in display order (cycled when there are more topics)."""
+OTHER_COLOUR = "#8a929b"
+_TERMS_SHOWN = 10
+_BAR_SPAN = 280
+"""Longest bar of the chart, in SVG units of a 330-unit-wide chart (its labels take 13 units)."""
+_DETAIL_CHARS = 6000
+_STATIC = ("cytoscape.min.js", "digest.js")
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to place inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``... so no input can close the script element or
+    open a comment; U+2028/2029 are escaped for old JavaScript parsers.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in _SCRIPT_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
+def topic_colours(digest: Digest) -> dict[str, str]:
+    """Colour of each topic id: top-level topics from :data:`PALETTE`, sub-topics their parent's."""
+    colours = {t.id: PALETTE[i % len(PALETTE)] for i, t in enumerate(digest.topics)}
+    for sub in digest.subtopics:
+        colours[sub.id] = colours.get(sub.parent or "", OTHER_COLOUR)
+    colours[OTHER_TOPIC] = OTHER_COLOUR
+    return colours
+
+
+@functools.cache
+def _static(name: str) -> str:
+    text = resources.files("talktopics.render").joinpath(f"static/{name}").read_text("utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise RuntimeError(f"static asset {name} cannot be inlined: it contains </script or <!--")
+    return text
+
+
+@functools.cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("talktopics.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Bar:
+    label: str
+    href: str
+    count: int
+    colour: str
+    y: int
+    width: float
+
+
+def _chart(view: DigestView, colours: dict[str, str]) -> tuple[list[_Bar], int]:
+    """Rows of the talks-per-topic bar chart (SVG user units, about 1:1 with CSS pixels)."""
+    rows = [
+        (t.label, "#" + anchor("topic", t.id), len(view.talks_of(t)), colours[t.id])
+        for t in view.digest.topics
+    ]
+    others = len(view.other_talks())
+    if others:
+        rows.append(("Talks in no topic", "#topic-other", others, OTHER_COLOUR))
+    most = max((r[2] for r in rows), default=1) or 1
+    bars = [
+        _Bar(
+            label=label,
+            href=href,
+            count=n,
+            colour=c,
+            y=i * 40,
+            width=round(_BAR_SPAN * n / most, 1),
+        )
+        for i, (label, href, n, c) in enumerate(rows)
+    ]
+    return bars, max(40, len(bars) * 40)
+
+
+def _talk(view: DigestView, talk: Talk, colours: dict[str, str]) -> dict[str, Any]:
+    summary = view.talk_summaries.get(talk.id)
+    sub = view.subtopic_of.get(talk.id)
+    details: list[dict[str, str]] = []
+    for name, text, lang in (
+        ("Abstract", talk.abstract, talk.language),
+        ("Description", talk.description, talk.language),
+        ("Notes", talk.notes, talk.notes_language),
+    ):
+        text = text.strip()
+        if text and all(text != d["text"] for d in details):
+            cut = text if len(text) <= _DETAIL_CHARS else text[:_DETAIL_CHARS].rstrip() + " …"
+            details.append({"name": name, "text": cut, "lang": lang or ""})
+    return {
+        "anchor": anchor("talk", talk.id),
+        "title": single_line(talk.title) or "Untitled talk",
+        "speakers": single_line(", ".join(talk.speakers)),
+        "when": schedule_text(talk),
+        "session_type": single_line(talk.session_type or ""),
+        "url": safe_url(talk.url),
+        "video_url": safe_url(talk.video_url),
+        "summary": single_line(summary.text) if summary is not None else "",
+        "summary_source": summary.source if summary is not None else "",
+        "summary_lang": (summary.language or "") if summary is not None else "",
+        "subtopic": single_line(view.topics[sub].label) if sub in view.topics else "",
+        "secondary": [
+            {"label": t.label, "href": "#" + anchor("topic", t.id), "colour": colours[t.id]}
+            for t in view.secondary(talk)
+        ],
+        "details": details,
+    }
+
+
+def _topic(view: DigestView, topic: Topic, colours: dict[str, str]) -> dict[str, Any]:
+    terms = topic.terms[:_TERMS_SHOWN]
+    top = max((w for _, w in terms), default=0.0)
+    blurb = view.topic_summaries.get(topic.id)
+    return {
+        "id": topic.id,
+        "anchor": anchor("topic", topic.id),
+        "number": view.number.get(topic.id, 0),
+        "label": single_line(topic.label) or f"Topic {view.number.get(topic.id, '')}",
+        "colour": colours[topic.id],
+        "terms": [
+            {"term": single_line(t), "weight": w, "pct": round(100 * w / top) if top > 0 else 0}
+            for t, w in terms
+        ],
+        "blurb": single_line(blurb.text) if blurb is not None else "",
+        "subtopics": [
+            {"label": single_line(s.label), "count": len(s.talk_ids)}
+            for s in view.subtopics.get(topic.id, [])
+        ],
+        "related": [
+            {"title": single_line(t.title), "href": "#" + anchor("talk", t.id)}
+            for t in view.related(topic)
+        ],
+        "talks": [_talk(view, t, colours) for t in view.talks_of(topic)],
+    }
+
+
+def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
+    """What digest.js draws: topics (with hub positions), terms and edges, compact."""
+    digest = view.digest
+    index = {n.term: i for i, n in enumerate(digest.word_nodes)}
+    hubs: dict[str, list[tuple[float, float]]] = {}
+    for n in digest.word_nodes:
+        if n.topics:
+            hubs.setdefault(n.topics[0][0], []).append((n.x, n.y))
+    topics = []
+    for t in digest.topics:
+        pts = hubs.get(t.id)
+        x = round(sum(p[0] for p in pts) / len(pts), 1) if pts else None
+        y = round(sum(p[1] for p in pts) / len(pts), 1) if pts else None
+        topics.append(
+            {
+                "id": t.id,
+                "label": t.label,
+                "colour": colours[t.id],
+                "talks": len(view.talks_of(t)),
+                "anchor": anchor("topic", t.id),
+                "x": x,
+                "y": y,
+            }
+        )
+    return {
+        "topics": topics,
+        "nodes": [
+            {
+                "label": n.display,
+                "topics": [[tid, round(w, 4)] for tid, w in n.topics],
+                "df": n.df,
+                "score": round(n.score, 4),
+                "x": n.x,
+                "y": n.y,
+            }
+            for n in digest.word_nodes
+        ],
+        "edges": [
+            [index[e.source], index[e.target], round(e.weight, 4)]
+            for e in digest.word_edges
+            if e.source in index and e.target in index
+        ],
+    }
+
+
+def render_html(digest: Digest) -> str:
+    """Render the digest as one self-contained HTML page that works offline.
+
+    All CSS and JavaScript (the vendored cytoscape.js included) are inlined; a
+    Content-Security-Policy forbids every network request and allows only the page's own
+    scripts (by hash). User text is escaped by Jinja2's autoescape; data for the scripts is
+    embedded as JSON with ``<``, ``>``, ``&`` escaped. Pure function of the digest.
+
+    Args:
+        digest: What to render.
+
+    Returns:
+        The HTML document.
+    """
+    view = DigestView(digest)
+    colours = topic_colours(digest)
+    scripts = [_static(name) for name in _STATIC]
+    csp = "; ".join(
+        (
+            "default-src 'none'",
+            "script-src " + " ".join(_csp_hash(s) for s in scripts),
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+    bars, chart_height = _chart(view, colours)
+    others = view.other_talks()
+    run = digest.run
+    template = _environment().get_template("digest.html.j2")
+    return str(
+        template.render(
+            name=single_line(digest.name) or "Conference",
+            csp=csp,
+            css=_markup(_static("digest.css")),
+            scripts=[_markup(s) for s in scripts],
+            data=_markup(script_json(_network_data(view, colours))),
+            run={
+                "version": run.version,
+                "model": " ".join(x for x in (run.embedder, run.model) if x),
+                "seed": run.seed,
+            },
+            n_talks=len(digest.talks),
+            n_terms=len(digest.word_nodes),
+            topics=[_topic(view, t, colours) for t in digest.topics],
+            others=[_talk(view, t, colours) for t in others],
+            other_colour=OTHER_COLOUR,
+            bars=bars,
+            chart_height=chart_height,
+            issues=[str(i) for i in digest.issues],
+            skipped=sum(1 for i in digest.issues if i.level == "error"),
+        )
+    )
+
+
+def _markup(text: str) -> Any:
+    """Trusted text (our own assets, escaped JSON) that Jinja2 must not escape again."""
+    import markupsafe
+
+    return markupsafe.Markup(text)

@@ -1,0 +1,209 @@
+"""Topic model -> the word network shown in the digest: a bounded set of terms, edges, positions."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from talktopics.records import TermMembership, Topic, WordEdge, WordNode
+
+__all__ = ["build_word_network"]
+
+logger = logging.getLogger(__name__)
+
+_HUB = "\x00topic:"
+"""Prefix of the layout-only hub node of each topic (never a term, since terms hold no NUL)."""
+
+
+def _top_level_weights(
+    membership: TermMembership, parent: dict[str, str | None], top_ids: set[str]
+) -> tuple[tuple[str, float], ...]:
+    """Fold sub-topic memberships into their top-level topics; weights renormalised."""
+    merged: dict[str, float] = defaultdict(float)
+    for topic_id, weight in membership.topics:
+        seen: set[str] = set()
+        while topic_id not in top_ids and parent.get(topic_id) and topic_id not in seen:
+            seen.add(topic_id)
+            topic_id = parent[topic_id] or topic_id
+        if topic_id in top_ids and weight > 0:
+            merged[topic_id] += float(weight)
+    total = sum(merged.values())
+    if total <= 0:
+        return ()
+    return tuple(
+        sorted(((t, w / total) for t, w in merged.items()), key=lambda tw: (-tw[1], tw[0]))
+    )
+
+
+def _scores(memberships: Sequence[TermMembership], graph: Any | None) -> dict[str, float]:
+    """Node importance: flow from the graph when it has it, else document frequency; max = 1."""
+    raw: dict[str, float] = {}
+    for m in memberships:
+        value = 0.0
+        if graph is not None and m.term in graph:
+            attrs = graph.nodes[m.term]
+            value = float(attrs.get("flow") or 0.0)
+        raw[m.term] = value
+    if not any(raw.values()):
+        raw = {m.term: float(m.df) for m in memberships}
+    top = max(raw.values(), default=0.0)
+    return {t: (v / top if top > 0 else 0.0) for t, v in raw.items()}
+
+
+def _choose(
+    topics: Sequence[Topic],
+    by_term: dict[str, TermMembership],
+    display_to_term: dict[str, str],
+    scores: dict[str, float],
+    max_nodes: int,
+) -> list[str]:
+    """Every topic's best terms first (so each community shows), then the rest by score."""
+    chosen: dict[str, None] = {}
+    quota = max(3, min(15, max_nodes // max(1, 2 * len(topics))))
+    for topic in topics:
+        taken = 0
+        for term, _ in topic.terms:
+            key = term if term in by_term else display_to_term.get(term.casefold())
+            if key is None or key in chosen:
+                continue
+            chosen[key] = None
+            taken += 1
+            if taken >= quota or len(chosen) >= max_nodes:
+                break
+    ranked = sorted(by_term, key=lambda t: (-scores.get(t, 0.0), -by_term[t].df, t))
+    for term in ranked:
+        if len(chosen) >= max_nodes:
+            break
+        chosen.setdefault(term, None)
+    return list(chosen)
+
+
+def _edges(graph: Any | None, chosen: Sequence[str], per_node: int, limit: int) -> list[WordEdge]:
+    """Each chosen term's strongest edges to other chosen terms, at most ``limit`` in all."""
+    if graph is None:
+        return []
+    index = {t: i for i, t in enumerate(chosen)}
+    keep: dict[tuple[str, str], float] = {}
+    for term in chosen:
+        if term not in graph:
+            continue
+        nbrs = [
+            (float(data.get("weight", 1.0)), other)
+            for other, data in graph[term].items()
+            if other in index and other != term
+        ]
+        nbrs.sort(key=lambda wo: (-wo[0], wo[1]))
+        for weight, other in nbrs[:per_node]:
+            a, b = sorted((term, other), key=lambda t: index[t])
+            keep[(a, b)] = max(weight, keep.get((a, b), 0.0))
+    ranked = sorted(keep.items(), key=lambda kv: (-kv[1], index[kv[0][0]], index[kv[0][1]]))
+    top = max((w for _, w in ranked), default=1.0) or 1.0
+    return [
+        WordEdge(source=a, target=b, weight=round(max(w, 0.0) / top, 6))
+        for (a, b), w in ranked[:limit]
+    ]
+
+
+def _layout(
+    chosen: Sequence[str],
+    weights: dict[str, tuple[tuple[str, float], ...]],
+    edges: Iterable[WordEdge],
+    seed: int,
+) -> dict[str, tuple[float, float]]:
+    """Seeded spring layout; every term is also pulled towards a hub of each of its topics."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(chosen)
+    for edge in edges:
+        g.add_edge(edge.source, edge.target, weight=edge.weight)
+    hubs = sorted({t for ws in weights.values() for t, _ in ws})
+    g.add_nodes_from(_HUB + h for h in hubs)
+    for term in chosen:
+        for topic_id, w in weights[term]:
+            g.add_edge(term, _HUB + topic_id, weight=1.5 * w)
+    # No hub-hub edges: topics separate by the spring layout's repulsion alone.
+    k = 1.6 / math.sqrt(max(1, g.number_of_nodes()))
+    pos = nx.spring_layout(g, k=k, iterations=200, seed=seed, weight="weight")
+    xs = [float(pos[t][0]) for t in chosen]
+    ys = [float(pos[t][1]) for t in chosen]
+    x0, y0 = min(xs), min(ys)
+    span = max(max(xs) - x0, max(ys) - y0) or 1.0
+    return {
+        t: (round((x - x0) / span * 1000, 1), round((y - y0) / span * 1000, 1))
+        for t, x, y in zip(chosen, xs, ys, strict=True)
+    }
+
+
+def build_word_network(
+    memberships: Sequence[TermMembership],
+    topics: Sequence[Topic],
+    graph: Any | None = None,
+    *,
+    subtopics: Sequence[Topic] = (),
+    max_nodes: int = 150,
+    edges_per_node: int = 4,
+    seed: int = 42,
+) -> tuple[tuple[WordNode, ...], tuple[WordEdge, ...]]:
+    """Pick the terms to show in the word network and lay them out.
+
+    Each topic's most characteristic terms are kept first so every community is visible, then
+    the most important remaining terms (by flow, else document frequency) up to ``max_nodes``.
+    Memberships in sub-topics count for their top-level topic. Positions come from a seeded
+    spring layout, so the same input and seed give the same picture.
+
+    Args:
+        memberships: Fuzzy memberships of all terms (from the topic model).
+        topics: Top-level topics.
+        graph: The word-similarity graph (``networkx.Graph`` with ``display``/``flow`` node
+            attributes and ``weight`` on edges), or None for a network without edges.
+        subtopics: Sub-topics (to map their memberships to the parent).
+        max_nodes: At most this many terms.
+        edges_per_node: Strongest edges kept per term.
+        seed: Seed of the layout.
+
+    Returns:
+        The nodes (positions in 0..1000) and edges (weights scaled to 0..1).
+    """
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes = {max_nodes} is invalid; must be >= 1")
+    top_ids = {t.id for t in topics}
+    parent = {t.id: t.parent for t in (*topics, *subtopics)}
+    weights: dict[str, tuple[tuple[str, float], ...]] = {}
+    by_term: dict[str, TermMembership] = {}
+    for m in memberships:
+        w = _top_level_weights(m, parent, top_ids)
+        if w:
+            weights[m.term] = w
+            by_term[m.term] = m
+    if not by_term:
+        logger.info("no term belongs to a topic: the word network is empty")
+        return (), ()
+    display: dict[str, str] = {}
+    for term in by_term:
+        shown = None
+        if graph is not None and term in graph:
+            shown = graph.nodes[term].get("display")
+        display[term] = str(shown) if shown else term
+    display_to_term = {d.casefold(): t for t, d in sorted(display.items(), reverse=True)}
+    scores = _scores(list(by_term.values()), graph)
+    chosen = _choose(topics, by_term, display_to_term, scores, max_nodes)
+    edges = _edges(graph, chosen, edges_per_node, limit=edges_per_node * len(chosen))
+    pos = _layout(chosen, weights, edges, seed)
+    nodes = tuple(
+        WordNode(
+            term=t,
+            display=display[t],
+            topics=tuple((tid, round(w, 6)) for tid, w in weights[t]),
+            df=by_term[t].df,
+            score=round(scores.get(t, 0.0), 6),
+            x=pos[t][0],
+            y=pos[t][1],
+        )
+        for t in chosen
+    )
+    logger.debug("word network: %d of %d terms, %d edges", len(nodes), len(by_term), len(edges))
+    return nodes, tuple(edges)

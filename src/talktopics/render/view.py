@@ -1,0 +1,156 @@
+"""Read-only lookups over a Digest shared by the renderers: ids, topic order, safe links, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from urllib.parse import quote, urlsplit
+
+from talktopics.records import OTHER_TOPIC, Digest, Summary, Talk, TalkTopics, Topic
+
+__all__ = ["DigestView", "anchor", "safe_url", "schedule_text", "single_line"]
+
+logger = logging.getLogger(__name__)
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Characters a URL may keep as they are; everything else (spaces, quotes, parentheses, angle
+# brackets, backticks, non-ASCII...) is percent-encoded so the URL cannot break out of a
+# Markdown link or an HTML attribute.
+_URL_SAFE = "!#$%&'*+,/:;=?@[]~-._"
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def safe_url(url: str | None) -> str | None:
+    """An absolute http(s) link from input, made safe to embed; ``None`` for anything else.
+
+    ``javascript:``, ``data:``, ``file:``, relative and scheme-less links are dropped, so the
+    digest never links to something that runs script or reads local files.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if _CONTROL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    return quote(url, safe=_URL_SAFE)
+
+
+def single_line(text: str) -> str:
+    """Collapse all whitespace (newlines included) to single spaces and drop control chars."""
+    text = "".join(
+        ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in {"Cc", "Cs"}
+    )
+    return " ".join(text.split())
+
+
+def anchor(prefix: str, ident: str) -> str:
+    """A fragment id safe in HTML and Markdown: ``prefix-`` plus the id's ``[a-z0-9._-]``."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", ident.lower()).strip("-")
+    return f"{prefix}-{slug or 'x'}"
+
+
+def schedule_text(talk: Talk) -> str:
+    """When and where, as known: ``"Wed 24 Oct 2018 · 11:30 · Cubus"``; ``""`` if unknown."""
+    parts: list[str] = []
+    if talk.date:
+        try:
+            day = dt.date.fromisoformat(talk.date)
+        except ValueError:
+            parts.append(single_line(talk.date))
+        else:
+            parts.append(
+                f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+            )
+    elif talk.day:
+        parts.append(single_line(talk.day))
+    if talk.start:
+        parts.append(single_line(talk.start))
+    if talk.room:
+        parts.append(single_line(talk.room))
+    return " · ".join(p for p in parts if p)
+
+
+class DigestView:
+    """Lookups the Markdown, HTML and JSON renderers share (built once per render).
+
+    Args:
+        digest: The digest to view.
+    """
+
+    def __init__(self, digest: Digest) -> None:
+        self.digest = digest
+        self.talks: dict[str, Talk] = {t.id: t for t in digest.talks}
+        self.topics: dict[str, Topic] = {t.id: t for t in (*digest.topics, *digest.subtopics)}
+        self.talk_topics: dict[str, TalkTopics] = {tt.talk_id: tt for tt in digest.talk_topics}
+        self.talk_summaries: dict[str, Summary] = {s.subject_id: s for s in digest.talk_summaries}
+        self.topic_summaries: dict[str, Summary] = {s.subject_id: s for s in digest.topic_summaries}
+        self.number: dict[str, int] = {t.id: i for i, t in enumerate(digest.topics, start=1)}
+        self.subtopics: dict[str, list[Topic]] = defaultdict(list)
+        for sub in digest.subtopics:
+            if sub.parent is not None:
+                self.subtopics[sub.parent].append(sub)
+        # Which top-level topic shows a talk: the first topic listing it among its talks.
+        self.home: dict[str, str] = {}
+        for topic in digest.topics:
+            for tid in topic.talk_ids:
+                if tid in self.talks:
+                    self.home.setdefault(tid, topic.id)
+        self.subtopic_of: dict[str, str] = {}
+        for sub in digest.subtopics:
+            for tid in sub.talk_ids:
+                self.subtopic_of.setdefault(tid, sub.id)
+        unknown = [tid for t in digest.topics for tid in t.talk_ids if tid not in self.talks]
+        if unknown:
+            logger.warning(
+                "%d topic member(s) name no known talk, e.g. %s", len(unknown), unknown[0]
+            )
+
+    def talks_of(self, topic: Topic) -> list[Talk]:
+        """The talks a topic shows, most representative first (each talk shown once)."""
+        return [self.talks[tid] for tid in topic.talk_ids if self.home.get(tid) == topic.id]
+
+    def other_talks(self) -> list[Talk]:
+        """Talks in no topic, in corpus order."""
+        return [t for t in self.digest.talks if t.id not in self.home]
+
+    def top_level(self, topic_id: str) -> str:
+        """The top-level topic id of a (sub-)topic id."""
+        topic = self.topics.get(topic_id)
+        seen = set()
+        while topic is not None and topic.parent is not None and topic.id not in seen:
+            seen.add(topic.id)
+            topic = self.topics.get(topic.parent)
+        return topic.id if topic is not None else topic_id
+
+    def secondary(self, talk: Talk) -> list[Topic]:
+        """The talk's further topics (known, top-level, not its own), strongest first."""
+        tt = self.talk_topics.get(talk.id)
+        if tt is None:
+            return []
+        own = self.home.get(talk.id)
+        out: list[Topic] = []
+        for topic_id in tt.secondary:
+            if topic_id == OTHER_TOPIC:
+                continue
+            top = self.top_level(topic_id)
+            topic = self.topics.get(top)
+            if topic is not None and top != own and topic not in out:
+                out.append(topic)
+        return out
+
+    def related(self, topic: Topic) -> list[Talk]:
+        """Talks of other topics that list this topic among their secondary topics."""
+        return [
+            t
+            for t in self.digest.talks
+            if self.home.get(t.id) != topic.id and topic in self.secondary(t)
+        ]
