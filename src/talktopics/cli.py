@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from talktopics import __version__
 from talktopics.errors import ExitCode, TalkTopicsError
+from talktopics.records import Corpus, Talk
 
 __all__ = ["build_parser", "main", "main_entry"]
 
@@ -52,19 +53,178 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"talktopics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="read talk records and report what was found")
+    p = sub.add_parser(
+        "ingest",
+        help="read talk records and report what was found",
+        description="Read notes, schedule exports, pyvideo folders and CSV/JSONL files; print "
+        "what was found per source and every problem (file and record). Exit code 0: all "
+        "read; 1: some records or files were skipped; 3: nothing could be read.",
+    )
     _add_input(p)
     _add_common(p)
-    p.add_argument("--json", metavar="FILE", help="write the records as JSON")
+    p.add_argument("--json", metavar="FILE", help="write the records (and issues) as JSON")
     p.set_defaults(handler=_cmd_ingest)
 
     return parser
 
 
-def _cmd_ingest(args: argparse.Namespace) -> ExitCode:
-    from talktopics import pipeline
+def _load_input(args: argparse.Namespace) -> Corpus:
+    """Read the PATHs of an input-taking subcommand (see `_add_input`) into a corpus.
 
-    return pipeline.cli_ingest(args)
+    Raises:
+        ConfigError: bad ``--format``, ``--map`` or configuration file.
+    """
+    from talktopics.config import load_config
+    from talktopics.ingest import load_corpus, parse_column_map
+
+    limits = load_config(getattr(args, "config", None)).ingest
+    schedule = getattr(args, "schedule", None)
+    if isinstance(schedule, str):
+        schedule = [schedule]
+    return load_corpus(
+        args.paths,
+        format=args.input_format,
+        column_map=parse_column_map(args.column_map),
+        schedule=schedule or (),
+        conference=args.conference,
+        year=args.year,
+        limits=limits,
+    )
+
+
+_MAX_SHOWN_ISSUES = 50
+
+
+def _print_issues(corpus: Corpus, *, show_all: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    issues = corpus.issues if show_all else corpus.issues[:_MAX_SHOWN_ISSUES]
+    for issue in issues:
+        style = "bold red" if issue.level == "error" else "yellow"
+        err.print(
+            f"[{style}]{issue.level}[/]: {escape(str(issue.source))}: {escape(issue.message)}"
+        )
+    hidden = len(corpus.issues) - len(issues)
+    if hidden:
+        err.print(f"... and {hidden} more issues (use --verbose to see all, or --json)")
+
+
+def _print_ingest_table(corpus: Corpus) -> None:
+    import os
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    rows: dict[str, list[Talk]] = {source: [] for source in corpus.sources}
+    for talk in corpus.talks:
+        rows.setdefault(talk.source.path, []).append(talk)
+    base = ""
+    if len(rows) > 1:
+        try:
+            base = os.path.commonpath(list(rows))
+        except ValueError:
+            base = ""
+        if base in rows:
+            base = os.path.dirname(base)
+    title = f"Ingested: {corpus.name}" if corpus.name else "Ingested"
+    table = Table(title=escape(title), caption=escape(f"paths under {base}") if base else None)
+    table.add_column("source", overflow="fold")
+    table.add_column("format", overflow="fold")
+    for header in ("talks", "described", "notes"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("langs", overflow="fold")
+    table.add_column("warn", justify="right", no_wrap=True)
+    table.add_column("skip", justify="right", no_wrap=True)
+
+    def counts(talks: list[Talk]) -> list[str]:
+        return [
+            str(len(talks)),
+            str(sum(1 for t in talks if t.abstract.strip() or t.description.strip())),
+            str(sum(1 for t in talks if t.notes.strip())),
+        ]
+
+    for source, talks in rows.items():
+        formats = sorted({f for t in talks for f in t.source.format.split("+") if f})
+        languages = sorted({lang for t in talks for lang in (t.language, t.notes_language) if lang})
+        issues = [i for i in corpus.issues if i.source.path == source]
+        table.add_row(
+            escape(os.path.relpath(source, base) if base else source),
+            escape(", ".join(formats)),
+            *counts(talks),
+            escape(", ".join(languages)),
+            str(sum(1 for i in issues if i.level == "warning")),
+            str(sum(1 for i in issues if i.level == "error")),
+        )
+    if len(rows) > 1:
+        table.add_section()
+        languages = sorted(
+            {lang for t in corpus.talks for lang in (t.language, t.notes_language) if lang}
+        )
+        table.add_row(
+            "total",
+            "",
+            *counts(list(corpus.talks)),
+            escape(", ".join(languages)),
+            str(sum(1 for i in corpus.issues if i.level == "warning")),
+            str(corpus.skipped),
+        )
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)  # logs and pipes: room for paths
+    console.print(table)
+
+
+def _write_ingest_json(corpus: Corpus, out: str) -> None:
+    """Write the corpus as JSON, atomically (no partial file on failure)."""
+    import dataclasses
+    import json
+    import os
+    import tempfile
+    from pathlib import Path
+
+    payload = {
+        "name": corpus.name,
+        "sources": list(corpus.sources),
+        "talks": [dataclasses.asdict(t) for t in corpus.talks],
+        "issues": [dataclasses.asdict(i) for i in corpus.issues],
+    }
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cmd_ingest(args: argparse.Namespace) -> ExitCode:
+    from talktopics.errors import ConfigError
+
+    try:
+        corpus = _load_input(args)
+    except ConfigError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if not args.quiet:
+        _print_ingest_table(corpus)
+    _print_issues(corpus, show_all=args.verbose)
+    if args.json:
+        try:
+            _write_ingest_json(corpus, args.json)
+        except OSError as exc:
+            print(f"talktopics: error: cannot write {args.json}: {exc.strerror}", file=sys.stderr)
+            return ExitCode.FAILED
+    if not corpus.talks:
+        print("talktopics: error: no talks could be read (see the errors above)", file=sys.stderr)
+        return ExitCode.FAILED
+    return ExitCode.SKIPPED if corpus.skipped else ExitCode.OK
 
 
 def _configure_logging(args: argparse.Namespace) -> None:

@@ -1,0 +1,370 @@
+"""Markdown notes (one heading per talk) -> talks with notes, day, description and video links.
+
+The layout of a typical notes file::
+
+    # Notes from PyCon.DE 2018                      <- document title: conference and year
+    ## Talks I attended <a name="content"></a>      <- table of contents (links to anchors)
+    Day 1                                           <- a day label, then its talks
+    1. [Germany's next topic model](#topic-model)
+    [Sprints](#sprints)                             <- outside the day lists
+    ## Germany's next topic model <a name="topic-model"></a>
+    Description: https://...                        <- labelled link lines, any language
+    Video: https://...
+    ![](images/slide1.jpg)                          <- images
+    The notes themselves...
+    [Back to contents](#content)                    <- navigation
+
+Rules:
+
+* The heading level that occurs most often (ties: the shallower) is the talk level; every
+  heading of that level starts a talk section, except a table of contents (a section made of
+  links to ``#anchors``). Shallower headings after the document title name a day when they
+  look like one ("Day 2", "Tuesday", "Второй день", a date).
+* The day of a talk comes from the table of contents (the label above its list), else from
+  the enclosing day heading.
+* Lines labelled as description or video links (``Description:``, ``Описание:``,
+  ``Beschreibung:``, ``Video:``, ``Видео:``, ``Vidéo:``...) give ``url`` and ``video_url``
+  and are removed from the notes; so are image lines, anchors and navigation links (lines
+  made only of links to ``#anchors``). What remains is ``notes``.
+* "Lightning talks" sections are talks (``session_type`` "lightning talks"); "Keynote: ..."
+  sections are keynotes.
+* A non-talk section (e.g. "Sprints and PyLadies workshop"): when the table of contents
+  groups talks by day, a section listed outside the day groups that has no description or
+  video link is kept, with ``session_type`` "other", so its notes are not lost; consumers
+  that want only talks can leave such records out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from talktopics.errors import IngestError
+from talktopics.ingest.fields import ReadContext, ReadResult, TalkFactory, resolve_edition
+from talktopics.ingest.reading import Document
+
+__all__ = ["detect_notes_language", "looks_like_markdown", "read_markdown"]
+
+logger = logging.getLogger(__name__)
+
+_DESCRIPTION_LABELS = frozenset(
+    {
+        "description", "описание", "beschreibung", "abstract", "résumé", "resume",
+        "descripción", "descripcion", "descrizione", "opis", "popis", "talk", "доклад",
+        "link", "ссылка", "details", "page", "programme", "program", "schedule", "talk page",
+        "официальное описание", "description du talk", "страница доклада", "abstrakt",
+    }
+)  # fmt: skip
+_VIDEO_LABELS = frozenset(
+    {
+        "video", "видео", "vidéo", "vídeo", "videos", "відео", "youtube", "recording",
+        "запись", "aufzeichnung", "aufnahme", "enregistrement", "запись доклада",
+        "video recording",
+    }
+)  # fmt: skip
+_LABEL_LINE = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[^\W\d_][\w .'’-]{0,30}?)\s*(?:\*\*|__)?\s*[:：]"
+    r"\s*(?:\*\*|__)?\s*(?P<value>.*)$"
+)
+_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.IGNORECASE)
+_ANCHOR_TAG = re.compile(r"<a\s+(?:name|id)\s*=\s*[\"']?([^\"'>\s]+)[\"']?\s*/?>\s*(?:</a>)?", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_ATTR_ID = re.compile(r"\s*\{#([^}\s]+)[^}]*\}\s*$")
+_INTERNAL_LINK = re.compile(r"\[([^\]]*)\]\(\s*#([^)\s]*)\s*\)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_NAV_PHRASES = re.compile(
+    r"^(back to (top|contents|toc|index)|наверх|к оглавлению|zurück|retour|top)\b", re.I
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_DAY_LABEL = re.compile(
+    r"\b(day|days|tag|день|jour|día|giorno|dzień|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche)\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+_LIGHTNING = re.compile(r"\blightning\b|\bблиц", re.IGNORECASE)
+_KEYNOTE = re.compile(r"^\s*keynote\b", re.IGNORECASE)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when the text has at least one ATX heading (``# ...``) outside code fences."""
+    in_fence = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and re.match(r"^ {0,3}#{1,6}\s+\S", line):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class _Heading:
+    level: int
+    line: int
+    """0-based index of the heading's (first) line."""
+    end: int
+    """0-based index of the first line after the heading."""
+    raw: str
+
+
+@dataclass(slots=True)
+class _TocEntry:
+    text: str
+    day: str | None
+    grouped: bool
+
+
+@dataclass(slots=True)
+class _Toc:
+    entries: dict[str, _TocEntry] = field(default_factory=dict)
+    has_days: bool = False
+
+
+def _headings(text: str) -> list[_Heading]:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(text)
+    out: list[_Heading] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.map is not None:
+            inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
+            out.append(_Heading(int(tok.tag[1]), tok.map[0], tok.map[1], inline))
+    return out
+
+
+def _strip_inline(text: str) -> str:
+    """Heading or link text without anchors, HTML tags, link syntax and emphasis markers."""
+    text = _ANCHOR_TAG.sub("", text)
+    text = _ATTR_ID.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = re.sub(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)", r"\1", text)
+    return " ".join(text.split()).strip(" #")
+
+
+def _anchor(raw: str) -> str | None:
+    match = _ANCHOR_TAG.search(raw) or _ATTR_ID.search(raw)
+    return match.group(1) if match else None
+
+
+def _slug(title: str) -> str:
+    """GitHub-style heading anchor."""
+    text = re.sub(r"[^\w\- ]", "", title.casefold())
+    return text.replace(" ", "-")
+
+
+def _parse_toc(lines: list[str]) -> _Toc | None:
+    """A table of contents: mostly links to ``#anchors``, optionally under day labels."""
+    links = 0
+    other = 0
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _INTERNAL_LINK.search(stripped):
+            links += 1
+        else:
+            other += 1
+    if links < 2 or other > links:
+        return None
+    toc = _Toc()
+    day: str | None = None
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        match = _INTERNAL_LINK.search(stripped)
+        if match is None:
+            label = _strip_inline(re.sub(r"^#+\s*", "", stripped)).rstrip(":")
+            day = label or None
+            if day:
+                toc.has_days = True
+            continue
+        grouped = bool(_LIST_ITEM.match(line)) and day is not None
+        anchor = match.group(2)
+        if anchor and anchor not in toc.entries:
+            toc.entries[anchor] = _TocEntry(
+                text=_strip_inline(match.group(1)), day=day if grouped else None, grouped=grouped
+            )
+    return toc
+
+
+@dataclass(slots=True)
+class _Body:
+    notes: str
+    url: str | None
+    video_url: str | None
+
+
+def _label_of(line: str) -> tuple[str, str] | None:
+    match = _LABEL_LINE.match(line)
+    if match is None:
+        return None
+    label = " ".join(match.group("label").casefold().split())
+    if label in _DESCRIPTION_LABELS:
+        return "description", match.group("value")
+    if label in _VIDEO_LABELS:
+        return "video", match.group("value")
+    return None
+
+
+def _parse_body(lines: list[str]) -> _Body:
+    kept: list[str] = []
+    url: str | None = None
+    video: str | None = None
+    in_fence = False
+    for line in lines:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            kept.append(line.rstrip())
+            continue
+        if in_fence:
+            kept.append(line.rstrip())
+            continue
+        labelled = _label_of(line)
+        if labelled is not None:
+            kind, value = labelled
+            found = _URL.search(value)
+            if kind == "video":
+                video = video or (found.group(0) if found else None)
+            else:
+                url = url or (found.group(0) if found else None)
+            continue
+        text = _IMAGE.sub("", line)
+        text = _ANCHOR_TAG.sub("", text)
+        if not text.strip():
+            if line.strip():
+                continue  # an image or anchor line: drop it entirely
+            kept.append("")
+            continue
+        without_nav = _INTERNAL_LINK.sub("", text)
+        if not without_nav.strip(" \t|·•-–—>*") and _INTERNAL_LINK.search(text):
+            continue  # navigation: only links to anchors
+        if _NAV_PHRASES.match(_strip_inline(text)) and len(text.strip()) < 40:
+            continue
+        kept.append(text.rstrip())
+    notes = "\n".join(kept)
+    notes = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", notes).strip()
+    return _Body(notes=notes, url=url, video_url=video)
+
+
+def detect_notes_language(text: str) -> str | None:
+    """ISO 639-1 code of a notes text (py3langid), or None when too short to tell."""
+    sample = _URL.sub(" ", text)
+    sample = re.sub(r"```.*?```", " ", sample, flags=re.DOTALL)
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 20:
+        return None
+    import py3langid
+
+    lang, _score = py3langid.classify(sample)
+    return str(lang)
+
+
+def _talk_level(headings: list[_Heading]) -> int:
+    counts: dict[int, int] = {}
+    for heading in headings:
+        counts[heading.level] = counts.get(heading.level, 0) + 1
+    return max(counts, key=lambda level: (counts[level], -level))
+
+
+def read_markdown(doc: Document, ctx: ReadContext) -> ReadResult:
+    """Read a Markdown notes file (see the module docstring for the layout).
+
+    Raises:
+        IngestError: the file has no headings at all.
+    """
+    result = ReadResult(role="notes")
+    lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    headings = _headings("\n".join(lines))
+    if not headings:
+        raise IngestError(
+            doc.label,
+            "no Markdown headings found; a notes file needs one heading (e.g. '## Title') per talk",
+        )
+    level = _talk_level(headings)
+    title_heading = next((h for h in headings if h.level < level), None)
+    doc_title = _strip_inline(title_heading.raw) if title_heading else None
+    conference, year = resolve_edition(ctx, doc.path, title=doc_title)
+    factory = TalkFactory(
+        ctx, result, path=doc.label, format="markdown", conference=conference, year=year
+    )
+
+    # Sections: each talk-level heading up to the next heading of the same or a higher level.
+    bounds: list[tuple[_Heading, int]] = []
+    for i, heading in enumerate(headings):
+        if heading.level != level:
+            continue
+        end = len(lines)
+        for nxt in headings[i + 1 :]:
+            if nxt.level <= level:
+                end = nxt.line
+                break
+        bounds.append((heading, end))
+
+    toc: _Toc | None = None
+    toc_headings: set[int] = set()
+    first_talk_line = bounds[0][0].line if bounds else len(lines)
+    preamble_toc = _parse_toc(lines[:first_talk_line])
+    if preamble_toc is not None:
+        toc = preamble_toc
+    for heading, end in bounds:
+        section_toc = _parse_toc(lines[heading.end : end])
+        if section_toc is not None:
+            toc_headings.add(heading.line)
+            if toc is None:
+                toc = section_toc
+
+    day_by_line: dict[int, str | None] = {}
+    current_day: str | None = None
+    for heading in headings:
+        if heading.level < level and heading is not title_heading:
+            text = _strip_inline(heading.raw)
+            current_day = text if _DAY_LABEL.search(text) else None
+        day_by_line[heading.line] = current_day
+
+    for heading, end in bounds:
+        if heading.line in toc_headings:
+            continue
+        record = f"line {heading.line + 1}"
+        title = _strip_inline(heading.raw)
+        anchor = _anchor(heading.raw) or _slug(title)
+        body = _parse_body(lines[heading.end : end])
+        entry = toc.entries.get(anchor) if toc else None
+        day = entry.day if entry and entry.day else day_by_line.get(heading.line)
+        session_type: str | None = None
+        if _LIGHTNING.search(title):
+            session_type = "lightning talks"
+        elif _KEYNOTE.match(title):
+            session_type = "keynote"
+        elif (
+            toc is not None
+            and toc.has_days
+            and (entry is None or not entry.grouped)
+            and body.url is None
+            and body.video_url is None
+        ):
+            session_type = "other"
+        aliases: list[str] = []
+        if entry and entry.text and entry.text != title:
+            aliases.append(entry.text)
+        talk = factory.make(
+            record,
+            title=title,
+            notes=body.notes,
+            notes_language=detect_notes_language(body.notes) if body.notes else None,
+            day=day,
+            session_type=session_type,
+            url=body.url,
+            video_url=body.video_url,
+            aliases=tuple(aliases),
+        )
+        if talk is not None:
+            result.talks.append(talk)
+    logger.debug("%s: %d talk sections at heading level %d", doc.label, len(result.talks), level)
+    return result
