@@ -113,7 +113,11 @@ def _project_talks(path: Path) -> list[Talk] | None:
         return None
     corpus = load_corpus([path])
     for issue in corpus.issues:
-        logger.warning("%s", issue)
+        logger.debug("%s", issue)
+    if corpus.issues:
+        logger.info(
+            "%s: %d ingest issues (%d errors)", path.name, len(corpus.issues), corpus.skipped
+        )
     return list(corpus.talks)
 
 
