@@ -46,9 +46,34 @@ class NLPConfig:
     """Language identification and candidate-term extraction."""
 
     extra_stop_words: tuple[str, ...] = ()
-    """Added to the built-in per-language and conference-domain stop words."""
+    """Added to the built-in per-language and conference-domain stop words (any language;
+    compared case-folded with both the surface form and the lemma)."""
+    extra_product_names: tuple[str, ...] = ()
+    """Library / product names to keep intact with this exact casing (e.g. ``"FastHTML"``),
+    added to the curated list in :mod:`talktopics.nlp`."""
+    languages: tuple[str, ...] = (
+        "en",
+        "de",
+        "ru",
+        "fr",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "pl",
+        "uk",
+        "cs",
+        "sv",
+        "tr",
+        "ja",
+        "zh",
+    )
+    """Language identification chooses among these ISO 639-1 codes only."""
     min_term_chars: int = 2
     max_phrase_words: int = 3
+    """Longest multi-word keyphrase kept (2..max words)."""
+    batch_size: int = 256
+    """Sentences per ``nlp.pipe`` batch."""
 
 
 # --- embeddings -----------------------------------------------------------------------------
@@ -64,7 +89,10 @@ class EmbedConfig:
     """sentence-transformers model name or path; None = the packaged all-MiniLM-L6-v2."""
     cache_dir: str | None = None
     """None = ``$TALKTOPICS_CACHE`` or ``~/.cache/talktopics``."""
+    use_cache: bool = True
+    """Keep vectors on disk so a re-run embeds nothing twice."""
     batch_size: int = 32
+    """Texts per forward pass (sentence-transformers; measured in bench/bench_embed.py)."""
 
 
 # --- word graph -----------------------------------------------------------------------------

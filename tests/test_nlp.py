@@ -1,0 +1,310 @@
+"""Tests of language identification and candidate-term extraction (talktopics.nlp)."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+import numpy as np
+import pytest
+from tests.conftest import shared_path
+
+from talktopics.config import NLPConfig
+from talktopics.nlp import (
+    clean_text,
+    detect_language,
+    extract_terms,
+    merge_similar_terms,
+    sentence_languages,
+    split_sentences,
+    talk_language,
+)
+from talktopics.records import Talk, TermTable
+
+
+def talk(tid: str, title: str, text: str = "", **kw: object) -> Talk:
+    return Talk(id=tid, title=title, abstract=text, **kw)  # type: ignore[arg-type]
+
+
+def column(table: TermTable, key: str) -> list[int]:
+    """Per-talk counts of one term (fails with the known terms listed if it is absent)."""
+    assert key in table.terms, f"{key!r} not among {table.terms}"
+    j = table.terms.index(key)
+    return [int(x) for x in table.counts[:, j].toarray().ravel()]
+
+
+# --- cleaning, sentences, language ---------------------------------------------------------
+
+
+def test_clean_text_strips_urls_markup_and_code() -> None:
+    raw = (
+        "# Heading\n\nSee [the docs](https://example.org/docs) and https://x.io/a?b=1 or "
+        "mail me@example.org.\n\n```python\nimport secret_module\n```\n\n"
+        "![](images/photo.jpg)\n<b>Bold</b> **strong** use `asyncio.gather()` and :func:`len`.\n"
+        ">>> print('prompt')\n"
+    )
+    text = clean_text(raw)
+    assert "http" not in text and "example.org" not in text and "@" not in text
+    assert "secret_module" not in text and "photo.jpg" not in text and "prompt" not in text
+    assert "the docs" in text and "Bold" in text and "strong" in text and "*" not in text
+    assert "asyncio.gather" in text and "len" in text and "<b>" not in text
+
+
+def test_split_sentences_joins_wrapped_lines_and_respects_abbreviations() -> None:
+    text = (
+        "Many projects use static HTML and\njust a bit of AJAX. We use tools, e.g. Babel "
+        "and Webpack. Then it works!\n\nA new paragraph"
+    )
+    assert split_sentences(clean_text(text)) == [
+        "Many projects use static HTML and just a bit of AJAX.",
+        "We use tools, e.g. Babel and Webpack.",
+        "Then it works!",
+        "A new paragraph",
+    ]
+
+
+def test_split_sentences_keeps_short_note_lines_apart() -> None:
+    text = "Немного истории\nСегодня: десятки кубитов\nМотивация: симуляция"
+    assert split_sentences(text) == text.split("\n")
+
+
+def test_detect_language() -> None:
+    assert detect_language("This talk shows how to build web applications with Django.") == "en"
+    assert detect_language("Dieser Vortrag zeigt, wie man Webanwendungen baut.") == "de"
+    assert detect_language("Докладчик рассказал, как строить веб-приложения.") == "ru"
+    assert detect_language("42 ---") is None
+    # Restricting the candidates is honoured.
+    assert detect_language("Dieser Vortrag zeigt etwas.", languages=["en", "ru"]) == "en"
+
+
+def test_language_per_sentence_in_mixed_russian_english_notes() -> None:
+    notes = (
+        "Докладчик рассказал про обучение нейронных сетей на PyTorch. "
+        "Потом были type annotations и mypy.\n\n"
+        "The speaker then showed how asyncio works together with FastAPI in production."
+    )
+    pairs = sentence_languages(notes)
+    assert [lang for _, lang in pairs] == ["ru", "ru", "en"]
+    # Terms of the English sentence are English; the Latin words inside a Russian sentence
+    # are analysed as English too; the Russian words as Russian.
+    table = extract_terms([talk("t", "", notes)])
+    langs = dict(zip(table.terms, table.languages, strict=True))
+    assert langs["нейронный сеть"] == ("ru",)
+    assert langs["type annotation"] == ("en",)
+    assert langs["asyncio"] == ("en",)
+    assert not any("были" in term or "потом" in term for term in table.terms)
+
+
+def test_talk_language_falls_back_to_declared_language() -> None:
+    assert talk_language(talk("a", "PyData", "", language="de")) == "de"
+    assert talk_language(talk("b", "Доклад о Python", "Как писать быстрый код на Python")) == "ru"
+
+
+# --- candidate terms -----------------------------------------------------------------------
+
+
+def test_stop_words_domain_and_configured() -> None:
+    talks = [
+        talk(
+            "a",
+            "Data pipelines",
+            "In this talk the speaker shows slides to the audience about data pipelines.",
+        ),
+        talk("b", "Доклад", "Докладчик показал слайды про конвейеры данных."),
+        talk("c", "Vortrag", "Der Vortrag zeigt Folien über Datenpipelines."),
+    ]
+    terms = set(extract_terms(talks).terms)
+    for stop in (
+        "talk",
+        "speaker",
+        "slide",
+        "audience",
+        "доклад",
+        "докладчик",
+        "слайд",
+        "vortrag",
+        "folie",
+        "the",
+        "in",
+    ):
+        assert stop not in terms
+    assert "data pipeline" in terms and "конвейер" in terms
+    configured = extract_terms(talks, NLPConfig(extra_stop_words=("Pipeline", "конвейер")))
+    assert "pipeline" not in configured.terms and "конвейер" not in configured.terms
+    assert "data" in configured.terms
+
+
+def test_product_names_kept_intact_with_their_casing() -> None:
+    talks = [
+        talk("a", "Fast numerics", "We compare NumPy, pandas and scikit-learn with PyTorch."),
+        talk("b", "Async", "asyncio and pytorch; sklearn pipelines; numpy arrays; FastHTML."),
+    ]
+    table = extract_terms(talks)
+    for key in ("NumPy", "pandas", "scikit-learn", "PyTorch", "asyncio", "FastHTML"):
+        assert key in table.terms
+    # Lower-case mentions and aliases end up in the same column.
+    assert column(table, "PyTorch") == [1, 1]
+    assert column(table, "scikit-learn") == [1, 1]
+    assert column(table, "NumPy") == [1, 1]
+    assert "panda" not in table.terms and "pytorch" not in table.terms
+    assert table.display[table.terms.index("scikit-learn")] == "scikit-learn"
+
+
+def test_keyphrases() -> None:
+    table = extract_terms(
+        [
+            talk(
+                "a",
+                "Machine learning with type annotations",
+                "We build a data pipeline for machine learning. Type annotations help "
+                "large language models. Models using pandas are great.",
+            )
+        ]
+    )
+    terms = set(table.terms)
+    assert {"machine learning", "type annotation", "data pipeline", "large language model"} <= terms
+    assert "language model" in terms
+    assert not any(term.startswith("models using") or term.endswith(" using") for term in terms)
+    assert "great" not in terms  # generic adjectives are no terms
+    assert column(table, "machine learning") == [2]
+
+
+def test_russian_lemmas_one_key_for_all_forms() -> None:
+    table = extract_terms(
+        [
+            talk("a", "Нейронные сети", "Обучение нейронных сетей требует данных."),
+            talk("b", "О нейронной сети", "Мы обучили нейронную сеть на квантовом компьютере."),
+        ]
+    )
+    assert column(table, "нейронный сеть") == [2, 2]
+    assert column(table, "сеть") == [2, 2]
+    assert "квантовый компьютер" in table.terms
+    assert table.languages[table.terms.index("нейронный сеть")] == ("ru",)
+
+
+def test_german_lookup_lemmas() -> None:
+    table = extract_terms(
+        [
+            talk("a", "Neuronale Netze mit Python", "Neuronale Netze lernen aus Daten."),
+            talk("b", "Über neuronalen Netzen", "Wir trainieren die neuronalen Netze schnell."),
+        ]
+    )
+    assert column(table, "netz") == [2, 2]
+    assert column(table, "neuronal netz") == [2, 2]
+    assert "lernen" not in table.terms and "schnell" not in table.terms
+
+
+def test_term_table_shape_order_and_sentences() -> None:
+    talks = [
+        talk("a", "Web scraping", "Scrapy crawls websites. Scrapy parses HTML."),
+        talk("b", "Testing", "pytest fixtures make testing easy."),
+        talk("c", "", ""),
+    ]
+    table = extract_terms(talks)
+    assert table.talk_ids == ("a", "b", "c")
+    assert list(table.terms) == sorted(table.terms)
+    assert table.counts.shape == (3, len(table.terms))
+    assert table.counts.dtype == np.int32
+    assert column(table, "Scrapy") == [2, 0, 0]
+    assert table.counts[2].sum() == 0  # a talk without text keeps its (empty) row
+    assert len(table.display) == len(table.languages) == len(table.terms)
+    assert table.sentence_counts.shape == (len(table.sentence_talk), len(table.terms))
+    assert set(table.sentence_counts.data.tolist()) == {1}
+    assert table.sentence_talk == (0, 0, 0, 1, 1)  # title + sentences per talk
+    j = table.terms.index("Scrapy")
+    rows = table.sentence_counts[:, j].nonzero()[0].tolist()
+    assert rows == [1, 2]
+
+
+def test_deterministic_across_runs() -> None:
+    talks = [
+        talk("a", "Machine learning in production", "MLflow tracks models; Docker ships them."),
+        talk("b", "Машинное обучение", "Докладчик рассказал про MLflow и Docker."),
+    ]
+    first, second = extract_terms(talks), extract_terms(list(reversed(talks))[::-1])
+    assert first.terms == second.terms and first.display == second.display
+    assert (first.counts != second.counts).nnz == 0
+    assert (first.sentence_counts != second.sentence_counts).nnz == 0
+
+
+def test_empty_corpus() -> None:
+    table = extract_terms([])
+    assert table.terms == () and table.counts.shape == (0, 0)
+
+
+class _TableEmbedder:
+    """Maps known strings to fixed vectors: a stand-in for a multilingual model."""
+
+    name = "table"
+    dim = 3
+    vectors: ClassVar[dict[str, list[float]]] = {
+        "machine learning": [1.0, 0.0, 0.0],
+        "машинное обучение": [0.99, 0.1, 0.0],
+        "машинного обучения": [0.99, 0.1, 0.0],
+        "data": [0.0, 1.0, 0.0],
+        "данные": [0.0, 0.2, 1.0],
+        "данных": [0.0, 0.2, 1.0],
+    }
+
+    def embed(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
+        rows = [self.vectors.get(t.lower(), [0.0, 0.0, 1.0]) for t in texts]
+        out = np.asarray(rows, dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_merge_similar_terms_across_languages_only() -> None:
+    talks = [
+        talk("a", "Machine learning", "Machine learning needs data."),
+        talk("b", "Machine learning", "Machine learning with data."),
+        talk("c", "Машинное обучение", "Машинное обучение и данные."),
+        talk("d", "Машинное обучение", "Машинное обучение требует данных."),
+    ]
+    table = extract_terms(talks)
+    merged = merge_similar_terms(table, _TableEmbedder(), threshold=0.9)
+    assert "машинный обучение" not in merged.terms
+    assert column(merged, "machine learning") == [2, 2, 2, 2]
+    assert merged.languages[merged.terms.index("machine learning")] == ("en", "ru")
+    assert column(merged, "data") == [1, 1, 0, 0]  # not similar enough: kept apart
+    assert list(merged.terms) == sorted(merged.terms)
+    assert merged.sentence_counts.shape[1] == len(merged.terms)
+
+
+# --- real corpora --------------------------------------------------------------------------
+
+
+@pytest.mark.real
+def test_terms_of_a_real_europython_year() -> None:
+    folder = shared_path("corpora", "pyvideo", "europython-2019", "videos")
+    talks = []
+    for path in sorted(folder.glob("*.json"))[:150]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        talks.append(talk(path.stem, data.get("title", ""), data.get("description") or ""))
+    table = extract_terms(talks)
+    df = dict(zip(table.terms, np.asarray((table.counts > 0).sum(axis=0)).ravel(), strict=True))
+    assert df.get("machine learning", 0) >= 3
+    assert df.get("Django", 0) >= 2
+    assert df.get("data", 0) >= 10
+    for noise in ("talk", "speaker", "slide", "the", "https", "www", ".js", "0.x"):
+        assert noise not in df
+    assert all(
+        set(langs) <= {"en", "de", "fr", "es", "it", "pt", "nl", "pl"}
+        for langs in table.languages
+        if langs
+    )
+
+
+@pytest.mark.real
+def test_terms_of_russian_notes_about_an_english_conference() -> None:
+    path = shared_path("notes", "pycon-de-2018-notes-ru.md")
+    text = path.read_text(encoding="utf-8")
+    sections = text.split("\n## ")[1:]
+    talks = [
+        talk(f"n{i}", s.split("\n", 1)[0], s.split("\n", 1)[-1]) for i, s in enumerate(sections)
+    ]
+    table = extract_terms(talks)
+    df = dict(zip(table.terms, np.asarray((table.counts > 0).sum(axis=0)).ravel(), strict=True))
+    assert df.get("PyTorch", 0) >= 2 and df.get("pandas", 0) >= 2
+    assert df.get("квантовый компьютер", 0) >= 1 or df.get("кубит", 0) >= 1
+    langs = dict(zip(table.terms, table.languages, strict=True))
+    assert "ru" in langs.get("данные", ()) or "ru" in langs.get("модель", ())
+    assert not any(t in df for t in ("доклад", "докладчик", "слайд", "видео"))
