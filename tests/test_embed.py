@@ -1,0 +1,324 @@
+"""Tests of the embedding backends, document chunking and the on-disk cache (talktopics.embed)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.conftest import FakeEmbedder
+
+from talktopics import embed as embed_module
+from talktopics.config import EmbedConfig
+from talktopics.embed import (
+    CachedEmbedder,
+    Embedder,
+    MultilingualUSEEmbedder,
+    SentenceTransformerEmbedder,
+    chunk_text,
+    default_cache_dir,
+    embed_documents,
+    select_embedder,
+)
+from talktopics.errors import ConfigError, ModelNotAvailableError
+
+
+class CountingEmbedder:
+    """Wraps an embedder and records every text it is asked to embed."""
+
+    def __init__(self, inner: Embedder, *, max_tokens: int | None = None) -> None:
+        self.inner = inner
+        self.name = f"counting:{inner.name}"
+        self.dim = inner.dim
+        self.max_tokens = max_tokens
+        self.calls: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.extend(texts)
+        return self.inner.embed(list(texts))
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        counter = getattr(self.inner, "count_tokens", None)
+        if counter is not None:
+            return list(counter(texts))
+        return [len(t.split()) for t in texts]  # one token per word
+
+
+# --- chunking ------------------------------------------------------------------------------
+
+
+def words_counter(texts: Sequence[str]) -> list[int]:
+    return [len(t.split()) for t in texts]
+
+
+def test_chunk_text_packs_sentences_and_splits_long_ones() -> None:
+    text = "One two three. Four five six seven. " + " ".join(f"W{i}" for i in range(12)) + "."
+    chunks = chunk_text(text, words_counter, 5)
+    assert all(n <= 5 for _, n in chunks)
+    assert [n for _, n in chunks] == [len(c.split()) for c, _ in chunks]
+    # Nothing is lost, nothing is repeated, order is kept.
+    assert " ".join(c for c, _ in chunks).split() == text.split()
+    assert chunks[0] == ("One two three.", 3)
+    with pytest.raises(ValueError, match="max_tokens = 0 is invalid"):
+        chunk_text(text, words_counter, 0)
+
+
+def test_embed_documents_pools_all_chunks() -> None:
+    fake = CountingEmbedder(FakeEmbedder(), max_tokens=8)
+    first = "alpha beta gamma delta. epsilon zeta eta theta."
+    long_text = first + " " + " ".join(["databases and indexes."] * 10)
+    short = "short text"
+    out = embed_documents([long_text, short], fake)
+    assert out.shape == (2, fake.dim) and out.dtype == np.float32
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert short in fake.calls  # short texts are embedded whole
+    assert sum(1 for c in fake.calls if "databases" in c) >= 3
+    # The pooled vector reflects the whole text, not its first chunk only.
+    head = fake.embed([first])[0]
+    assert float(out[0] @ head) < 0.9
+    assert float(out[1] @ fake.embed([short])[0]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_embed_documents_without_token_limit_embeds_whole_texts() -> None:
+    fake = CountingEmbedder(FakeEmbedder())
+    embed_documents(["a b c " * 500], fake)
+    assert len(fake.calls) == 1
+
+
+# --- cache ---------------------------------------------------------------------------------
+
+
+def test_cache_second_call_embeds_nothing(tmp_path: Path) -> None:
+    counting = CountingEmbedder(FakeEmbedder())
+    texts = ["web frameworks", "machine learning", "web frameworks", "testing"]
+    with CachedEmbedder(counting, tmp_path) as cache:
+        first = cache.embed(texts)
+        assert sorted(counting.calls) == ["machine learning", "testing", "web frameworks"]
+        assert cache.misses == 3 and cache.hits == 0
+    counting.calls.clear()
+    again = CachedEmbedder(counting, tmp_path)  # a new run
+    second = again.embed(list(reversed(texts)))
+    assert counting.calls == []
+    assert again.hits == 3 and again.misses == 0
+    assert np.array_equal(second, first[::-1])
+    assert second.dtype == np.float32
+    again.close()
+
+
+def test_cache_keys_include_backend(tmp_path: Path) -> None:
+    a = CountingEmbedder(FakeEmbedder())
+    b = CountingEmbedder(FakeEmbedder())
+    b.name = "another-model"
+    CachedEmbedder(a, tmp_path).embed(["x y"])
+    CachedEmbedder(b, tmp_path).embed(["x y"])
+    assert a.calls == ["x y"] and b.calls == ["x y"]
+
+
+@pytest.mark.parametrize(
+    "corruption",
+    [
+        "UPDATE vectors SET vec = substr(vec, 1, 100)",  # truncated
+        "UPDATE vectors SET vec = zeroblob(256)",  # bad bytes: checksum mismatch
+        "UPDATE vectors SET dim = 32",  # dimension mismatch
+        "UPDATE vectors SET vec = 'text'",  # not even bytes
+    ],
+)
+def test_corrupt_entries_are_recomputed(
+    tmp_path: Path, corruption: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    counting = CountingEmbedder(FakeEmbedder())
+    cache = CachedEmbedder(counting, tmp_path)
+    expected = cache.embed(["alpha", "beta"])
+    cache.close()
+    with sqlite3.connect(tmp_path / "embeddings.sqlite3") as conn:
+        conn.execute(corruption + " WHERE key = ?", (cache.key("alpha"),))
+    conn.close()
+    counting.calls.clear()
+    with caplog.at_level(logging.WARNING, logger="talktopics.embed"):
+        got = CachedEmbedder(counting, tmp_path).embed(["alpha", "beta"])
+    assert counting.calls == ["alpha"]
+    assert np.array_equal(got, expected)
+    assert "corrupt" in caplog.text
+    # The repaired entry is served from the cache next time.
+    counting.calls.clear()
+    CachedEmbedder(counting, tmp_path).embed(["alpha"])
+    assert counting.calls == []
+
+
+def test_unreadable_database_is_moved_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "embeddings.sqlite3").write_bytes(b"this is not a database" * 100)
+    counting = CountingEmbedder(FakeEmbedder())
+    with caplog.at_level(logging.WARNING, logger="talktopics.embed"):
+        out = CachedEmbedder(counting, tmp_path).embed(["alpha"])
+    assert out.shape == (1, 64)
+    assert "unreadable" in caplog.text
+    assert list(tmp_path.glob("embeddings.sqlite3.corrupt-*"))
+    counting.calls.clear()
+    CachedEmbedder(counting, tmp_path).embed(["alpha"])
+    assert counting.calls == []
+
+
+def test_cache_dir_not_writable_falls_back_to_plain_embedding(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with caplog.at_level(logging.WARNING, logger="talktopics.embed"):
+        out = CachedEmbedder(FakeEmbedder(), blocker / "cache").embed(["alpha", "beta"])
+    assert out.shape == (2, 64)
+    assert "unavailable" in caplog.text
+
+
+def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TALKTOPICS_CACHE", str(tmp_path / "c"))
+    assert default_cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("TALKTOPICS_CACHE")
+    assert default_cache_dir() == Path.home() / ".cache" / "talktopics"
+
+
+# --- backend selection ---------------------------------------------------------------------
+
+
+class _Stub:
+    def __init__(self, model: str | None = None, **_: object) -> None:
+        self.name = f"stub:{model}"
+        self.dim = 4
+        self.model = model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+@pytest.fixture
+def stub_backends(monkeypatch: pytest.MonkeyPatch) -> None:
+    class StubST(_Stub):
+        kind = "st"
+
+    class StubUSE(_Stub):
+        kind = "use"
+
+    monkeypatch.setattr(embed_module, "SentenceTransformerEmbedder", StubST)
+    monkeypatch.setattr(embed_module, "MultilingualUSEEmbedder", StubUSE)
+
+
+@pytest.mark.usefixtures("stub_backends")
+def test_select_embedder_auto(tmp_path: Path) -> None:
+    config = EmbedConfig(use_cache=False)
+    english = select_embedder(config, ["en", "en", "ru", None])
+    russian = select_embedder(config, ["ru", "ru", "en", None, "de"])
+    unknown = select_embedder(config, [None, None])
+    assert english.kind == "st"
+    assert russian.kind == "use"
+    assert unknown.kind == "st"
+    # An explicit model means sentence-transformers; an explicit backend wins over "auto".
+    assert select_embedder(EmbedConfig(use_cache=False, model="m"), ["ru"]).kind == "st"
+    forced = select_embedder(EmbedConfig(use_cache=False, embedder="use-multilingual"), ["en"])
+    assert forced.kind == "use"
+    cached = select_embedder(EmbedConfig(cache_dir=str(tmp_path)), ["en"])
+    assert isinstance(cached, CachedEmbedder) and cached.cache_dir == tmp_path
+
+
+@pytest.mark.usefixtures("stub_backends")
+def test_select_embedder_rejects_unknown_backend() -> None:
+    with pytest.raises(ConfigError, match="embedder = 'bert' is invalid"):
+        select_embedder(EmbedConfig(embedder="bert"), ["en"])  # type: ignore[arg-type]
+
+
+def test_missing_model_names_what_to_do() -> None:
+    with pytest.raises(ModelNotAvailableError, match="not available offline"):
+        SentenceTransformerEmbedder("no-such-org/no-such-model-xyz")
+
+
+# --- real models ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def minilm() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="module")
+def use() -> MultilingualUSEEmbedder:
+    return MultilingualUSEEmbedder()
+
+
+def cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b))
+
+
+@pytest.mark.real
+def test_minilm_semantic_similarity(minilm: SentenceTransformerEmbedder) -> None:
+    assert isinstance(minilm, Embedder)
+    assert minilm.dim == 384 and "all-MiniLM-L6-v2" in minilm.name
+    v = minilm.embed(
+        [
+            "Training neural networks with PyTorch on GPUs.",
+            "Deep learning models built in PyTorch.",
+            "How to bake sourdough bread at home.",
+        ]
+    )
+    assert v.dtype == np.float32 and v.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert cos(v[0], v[1]) > cos(v[0], v[2]) + 0.3
+    assert minilm.embed([]).shape == (0, 384)
+
+
+@pytest.mark.real
+def test_minilm_is_deterministic(minilm: SentenceTransformerEmbedder) -> None:
+    texts = ["Async web frameworks.", "Type hints in large code bases.", "x"]
+    assert minilm.embed(texts).tobytes() == minilm.embed(texts).tobytes()
+
+
+@pytest.mark.real
+def test_use_puts_a_russian_sentence_next_to_its_translation(use: MultilingualUSEEmbedder) -> None:
+    v = use.embed(
+        [
+            "Докладчик рассказал, как ускорить код на Python с помощью Cython.",
+            "The speaker explained how to speed up Python code with Cython.",
+            "Сегодня на обед был суп и салат.",
+        ]
+    )
+    assert v.shape == (3, 512) and v.dtype == np.float32
+    assert cos(v[0], v[1]) > 0.7
+    assert cos(v[0], v[1]) > cos(v[0], v[2]) + 0.3
+    assert use.embed(["Type annotations"]).tobytes() == use.embed(["Type annotations"]).tobytes()
+
+
+@pytest.mark.real
+def test_long_document_is_embedded_from_all_chunks(minilm: SentenceTransformerEmbedder) -> None:
+    topics = [
+        "Django views render templates for the web application.",
+        "The database schema migrations run with Alembic and PostgreSQL.",
+        "Kubernetes deploys the containers to the cloud cluster.",
+        "Unit tests with pytest check every function of the library.",
+    ]
+    text = " ".join(topics[(i // 25) % 4] for i in range(230))  # ~2,000 words
+    assert len(text.split()) > 1900
+    assert minilm.max_tokens is not None
+    n_tokens = minilm.count_tokens([text])[0]
+    assert n_tokens > 4 * minilm.max_tokens
+    counting = CountingEmbedder(minilm, max_tokens=minilm.max_tokens)
+    doc = embed_documents([text], counting)[0]
+    assert len(counting.calls) >= n_tokens // minilm.max_tokens
+    truncated = minilm.embed([text])[0]  # what the model sees alone: the first 256 tokens
+    assert cos(doc, truncated) < 0.95
+    # Every part of the text is represented in the pooled vector.
+    parts = minilm.embed(topics)
+    assert all(cos(doc, p) > 0.3 for p in parts)
+    assert min(cos(doc, p) for p in parts) > min(cos(truncated, p) for p in parts)
+
+
+@pytest.mark.real
+def test_cache_with_real_model(minilm: SentenceTransformerEmbedder, tmp_path: Path) -> None:
+    counting = CountingEmbedder(minilm)
+    texts = ["Python packaging with pyproject.toml.", "Data pipelines in Airflow."]
+    first = CachedEmbedder(counting, tmp_path).embed(texts)
+    counting.calls.clear()
+    second = CachedEmbedder(counting, tmp_path).embed(texts)
+    assert counting.calls == []
+    assert first.tobytes() == second.tobytes()
