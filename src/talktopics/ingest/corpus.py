@@ -14,9 +14,9 @@ Paths:
 * ``schedule`` files are joined in the same way with all notes read from ``paths`` that no
   folder joined already.
 
-Duplicates: talks with the same id are one talk when nothing tells them apart; the first is
-kept, the second's notes are merged into it when the first has none, and a warning names
-both records. Same-titled talks that differ in speakers, date or day (two "Lightning talks"
+Duplicates: talks with the same id are one talk; the first is kept, the second's notes are
+merged into it when the first has none, and a warning names both records. Within one
+source, same-titled talks that differ in speakers, date or day (two "Lightning talks"
 sessions, two "Keynote" videos) are different talks: the later one gets an id that includes
 what tells it apart.
 
@@ -213,14 +213,15 @@ class _Run:
 def _differs(a: Talk, b: Talk) -> str | None:
     """What tells two same-id talks apart, or None when they are the same talk.
 
-    Different speakers make different talks. A different date, day or time makes different
-    talks within one source (a daily "Lightning talks" session), but not across sources (two
-    versions of a schedule, where a talk may have moved).
+    Within one source, different speakers or a different date, day or time make different
+    talks (a daily "Lightning talks" session, two "Keynote" videos). Across sources, the same
+    id is the same talk: sources spell speakers differently, and versions of a schedule move
+    talks around.
     """
-    if a.speakers and b.speakers and set(a.speakers) != set(b.speakers):
-        return ", ".join(b.speakers)
     if a.source.path != b.source.path:
         return None
+    if a.speakers and b.speakers and set(a.speakers) != set(b.speakers):
+        return ", ".join(b.speakers)
     for name in ("date", "day", "start"):
         va, vb = getattr(a, name), getattr(b, name)
         if va and vb and va != vb:

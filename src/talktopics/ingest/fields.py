@@ -150,7 +150,7 @@ def language_code(value: Any) -> str | None:
 # --- breaks and organisational slots --------------------------------------------------------
 
 _ORGANISATIONAL_TYPE = re.compile(
-    r"\b(break|breaks|lunch|breakfast|coffee|snack|registration|ceremony|announcements?|"
+    r"\b(break|breaks|lunch|breakfast|coffee|snack|registration|announcements?|"
     r"social hour|social event|general assembly|sessionname|opening session|closing session)\b",
     re.IGNORECASE,
 )
@@ -160,7 +160,7 @@ _ORGANISATIONAL_WORDS = frozenset(
         "announcements", "morning", "afternoon", "evening", "registration", "coffee", "break",
         "breaks", "lunch", "breakfast", "dinner", "snack", "accueil", "clôture", "cloture",
         "ouverture", "déjeuner", "dejeuner", "pause", "begrüßung", "begrussung",
-        "mittagspause", "kaffeepause", "and", "remarks",
+        "mittagspause", "kaffeepause", "and", "remarks", "ceremony",
     }
 )  # fmt: skip
 _ORGANISATIONAL_TITLES = frozenset({"end of the day", "snack time", "day end"})
@@ -170,9 +170,9 @@ def is_organisational(session_type: str | None, title: str) -> bool:
     """True for breaks and organisational slots (not talks), which readers leave out.
 
     A slot is organisational when its type says so (break, lunch, breakfast, coffee, snack,
-    registration, ceremony, announcements, social hour/event, general assembly, opening or
-    closing session), or when its title is made only of such words ("Coffee Break",
-    "Welcome", "Accueil / Welcome", "Closing session", "End of the day").
+    registration, announcements, social hour/event, general assembly, opening or closing
+    session), or when its title is made only of such words ("Coffee Break", "Welcome",
+    "Accueil / Welcome", "Closing session", "Opening Ceremony", "End of the day").
     """
     if session_type and _ORGANISATIONAL_TYPE.search(session_type):
         return True

@@ -159,9 +159,14 @@ def join_schedule(
     for i, note in enumerate(notes):
         if i in note_to_prog:
             continue
+        if edition is not None and (note.conference, note.year) != edition:
+            conference, year = edition
+            note = replace(
+                note, conference=conference, year=year, id=talk_id(conference, year, note.title)
+            )
+        out.append(note)
         if note.session_type == "other":
-            out.append(note)  # not a talk: not expected in the programme
-            continue
+            continue  # not a talk: not expected in the programme
         score, j = best.get(i, (0.0, -1))
         hint = ""
         if j >= 0:
@@ -178,11 +183,5 @@ def join_schedule(
                 ),
             )
         )
-        if edition is not None and (note.conference, note.year) != edition:
-            conference, year = edition
-            note = replace(
-                note, conference=conference, year=year, id=talk_id(conference, year, note.title)
-            )
-        out.append(note)
     logger.info("joined %d of %d notes sections with the programme", len(note_to_prog), len(notes))
     return out, issues

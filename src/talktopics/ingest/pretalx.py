@@ -12,11 +12,12 @@ speakers, submission_type, track, state, content_locale, slot`` or ``slots``):
   room and track ids resolved through ``speakers``/``rooms``/``tracks``).
 
 Left out, by design: breaks and organisational slots (types such as Break, Lunch Break,
-Breakfast, Announcements, Ceremony, Social hour, General Assembly; widget entries without a
-``code``), submissions that are rejected, withdrawn or cancelled, and repeated slots of the
-same submission (a talk given in two slots is one talk). pretalx has no conference name in
-these files: it comes from the file or folder name ("europython-2023-api" -> EuroPython
-2023), else the first slot's year and ``--conference``.
+Breakfast, Announcements, Social hour, General Assembly; titles such as "Opening Ceremony";
+widget entries without a ``code``), submissions that are rejected, withdrawn or cancelled,
+and repeated slots of the same submission (a talk given in two slots is one talk).
+
+pretalx has no conference name in these files: it comes from the file or folder name
+("europython-2023-api" -> EuroPython 2023), else the first slot's year and ``--conference``.
 """
 
 from __future__ import annotations
