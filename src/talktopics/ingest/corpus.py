@@ -111,6 +111,8 @@ class _Run:
         except IngestError as exc:
             self.from_exception(exc)
             return None
+        if doc.partial_error is not None:
+            self.from_exception(doc.partial_error)
         if result.role == "aux":
             logger.info("%s: holds no talks (%s); left alone", label, name)
             if explicit:

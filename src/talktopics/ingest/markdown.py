@@ -267,8 +267,18 @@ def detect_notes_language(text: str) -> str | None:
 
 
 def _talk_level(headings: list[_Heading]) -> int:
+    """The heading level that repeats most (ties: the shallower).
+
+    A first heading that is alone at the shallowest level is the document's title, not a
+    talk, when other headings follow.
+    """
+    counted = headings
+    top = min(h.level for h in headings)
+    lone_top = sum(1 for h in headings if h.level == top) == 1
+    if len(headings) > 1 and headings[0].level == top and lone_top:
+        counted = headings[1:]
     counts: dict[int, int] = {}
-    for heading in headings:
+    for heading in counted:
         counts[heading.level] = counts.get(heading.level, 0) + 1
     return max(counts, key=lambda level: (counts[level], -level))
 

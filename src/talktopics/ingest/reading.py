@@ -89,6 +89,61 @@ def read_text(path: Path, label: str, limits: IngestLimits) -> str:
     return text
 
 
+_SCAN_LIMIT = 20_000_000
+
+
+def _unclosed(text: str) -> bool:
+    """True when brackets or a string are still open at the end of the text."""
+    if len(text) > _SCAN_LIMIT:
+        return False
+    depth = 0
+    in_string = False
+    escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return in_string or depth > 0
+
+
+def _salvage_list(text: str) -> list[Any]:
+    """The complete leading elements of a top-level JSON list that is broken further on."""
+    decoder = json.JSONDecoder()
+    start = text.find("[")
+    if start < 0 or text[:start].strip():
+        return []
+    items: list[Any] = []
+    pos = start + 1
+    try:
+        while True:
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+            if pos >= len(text) or text[pos] == "]":
+                return items
+            value, pos = decoder.raw_decode(text, pos)
+            items.append(value)
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+            if pos < len(text) and text[pos] == ",":
+                pos += 1
+            elif pos < len(text) and text[pos] == "]":
+                return items
+            else:
+                return items
+    except (json.JSONDecodeError, RecursionError):
+        return items
+
+
 class Document:
     """One input file's text, with its JSON or XML parse done once, on demand.
 
@@ -106,6 +161,8 @@ class Document:
         self._json_error: IngestError | None = None
         self._json_done = False
         self._xml: Element | None = None
+        self.partial_error: IngestError | None = None
+        """Set when only the complete records of a broken JSON list could be read."""
 
     @classmethod
     def open(cls, path: Path, label: str, limits: IngestLimits) -> Document:
@@ -134,14 +191,27 @@ class Document:
             try:
                 self._json = json.loads(self.text)
             except json.JSONDecodeError as exc:
-                hint = ""
-                if exc.pos >= len(self.text.rstrip()):
-                    hint = " (the file ends early: truncated?)"
-                self._json_error = IngestError(
+                hint = (
+                    " (the file ends before the JSON does: truncated?)"
+                    if _unclosed(self.text)
+                    else ""
+                )
+                error = IngestError(
                     self.label,
                     f"not valid JSON: {exc.msg}{hint}",
                     record=f"line {exc.lineno}, column {exc.colno}",
                 )
+                salvaged = _salvage_list(self.text)
+                if salvaged:
+                    self._json = salvaged
+                    self.partial_error = IngestError(
+                        self.label,
+                        f"{error.reason}; read the {len(salvaged)} complete records before it, "
+                        "the rest of the file is skipped",
+                        record=error.record,
+                    )
+                else:
+                    self._json_error = error
             except RecursionError:
                 self._json_error = IngestError(self.label, "JSON is nested too deeply to read")
         if self._json_error is not None:
