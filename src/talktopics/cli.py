@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from talktopics import __version__
-from talktopics.errors import ExitCode, TalkTopicsError
+from talktopics.config import RunConfig
+from talktopics.errors import ConfigError, ExitCode, TalkTopicsError
 from talktopics.records import Corpus, Talk
 
 __all__ = ["build_parser", "main", "main_entry"]
@@ -64,6 +65,61 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--json", metavar="FILE", help="write the records (and issues) as JSON")
     p.set_defaults(handler=_cmd_ingest)
+
+    p = sub.add_parser(
+        "digest",
+        help="write the talks-by-topic digest (Markdown, HTML, JSON)",
+        description="Read the talks, find fuzzy topics, summarise, and write digest.md, "
+        "digest.html (self-contained, works offline) and digest.json into the output folder; "
+        "prints the paths written. The same input and seed give byte-identical files. Exit "
+        "code 0: done; 1: done, but some input records were skipped; 2: bad options; 3: "
+        "nothing was written; 130: interrupted (no partial file is left).",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
+    p.add_argument(
+        "--schedule",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="programme export to join notes with (fuzzy title match); repeatable",
+    )
+    p.add_argument("-o", "--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        default="md,html,json",
+        metavar="FMT,...",
+        help="digest formats to write: md, html, json (default: all three)",
+    )
+    p.add_argument(
+        "--input-format",
+        dest="input_format",
+        metavar="FMT",
+        help="force the input format instead of detecting it (see `talktopics formats`)",
+    )
+    p.add_argument(
+        "--map",
+        dest="column_map",
+        metavar="FIELD=COLUMN,...",
+        help="CSV/JSONL column mapping, e.g. title=Title,abstract=Abstract",
+    )
+    p.add_argument("--conference", help="conference name when the input does not say")
+    p.add_argument("--year", type=int, help="year when the input does not say")
+    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
+    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
+    p.add_argument(
+        "--embedder",
+        choices=("auto", "sentence-transformers", "use-multilingual"),
+        help="embedding backend (default auto: multilingual when most texts are not English)",
+    )
+    p.add_argument("--topics", type=int, metavar="K", help="aim for about K topics")
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help="add stage timings to digest.json (the file then differs between runs)",
+    )
+    _add_common(p)
+    p.set_defaults(handler=_cmd_digest)
 
     return parser
 
@@ -225,6 +281,86 @@ def _cmd_ingest(args: argparse.Namespace) -> ExitCode:
         print("talktopics: error: no talks could be read (see the errors above)", file=sys.stderr)
         return ExitCode.FAILED
     return ExitCode.SKIPPED if corpus.skipped else ExitCode.OK
+
+
+def _digest_config(args: argparse.Namespace) -> RunConfig:
+    """The run configuration: ``--config`` file, then the command-line overrides."""
+    import dataclasses
+
+    from talktopics.config import load_config
+
+    config = load_config(args.config)
+    topics = config.topics
+    embed = topics.embed
+    if args.model is not None:
+        embed = dataclasses.replace(embed, model=args.model)
+    if args.embedder is not None:
+        embed = dataclasses.replace(embed, embedder=args.embedder)
+    topics = dataclasses.replace(topics, embed=embed)
+    if args.seed is not None:
+        topics = dataclasses.replace(topics, seed=args.seed)
+    if args.topics is not None:
+        if args.topics < 1:
+            raise ConfigError(f"--topics {args.topics} is invalid; must be >= 1")
+        topics = dataclasses.replace(topics, target_topics=args.topics)
+    return dataclasses.replace(config, topics=topics)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _cmd_digest(args: argparse.Namespace) -> ExitCode:
+    import signal
+
+    from talktopics import pipeline
+    from talktopics.ingest import parse_column_map
+
+    try:
+        config = _digest_config(args)
+        formats = pipeline.parse_formats(args.formats)
+        column_map = parse_column_map(args.column_map)
+    except ConfigError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    # SIGTERM unwinds like Ctrl-C, so temporary files are removed and no partial digest stays.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        result = pipeline.run_digest(
+            args.paths,
+            args.out,
+            formats=formats,
+            schedule=args.schedule,
+            config=config,
+            input_format=args.input_format,
+            column_map=column_map,
+            conference=args.conference,
+            year=args.year,
+            progress=not args.quiet,
+            timings=args.timings,
+        )
+    except pipeline.NoTalksError as exc:
+        _print_issues(exc.corpus, show_all=args.verbose)
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.FAILED
+    except ConfigError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _print_issues(result.corpus, show_all=args.verbose)
+    if not args.quiet:
+        digest = result.digest
+        others = sum(1 for tt in digest.talk_topics if tt.primary == "other")
+        print(
+            f"{len(digest.talks)} talks in {len(digest.topics)} topics ({others} in no topic), "
+            f"{len(result.corpus.issues)} input issues, "
+            f"{sum(s for _, s in result.timings):.1f} s",
+            file=sys.stderr,
+        )
+    for path in result.paths:
+        print(path)
+    return ExitCode.SKIPPED if result.corpus.skipped else ExitCode.OK
 
 
 def _configure_logging(args: argparse.Namespace) -> None:

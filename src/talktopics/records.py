@@ -312,6 +312,8 @@ class Digest:
     topic_summaries: tuple[Summary, ...] = ()
     word_nodes: tuple[WordNode, ...] = ()
     word_edges: tuple[WordEdge, ...] = ()
+    topic_positions: tuple[tuple[str, float, float], ...] = ()
+    """Where each topic's label sits in the word network: (topic id, x, y), in 0..1000."""
     other_share: float = 0.0
     """Share of talks whose primary topic is ``OTHER_TOPIC``."""
     issues: tuple[IngestIssue, ...] = ()

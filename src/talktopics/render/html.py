@@ -26,6 +26,7 @@ PALETTE = (
 """Topic colours in display order (cycled when there are more topics)."""
 OTHER_COLOUR = "#8a929b"
 _TERMS_SHOWN = 10
+_RELATED_SHOWN = 6
 _BAR_SPAN = 280
 """Longest bar of the chart, in SVG units of a 330-unit-wide chart (its labels take 13 units)."""
 _DETAIL_CHARS = 6000
@@ -158,6 +159,7 @@ def _topic(view: DigestView, topic: Topic, colours: dict[str, str]) -> dict[str,
     terms = topic.terms[:_TERMS_SHOWN]
     top = max((w for _, w in terms), default=0.0)
     blurb = view.topic_summaries.get(topic.id)
+    related = view.related(topic)
     return {
         "id": topic.id,
         "anchor": anchor("topic", topic.id),
@@ -175,8 +177,9 @@ def _topic(view: DigestView, topic: Topic, colours: dict[str, str]) -> dict[str,
         ],
         "related": [
             {"title": single_line(t.title), "href": "#" + anchor("talk", t.id)}
-            for t in view.related(topic)
+            for t in related[:_RELATED_SHOWN]
         ],
+        "related_more": max(0, len(related) - _RELATED_SHOWN),
         "talks": [_talk(view, t, colours) for t in view.talks_of(topic)],
     }
 
@@ -185,26 +188,19 @@ def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
     """What digest.js draws: topics (with hub positions), terms and edges, compact."""
     digest = view.digest
     index = {n.term: i for i, n in enumerate(digest.word_nodes)}
-    hubs: dict[str, list[tuple[float, float]]] = {}
-    for n in digest.word_nodes:
-        if n.topics:
-            hubs.setdefault(n.topics[0][0], []).append((n.x, n.y))
-    topics = []
-    for t in digest.topics:
-        pts = hubs.get(t.id)
-        x = round(sum(p[0] for p in pts) / len(pts), 1) if pts else None
-        y = round(sum(p[1] for p in pts) / len(pts), 1) if pts else None
-        topics.append(
-            {
-                "id": t.id,
-                "label": t.label,
-                "colour": colours[t.id],
-                "talks": len(view.talks_of(t)),
-                "anchor": anchor("topic", t.id),
-                "x": x,
-                "y": y,
-            }
-        )
+    hubs = {tid: (x, y) for tid, x, y in digest.topic_positions}
+    topics = [
+        {
+            "id": t.id,
+            "label": t.label,
+            "colour": colours[t.id],
+            "talks": len(view.talks_of(t)),
+            "anchor": anchor("topic", t.id),
+            "x": hubs[t.id][0] if t.id in hubs else None,
+            "y": hubs[t.id][1] if t.id in hubs else None,
+        }
+        for t in digest.topics
+    ]
     return {
         "topics": topics,
         "nodes": [
@@ -266,7 +262,11 @@ def render_html(digest: Digest) -> str:
             data=_markup(script_json(_network_data(view, colours))),
             run={
                 "version": run.version,
-                "model": " ".join(x for x in (run.embedder, run.model) if x),
+                "model": (
+                    run.model
+                    if run.model.startswith(run.embedder)
+                    else f"{run.embedder} {run.model}".strip()
+                ),
                 "seed": run.seed,
             },
             n_talks=len(digest.talks),

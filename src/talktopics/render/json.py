@@ -180,6 +180,9 @@ def digest_to_dict(digest: Digest, *, timings: bool = False) -> dict[str, Any]:
                 {"source": e.source, "target": e.target, "weight": _num(e.weight)}
                 for e in digest.word_edges
             ],
+            "topics": [
+                {"topic": tid, "x": _num(x), "y": _num(y)} for tid, x, y in digest.topic_positions
+            ],
         },
         "issues": [_issue(i) for i in digest.issues],
     }

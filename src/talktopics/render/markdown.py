@@ -20,6 +20,7 @@ _INLINE = re.compile(r"([\\`*_\[\]<>&|~$])")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=*]|\d+[.)])")
 _TOP_TERMS = 8
 _ISSUES_SHOWN = 20
+_RELATED_SHOWN = 6
 
 
 def escape_markdown(text: str, *, line_start: bool = False) -> str:
@@ -64,7 +65,8 @@ def _topic_link(view: DigestView, topic: Topic, *, numbered: bool = True) -> str
 
 def _run_line(digest: Digest) -> str:
     run = digest.run
-    model = " ".join(x for x in (run.embedder, run.model) if x)
+    model = run.model if run.model.startswith(run.embedder) else f"{run.embedder} {run.model}"
+    model = model.strip()
     parts = [f"talktopics {escape_markdown(run.version)}"]
     if model:
         parts.append(escape_markdown(model))
@@ -127,7 +129,12 @@ def _topic(view: DigestView, topic: Topic) -> list[str]:
         lines += [f"> {escape_markdown(blurb.text, line_start=True)}", ""]
     related = view.related(topic)
     if related:
-        links = ", ".join(f"[{escape_markdown(t.title)}](#{anchor('talk', t.id)})" for t in related)
+        links = ", ".join(
+            f"[{escape_markdown(t.title)}](#{anchor('talk', t.id)})"
+            for t in related[:_RELATED_SHOWN]
+        )
+        if len(related) > _RELATED_SHOWN:
+            links += f" and {len(related) - _RELATED_SHOWN} more"
         lines += [f"**Also touching this topic:** {links}", ""]
     for talk in talks:
         lines += _talk(view, talk)

@@ -6,15 +6,29 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from talktopics.records import TermMembership, Topic, WordEdge, WordNode
 
-__all__ = ["build_word_network"]
+__all__ = ["WordNetwork", "build_word_network"]
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WordNetwork:
+    """The displayed word network: terms, edges and the position of each topic's label."""
+
+    nodes: tuple[WordNode, ...] = ()
+    edges: tuple[WordEdge, ...] = ()
+    topic_positions: tuple[tuple[str, float, float], ...] = ()
+    """(topic id, x, y) in the nodes' coordinates."""
+
+
 _HUB = "\x00topic:"
+_ASPECT = 1.5
+"""Width / height of the ring of topic hubs."""
 """Prefix of the layout-only hub node of each topic (never a term, since terms hold no NUL)."""
 
 
@@ -107,34 +121,93 @@ def _edges(graph: Any | None, chosen: Sequence[str], per_node: int, limit: int) 
     ]
 
 
+def _hub_positions(
+    topic_ids: Sequence[str], weights: dict[str, tuple[tuple[str, float], ...]]
+) -> dict[str, tuple[float, float]]:
+    """Topic hubs evenly on an ellipse, related topics (sharing fuzzy terms) side by side.
+
+    The order is a greedy chain: start with the first (largest) topic, then always the
+    unplaced topic sharing the most membership mass with the last one placed.
+    """
+    shared: dict[tuple[str, str], float] = defaultdict(float)
+    for ws in weights.values():
+        for i, (a, wa) in enumerate(ws):
+            for b, wb in ws[i + 1 :]:
+                shared[(a, b)] += min(wa, wb)
+                shared[(b, a)] += min(wa, wb)
+    order = [topic_ids[0]] if topic_ids else []
+    rest = list(topic_ids[1:])
+    while rest:
+        last = order[-1]
+        best = max(rest, key=lambda t: (shared.get((last, t), 0.0), -rest.index(t)))
+        order.append(best)
+        rest.remove(best)
+    n = len(order)
+    if n == 1:
+        return {order[0]: (0.0, 0.0)}
+    # An ellipse wider than high, like the screen the network is shown on.
+    return {
+        t: (
+            _ASPECT * math.cos(2 * math.pi * i / n - math.pi / 2),
+            math.sin(2 * math.pi * i / n - math.pi / 2),
+        )
+        for i, t in enumerate(order)
+    }
+
+
 def _layout(
     chosen: Sequence[str],
     weights: dict[str, tuple[tuple[str, float], ...]],
+    topic_ids: Sequence[str],
     edges: Iterable[WordEdge],
     seed: int,
 ) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout; every term is also pulled towards a hub of each of its topics."""
-    import networkx as nx
+    """Seeded spring layout around fixed topic hubs.
 
+    Each topic has a hub on a circle; a term is tied to the hub of each of its topics by its
+    membership weight, so a term of one topic sits in that topic's cluster and a fuzzy term
+    between the clusters it belongs to. Similarity edges pull related terms together.
+    """
+    import networkx as nx
+    import numpy as np
+
+    used = [t for t in topic_ids if any(t == tid for ws in weights.values() for tid, _ in ws)]
+    hubs = _hub_positions(used, weights)
+    rng = np.random.default_rng(seed)
     g = nx.Graph()
-    g.add_nodes_from(chosen)
-    for edge in edges:
-        g.add_edge(edge.source, edge.target, weight=edge.weight)
-    hubs = sorted({t for ws in weights.values() for t, _ in ws})
-    g.add_nodes_from(_HUB + h for h in hubs)
+    pos: dict[str, tuple[float, float]] = {}
+    for topic_id, xy in hubs.items():
+        g.add_node(_HUB + topic_id)
+        pos[_HUB + topic_id] = xy
     for term in chosen:
-        for topic_id, w in weights[term]:
-            g.add_edge(term, _HUB + topic_id, weight=1.5 * w)
-    # No hub-hub edges: topics separate by the spring layout's repulsion alone.
-    k = 1.6 / math.sqrt(max(1, g.number_of_nodes()))
-    pos = nx.spring_layout(g, k=k, iterations=200, seed=seed, weight="weight")
-    xs = [float(pos[t][0]) for t in chosen]
-    ys = [float(pos[t][1]) for t in chosen]
+        ws = weights[term]
+        x = sum(w * hubs[t][0] for t, w in ws)
+        y = sum(w * hubs[t][1] for t, w in ws)
+        jitter = rng.normal(scale=0.12, size=2)
+        pos[term] = (x + float(jitter[0]), y + float(jitter[1]))
+        g.add_node(term)
+        for topic_id, w in ws:
+            g.add_edge(term, _HUB + topic_id, weight=3.0 * w)
+    for edge in edges:
+        g.add_edge(edge.source, edge.target, weight=0.15 * edge.weight)
+    k = 2.4 / math.sqrt(max(1, g.number_of_nodes()))
+    laid = nx.spring_layout(
+        g,
+        pos=pos,
+        fixed=[_HUB + t for t in hubs] if len(hubs) > 1 else None,
+        k=k,
+        iterations=150,
+        seed=seed,
+        weight="weight",
+    )
+    keys = [*chosen, *(_HUB + t for t in hubs)]
+    xs = [float(laid[key][0]) for key in keys]
+    ys = [float(laid[key][1]) for key in keys]
     x0, y0 = min(xs), min(ys)
     span = max(max(xs) - x0, max(ys) - y0) or 1.0
     return {
-        t: (round((x - x0) / span * 1000, 1), round((y - y0) / span * 1000, 1))
-        for t, x, y in zip(chosen, xs, ys, strict=True)
+        key: (round((x - x0) / span * 1000, 1), round((y - y0) / span * 1000, 1))
+        for key, x, y in zip(keys, xs, ys, strict=True)
     }
 
 
@@ -145,9 +218,9 @@ def build_word_network(
     *,
     subtopics: Sequence[Topic] = (),
     max_nodes: int = 150,
-    edges_per_node: int = 4,
+    edges_per_node: int = 2,
     seed: int = 42,
-) -> tuple[tuple[WordNode, ...], tuple[WordEdge, ...]]:
+) -> WordNetwork:
     """Pick the terms to show in the word network and lay them out.
 
     Each topic's most characteristic terms are kept first so every community is visible, then
@@ -166,7 +239,8 @@ def build_word_network(
         seed: Seed of the layout.
 
     Returns:
-        The nodes (positions in 0..1000) and edges (weights scaled to 0..1).
+        The nodes (positions in 0..1000), edges (weights scaled to 0..1) and the position of
+        each topic's label (its hub).
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes = {max_nodes} is invalid; must be >= 1")
@@ -181,7 +255,7 @@ def build_word_network(
             by_term[m.term] = m
     if not by_term:
         logger.info("no term belongs to a topic: the word network is empty")
-        return (), ()
+        return WordNetwork()
     display: dict[str, str] = {}
     for term in by_term:
         shown = None
@@ -192,7 +266,7 @@ def build_word_network(
     scores = _scores(list(by_term.values()), graph)
     chosen = _choose(topics, by_term, display_to_term, scores, max_nodes)
     edges = _edges(graph, chosen, edges_per_node, limit=edges_per_node * len(chosen))
-    pos = _layout(chosen, weights, edges, seed)
+    pos = _layout(chosen, weights, [t.id for t in topics], edges, seed)
     nodes = tuple(
         WordNode(
             term=t,
@@ -206,4 +280,7 @@ def build_word_network(
         for t in chosen
     )
     logger.debug("word network: %d of %d terms, %d edges", len(nodes), len(by_term), len(edges))
-    return nodes, tuple(edges)
+    hubs = tuple(
+        (t.id, pos[_HUB + t.id][0], pos[_HUB + t.id][1]) for t in topics if _HUB + t.id in pos
+    )
+    return WordNetwork(nodes=nodes, edges=tuple(edges), topic_positions=hubs)

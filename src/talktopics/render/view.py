@@ -148,9 +148,18 @@ class DigestView:
         return out
 
     def related(self, topic: Topic) -> list[Talk]:
-        """Talks of other topics that list this topic among their secondary topics."""
-        return [
+        """Talks of other topics that list this topic among their secondary topics, the
+        strongest share of this topic first."""
+        found = [
             t
             for t in self.digest.talks
             if self.home.get(t.id) != topic.id and topic in self.secondary(t)
         ]
+        return sorted(found, key=lambda t: -self.weight(t.id, topic.id))
+
+    def weight(self, talk_id: str, topic_id: str) -> float:
+        """The share of a topic (sub-topics counted for their parent) in a talk."""
+        tt = self.talk_topics.get(talk_id)
+        if tt is None:
+            return 0.0
+        return sum(w for tid, w in tt.distribution if self.top_level(tid) == topic_id)

@@ -120,10 +120,11 @@
         "min-zoomed-font-size": 6, "z-index": 10 } },
       { selector: "edge.sim", style: {
         "width": "mapData(weight, 0, 1, 0.6, 3)", "line-color": dark ? "#5d6975" : "#9aa5b1",
-        "opacity": 0.45, "curve-style": "haystack" } },
+        "opacity": 0.3, "curve-style": "haystack" } },
       { selector: "edge.member", style: {
-        "width": 1.3, "line-color": "data(colour)", "line-style": "dashed", "opacity": 0.7,
-        "curve-style": "straight" } },
+        "width": 1.6, "line-color": "data(colour)", "line-style": "dashed", "opacity": 0.85,
+        "curve-style": "straight", "display": "none" } },
+      { selector: "edge.member.show", style: { "display": "element" } },
       { selector: ".faded", style: { "opacity": 0.1, "text-opacity": 0.15 } },
       { selector: "node.term.hl", style: { "border-width": 3, "border-color": ink, "border-opacity": 1, "z-index": 20 } },
       { selector: "edge.hl", style: { "opacity": 0.9 } }
@@ -194,14 +195,18 @@
     tip.style.top = y + "px";
   }
   function hideTip() { if (!pinned) { tip.hidden = true; } }
-  cy.on("mouseover", "node", function (e) { if (!pinned) { showTip(e.target); } });
-  cy.on("mouseout", "node", hideTip);
+  /* A fuzzy term's dashed ties to its topics show while it is hovered or selected. */
+  function ties(node, on) {
+    if (node.hasClass("term")) { node.connectedEdges(".member")[on ? "addClass" : "removeClass"]("show"); }
+  }
+  cy.on("mouseover", "node", function (e) { ties(e.target, true); if (!pinned) { showTip(e.target); } });
+  cy.on("mouseout", "node", function (e) { if (e.target !== pinned) { ties(e.target, false); } hideTip(); });
 
   /* Highlight: one topic's terms (legend, hub, "show in network"), or one term's neighbours. */
   var legendButtons = Array.prototype.slice.call(document.querySelectorAll(".legend-item"));
   var current = null;
   function clearHighlight() {
-    cy.elements().removeClass("faded hl");
+    cy.elements().removeClass("faded hl show");
     legendButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
     current = null;
   }
@@ -216,6 +221,7 @@
     cy.elements().addClass("faded");
     keep.removeClass("faded").addClass("hl");
     keep.edgesWith(keep).removeClass("faded").addClass("hl");
+    keep.edgesWith(cy.getElementById("h-" + topicId)).addClass("show");
     legendButtons.forEach(function (b) {
       b.setAttribute("aria-pressed", b.getAttribute("data-topic") === topicId ? "true" : "false");
     });
@@ -226,6 +232,7 @@
     cy.elements().addClass("faded");
     hood.removeClass("faded");
     node.addClass("hl");
+    ties(node, true);
   }
   legendButtons.forEach(function (b) {
     b.addEventListener("click", function () { highlightTopic(b.getAttribute("data-topic")); });
