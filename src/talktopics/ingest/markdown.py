@@ -253,11 +253,15 @@ def _parse_body(lines: list[str]) -> _Body:
     return _Body(notes=notes, url=url, video_url=video)
 
 
+_LANGUAGE_SAMPLE = 5000
+"""Characters of notes that language identification looks at."""
+
+
 def detect_notes_language(text: str) -> str | None:
     """ISO 639-1 code of a notes text (py3langid), or None when too short to tell."""
-    sample = _URL.sub(" ", text)
-    sample = re.sub(r"```.*?```", " ", sample, flags=re.DOTALL)
-    letters = sum(ch.isalpha() for ch in sample)
+    sample = re.sub(r"```.*?```", " ", text[:_LANGUAGE_SAMPLE], flags=re.DOTALL)
+    sample = _URL.sub(" ", sample)
+    letters = len(re.findall(r"[^\W\d_]", sample))
     if letters < 20:
         return None
     import py3langid
