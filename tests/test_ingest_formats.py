@@ -10,7 +10,8 @@ import pytest
 from talktopics.config import IngestLimits
 from talktopics.errors import ConfigError
 from talktopics.ingest import FORMATS, detect_format, join_schedule, load_corpus
-from talktopics.ingest.fields import edition_from_name, edition_from_title, is_organisational
+from talktopics.ingest.edition import edition_from_name, edition_from_title
+from talktopics.ingest.fields import is_organisational
 from talktopics.ingest.join import match_score
 from talktopics.ingest.reading import Document
 from talktopics.ingest.table import parse_column_map
@@ -388,3 +389,17 @@ def test_join_is_one_to_one_and_keeps_everything() -> None:
     ]
     assert len(issues) == 1 and "matched another section" in issues[0].message
     assert join_schedule([], programme) == (programme, [])
+
+
+def test_join_ignores_kind_prefixes_and_remarks() -> None:
+    programme = [_talk("Python 2020+"), _talk("Productionizing your ML code seamlessly")]
+    notes = [
+        _talk("Keynote: Python 2020+", notes="k"),
+        _talk("Shortcut", aliases=("Productionizing your ML code seamlessly (Yelp)",), notes="p"),
+    ]
+    talks, issues = join_schedule(notes, programme)
+    assert [(t.title, t.notes) for t in talks] == [
+        ("Python 2020+", "k"),
+        ("Productionizing your ML code seamlessly", "p"),
+    ]
+    assert issues == []

@@ -29,18 +29,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from talktopics.config import IngestLimits
 from talktopics.errors import ConfigError, IngestError
 from talktopics.ingest import pyvideo
+from talktopics.ingest.dedupe import dedupe_talks
 from talktopics.ingest.detect import FORMATS, SUFFIXES, detect_format
-from talktopics.ingest.fields import ReadContext, ReadResult
+from talktopics.ingest.factory import ReadContext, ReadResult
 from talktopics.ingest.join import join_schedule
 from talktopics.ingest.reading import Document
 from talktopics.ingest.table import check_fields
-from talktopics.records import Corpus, IngestIssue, SourceRef, Talk, talk_id
+from talktopics.records import Corpus, IngestIssue, SourceRef, Talk
 
 __all__ = ["load_corpus", "load_talks"]
 
@@ -49,8 +50,6 @@ logger = logging.getLogger(__name__)
 _DOC_NAMES = frozenset(
     {"readme", "license", "licence", "sources", "changelog", "contributing", "notice", "copying"}
 )
-_BULK_DUPLICATES = 3
-"""More duplicates than this between the same two files are reported as one warning."""
 
 
 @dataclass(slots=True)
@@ -196,7 +195,7 @@ class _Run:
                 continue
             (notes if result.role == "notes" else programme).extend(result.talks)
         if notes and programme:
-            programme, dup_issues = _dedupe(programme)
+            programme, dup_issues = dedupe_talks(programme)
             self.issues.extend(dup_issues)
             joined, issues = join_schedule(notes, programme)
             self.issues.extend(issues)
@@ -207,88 +206,6 @@ class _Run:
             self.segments.append(_Segment(programme))
         for child in folders:
             self.add_path(child, f"{label}/{child.name}", explicit=False)
-
-
-# --- duplicates -----------------------------------------------------------------------------
-
-
-def _differs(a: Talk, b: Talk) -> str | None:
-    """What tells two same-id talks apart, or None when they are the same talk.
-
-    Within one source, different speakers or a different date, day or time make different
-    talks (a daily "Lightning talks" session, two "Keynote" videos). Across sources, the same
-    id is the same talk: sources spell speakers differently, and versions of a schedule move
-    talks around.
-    """
-    if a.source.path != b.source.path:
-        return None
-    if a.speakers and b.speakers and set(a.speakers) != set(b.speakers):
-        return ", ".join(b.speakers)
-    for name in ("date", "day", "start"):
-        va, vb = getattr(a, name), getattr(b, name)
-        if va and vb and va != vb:
-            return " ".join(str(v) for v in (b.date, b.day, b.start) if v)
-    return None
-
-
-def _dedupe(talks: Sequence[Talk]) -> tuple[list[Talk], list[IngestIssue]]:
-    kept: dict[str, int] = {}
-    out: list[Talk] = []
-    dups: dict[tuple[str, str], list[tuple[Talk, Talk, bool]]] = {}
-    for talk in talks:
-        index = kept.get(talk.id)
-        if index is not None:
-            first = out[index]
-            tell = _differs(first, talk)
-            if tell is not None:
-                new_id = talk_id(talk.conference, talk.year, f"{talk.title} {tell}")
-                n = 2
-                while new_id in kept:
-                    new_id = talk_id(talk.conference, talk.year, f"{talk.title} {tell} {n}")
-                    n += 1
-                talk = replace(talk, id=new_id)
-            else:
-                merged = False
-                if talk.notes and not first.notes:
-                    out[index] = replace(
-                        first, notes=talk.notes, notes_language=talk.notes_language
-                    )
-                    merged = True
-                key = (first.source.path, talk.source.path)
-                dups.setdefault(key, []).append((first, talk, merged))
-                continue
-        kept[talk.id] = len(out)
-        out.append(talk)
-    issues: list[IngestIssue] = []
-    for (first_path, second_path), pairs in dups.items():
-        if len(pairs) > _BULK_DUPLICATES:
-            examples = "; ".join(f"{b.source.record} = {a.source.record}" for a, b, _ in pairs[:2])
-            n_merged = sum(1 for *_, m in pairs if m)
-            issues.append(
-                IngestIssue(
-                    level="warning",
-                    source=SourceRef(path=second_path, record=f"{len(pairs)} records"),
-                    message=(
-                        f"{len(pairs)} talks are the same as talks already read from "
-                        f"{first_path} (e.g. {examples}); kept the first"
-                        + (f", merged the notes of {n_merged}" if n_merged else "")
-                    ),
-                )
-            )
-            continue
-        for first, talk, was_merged in pairs:
-            issues.append(
-                IngestIssue(
-                    level="warning",
-                    source=talk.source,
-                    message=(
-                        f"duplicate of {first.source} ({talk.title!r}, id {talk.id}); kept "
-                        "the first"
-                        + (" and merged this record's notes into it" if was_merged else "")
-                    ),
-                )
-            )
-    return out, issues
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -349,7 +266,7 @@ def load_corpus(
         run.issues.extend(programme_run.issues)
         run.sources.extend(programme_run.sources)
         programme = [t for seg in programme_run.segments for t in seg.talks]
-        programme, dup_issues = _dedupe(programme)
+        programme, dup_issues = dedupe_talks(programme)
         run.issues.extend(dup_issues)
         pending = [t for seg in run.segments if seg.pending_notes for t in seg.talks]
         if pending:
@@ -377,7 +294,7 @@ def load_corpus(
             segments.append(_Segment(joined))
         run.segments = segments
 
-    talks, dup_issues = _dedupe([t for seg in run.segments for t in seg.talks])
+    talks, dup_issues = dedupe_talks([t for seg in run.segments for t in seg.talks])
     run.issues.extend(dup_issues)
     limit = ctx.limits.max_talks
     if len(talks) > limit:

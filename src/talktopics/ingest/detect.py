@@ -10,7 +10,7 @@ from typing import Any
 
 from talktopics.errors import IngestError
 from talktopics.ingest import europython, frab, markdown, pretalx, pyconde, pyvideo, table
-from talktopics.ingest.fields import ReadContext, ReadResult
+from talktopics.ingest.factory import ReadContext, ReadResult
 from talktopics.ingest.reading import Document
 
 __all__ = ["FORMATS", "SUFFIXES", "Format", "detect_format"]

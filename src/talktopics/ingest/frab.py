@@ -12,18 +12,9 @@ import logging
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from talktopics.ingest.fields import (
-    ReadContext,
-    ReadResult,
-    TalkFactory,
-    as_line,
-    edition_from_name,
-    edition_from_title,
-    hh_mm,
-    is_organisational,
-    iso_date,
-    resolve_edition,
-)
+from talktopics.ingest.edition import edition_from_name, edition_from_title, resolve_edition
+from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
+from talktopics.ingest.fields import as_line, hh_mm, is_organisational, iso_date
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
 

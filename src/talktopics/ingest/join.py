@@ -3,7 +3,8 @@
 A notes section and a programme talk are compared on every name each has: the title, the
 aliases (a notes file's table-of-contents entry, a programme's slug or "title: subtitle") and
 the last path segment of its link (notes usually link to the talk's page, whose slug is the
-official title: ``.../talks/germany-s-next-topic-model/``). Names are folded with
+official title: ``.../talks/germany-s-next-topic-model/``), each also without a leading
+"Keynote:"/"Workshop:"/"Tutorial:" and a trailing "(...)" remark. Names are folded with
 `normalise_title`. The score of a pair is the best over their names of
 
 * 100 for equal names,
@@ -47,11 +48,23 @@ def _url_slug(url: str | None) -> str | None:
     return last.replace("-", " ").replace("_", " ")
 
 
+_KIND_PREFIX = re.compile(
+    r"^\s*(keynote|workshop|tutorial|talk|panel|lightning talk|invited talk)\s*[:\-–—]\s*",
+    re.IGNORECASE,
+)
+_TRAILING_PARENS = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def _names(talk: Talk) -> list[str]:
+    """Folded names of a talk: title, aliases, link slug, and each without a "Keynote:"
+    prefix or a trailing "(...)" remark."""
     names: list[str] = []
     for raw in (talk.title, *talk.aliases, _url_slug(talk.url)):
-        if raw:
-            key = normalise_title(raw)
+        if not raw:
+            continue
+        bare = _TRAILING_PARENS.sub("", _KIND_PREFIX.sub("", raw))
+        for variant in (raw, bare):
+            key = normalise_title(variant)
             if key and key not in names:
                 names.append(key)
     return names

@@ -41,7 +41,8 @@ import re
 from dataclasses import dataclass, field
 
 from talktopics.errors import IngestError
-from talktopics.ingest.fields import ReadContext, ReadResult, TalkFactory, resolve_edition
+from talktopics.ingest.edition import resolve_edition
+from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.reading import Document
 
 __all__ = ["detect_notes_language", "looks_like_markdown", "read_markdown"]

@@ -26,16 +26,14 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from talktopics.ingest.edition import resolve_edition
+from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import (
-    ReadContext,
-    ReadResult,
-    TalkFactory,
     as_line,
     as_text,
     hh_mm,
     is_organisational,
     iso_date,
-    resolve_edition,
     speaker_names,
     split_labels,
 )

@@ -21,15 +21,13 @@ import logging
 import re
 from typing import Any
 
+from talktopics.ingest.edition import resolve_edition
+from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import (
-    ReadContext,
-    ReadResult,
-    TalkFactory,
     as_line,
     hh_mm,
     is_organisational,
     iso_date,
-    resolve_edition,
     speaker_names,
     split_labels,
 )

@@ -14,16 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from talktopics.errors import IngestError
-from talktopics.ingest.fields import (
-    ReadContext,
-    ReadResult,
-    TalkFactory,
-    as_line,
-    as_text,
-    iso_date,
-    resolve_edition,
-    split_labels,
-)
+from talktopics.ingest.edition import resolve_edition
+from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
+from talktopics.ingest.fields import as_line, as_text, iso_date, split_labels
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels, Talk
 

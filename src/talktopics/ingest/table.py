@@ -42,15 +42,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from talktopics.errors import ConfigError, IngestError
-from talktopics.ingest.fields import (
-    ReadContext,
-    ReadResult,
-    TalkFactory,
-    as_line,
-    as_text,
-    iso_date,
-    resolve_edition,
-)
+from talktopics.ingest.edition import resolve_edition
+from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
+from talktopics.ingest.fields import as_line, as_text, iso_date
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
 
