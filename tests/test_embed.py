@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -117,25 +118,37 @@ def test_cache_keys_include_backend(tmp_path: Path) -> None:
     assert a.calls == ["x y"] and b.calls == ["x y"]
 
 
+def _dim32_blob() -> bytes:
+    return np.ones(32, dtype="<f4").tobytes()
+
+
 @pytest.mark.parametrize(
-    "corruption",
+    ("corruption", "params"),
     [
-        "UPDATE vectors SET vec = substr(vec, 1, 100)",  # truncated
-        "UPDATE vectors SET vec = zeroblob(256)",  # bad bytes: checksum mismatch
-        "UPDATE vectors SET dim = 32",  # dimension mismatch
-        "UPDATE vectors SET vec = 'text'",  # not even bytes
+        ("value = substr(value, 1, 100)", ()),  # truncated: checksum mismatch
+        ("value = zeroblob(256)", ()),  # bad bytes: checksum mismatch
+        ("value = 'text'", ()),  # not even bytes
+        # A vector of another dimension under the same name, with a valid checksum.
+        ("value = ?, crc = ?", (_dim32_blob(), zlib.crc32(_dim32_blob()))),
     ],
 )
 def test_corrupt_entries_are_recomputed(
-    tmp_path: Path, corruption: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    corruption: str,
+    params: tuple[object, ...],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     counting = CountingEmbedder(FakeEmbedder())
     cache = CachedEmbedder(counting, tmp_path)
     expected = cache.embed(["alpha", "beta"])
     cache.close()
-    with sqlite3.connect(tmp_path / "embeddings.sqlite3") as conn:
-        conn.execute(corruption + " WHERE key = ?", (cache.key("alpha"),))
+    conn = sqlite3.connect(tmp_path / "embeddings.sqlite3")
+    with conn:
+        changed = conn.execute(
+            f"UPDATE entries SET {corruption} WHERE key = ?", (*params, cache.key("alpha"))
+        ).rowcount
     conn.close()
+    assert changed == 1
     counting.calls.clear()
     with caplog.at_level(logging.WARNING, logger="talktopics.embed"):
         got = CachedEmbedder(counting, tmp_path).embed(["alpha", "beta"])
