@@ -403,3 +403,37 @@ def test_join_ignores_kind_prefixes_and_remarks() -> None:
         ("Productionizing your ML code seamlessly", "p"),
     ]
     assert issues == []
+
+
+def test_ingest_json_round_trip(tmp_path: Path) -> None:
+    """What `talktopics ingest --json` writes reads back as the same talks."""
+    from talktopics.cli import main
+
+    notes = _write(
+        tmp_path,
+        "notes.md",
+        "# Notes PyCon DE 2019\n\n## Über Typen 🐍\nDescription: https://x.org/t/types/\n"
+        "Графы слов и темы докладов — 图 и ✓\n\n## عنوان بالعربية\nنص من اليمين إلى اليسار\n",
+    )
+    programme = _write(
+        tmp_path,
+        "programme.csv",
+        "title,speakers,track,tags,conference,year\n"
+        "Über Typen 🐍,Zoé;Ada,Python,a|b,PyCon DE,2019\n",
+    )
+    out = tmp_path / "out" / "talks.json"
+    assert main(["ingest", "-q", str(notes), "--schedule", str(programme), "--json", str(out)]) == 0
+    first = load_corpus([notes], schedule=str(programme))
+    again = load_corpus([out])
+    assert again.issues == ()
+    assert again.talks == first.talks
+    assert again.talks[0].speakers == ("Zoé", "Ada")
+    assert again.talks[0].notes == "Графы слов и темы докладов — 图 и ✓"
+
+
+def test_schedule_as_a_single_path(tmp_path: Path) -> None:
+    notes = _write(tmp_path, "notes.md", "# Notes X 2020\n\n## Typing\nmy notes\n")
+    programme = _write(tmp_path, "p.csv", "title,abstract,conference,year\nTyping,Abs,X,2020\n")
+    for schedule in (str(programme), programme, [programme]):
+        (talk,) = load_corpus(str(notes), schedule=schedule).talks  # type: ignore[arg-type]
+        assert (talk.abstract, talk.notes) == ("Abs", "my notes")

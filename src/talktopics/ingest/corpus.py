@@ -223,7 +223,7 @@ def load_corpus(
     *,
     format: str | None = None,
     column_map: Mapping[str, str] | None = None,
-    schedule: Sequence[str | Path] = (),
+    schedule: Sequence[str | Path] | str | Path | None = (),
     conference: str | None = None,
     year: int | None = None,
     limits: IngestLimits | None = None,
@@ -234,7 +234,8 @@ def load_corpus(
         paths: Files and folders (see the module docstring for how folders are read).
         format: Force one reader for every file (a key of `FORMATS`); None detects it.
         column_map: CSV/JSONL field -> column name, overriding the default column names.
-        schedule: Programme exports to join the notes with (fuzzy title match).
+        schedule: Programme exports (files or folders; one path or several) to join the
+            notes with (fuzzy title match).
         conference: Conference name for talks whose data and path names do not say.
         year: Year for talks whose data and path names do not say.
         limits: File size, text length and talk count limits.
@@ -255,6 +256,12 @@ def load_corpus(
     ctx = ReadContext(
         conference=conference, year=year, limits=limits or IngestLimits(), column_map=column_map
     )
+    if schedule is None:
+        schedule = ()
+    elif isinstance(schedule, str | Path):
+        schedule = (schedule,)
+    if isinstance(paths, str | Path):
+        paths = (paths,)
     run = _Run(ctx=ctx, format=format)
     for raw in paths:
         run.add_path(Path(raw), str(raw), explicit=True)

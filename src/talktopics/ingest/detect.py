@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talktopics.errors import IngestError
-from talktopics.ingest import europython, frab, markdown, pretalx, pyconde, pyvideo, table
+from talktopics.ingest import europython, frab, markdown, native, pretalx, pyconde, pyvideo, table
 from talktopics.ingest.factory import ReadContext, ReadResult
 from talktopics.ingest.reading import Document
 
@@ -96,6 +96,11 @@ FORMATS: dict[str, Format] = {
             description="JSON list of flat talk objects (CSV column names)",
         ),
         Format(
+            name="talktopics-json",
+            reader=native.read_talktopics_json,
+            description="the JSON that `talktopics ingest --json` writes",
+        ),
+        Format(
             name="aux",
             reader=_aux,
             description="not talks: pretalx rooms list, pyvideo category.json (read as nothing)",
@@ -122,6 +127,7 @@ def _is_pyvideo_category(data: Any) -> bool:
 def _json_format(data: Any, column_map: Mapping[str, str]) -> str | None:
     checks: tuple[tuple[str, Callable[[Any], bool]], ...] = (
         ("frab-json", frab.is_frab_json),
+        ("talktopics-json", native.is_talktopics_json),
         ("pretalx-widget", pretalx.is_pretalx_widget),
         ("europython-sessions", europython.is_europython_sessions),
         ("pretalx-api", pretalx.is_pretalx_api),
