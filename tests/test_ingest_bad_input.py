@@ -319,3 +319,20 @@ def test_hostile_titles_and_links(tmp_path: Path) -> None:
     (talk,) = load_corpus([path]).talks
     assert len(talk.title) == 500
     assert talk.url is None and talk.video_url is None
+
+
+def test_symlinks_outside_and_loops_are_not_followed(tmp_path: Path, good: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret 2020\n\n## Hidden talk\nx\n", encoding="utf-8")
+    root = tmp_path / "input"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "notes.md").write_text(GOOD_NOTES, encoding="utf-8")
+    (root / "escape").symlink_to(outside, target_is_directory=True)
+    (root / "secret.md").symlink_to(outside / "secret.md")
+    (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
+    corpus = load_corpus([root])
+    assert [t.title for t in corpus.talks] == ["Graph topic models", "Fast Python with Cython"]
+    warned = sorted(Path(i.source.path).name for i in corpus.issues)
+    assert warned == ["escape", "secret.md"]
+    assert all("outside the input folder" in i.message for i in corpus.issues)

@@ -7,7 +7,8 @@ Paths:
 * Any other folder is walked in sorted order: its files ending in ``.md``, ``.markdown``,
   ``.json``, ``.xml``, ``.csv``, ``.tsv``, ``.jsonl`` or ``.ndjson`` (except README, LICENSE,
   SOURCES, CHANGELOG, CONTRIBUTING, NOTICE, COPYING: documentation, not data), then its
-  sub-folders the same way. Hidden files and folders are left alone.
+  sub-folders the same way. Hidden files and folders are left alone, and so are symbolic
+  links that lead outside the folder given (with a warning); each folder is read once.
 * When a folder holds Markdown notes *and* programme exports, the notes are joined with the
   programme of the same folder (`talktopics.ingest.join.join_schedule`); programme talks
   without notes are kept.
@@ -66,10 +67,16 @@ class _Run:
     issues: list[IngestIssue] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     count: int = 0
+    visited: set[Path] = field(default_factory=set)
 
     def error(self, label: str, message: str, record: str = "") -> None:
         self.issues.append(
             IngestIssue(level="error", source=SourceRef(path=label, record=record), message=message)
+        )
+
+    def warn(self, label: str, message: str) -> None:
+        self.issues.append(
+            IngestIssue(level="warning", source=SourceRef(path=label), message=message)
         )
 
     def from_exception(self, exc: IngestError) -> None:
@@ -150,7 +157,17 @@ class _Run:
         self.count += len(result.talks)
         return result
 
-    def add_path(self, path: Path, label: str, *, explicit: bool) -> None:
+    def add_path(self, path: Path, label: str, *, explicit: bool, root: Path | None = None) -> None:
+        """Read a file or folder; ``root`` is the input folder a walk started from."""
+        if root is not None and path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                self.warn(label, "broken or looping symbolic link; not followed")
+                return
+            if not target.is_relative_to(root):
+                self.warn(label, "symbolic link to outside the input folder; not followed")
+                return
         if path.is_dir():
             if path.name == "videos" and pyvideo.is_pyvideo_dir(path.parent):
                 path, label = path.parent, str(Path(label).parent)
@@ -159,7 +176,7 @@ class _Run:
                 if result is not None:
                     self.segments.append(_Segment(result.talks))
                 return
-            self.add_folder(path, label)
+            self.add_folder(path, label, root or path.resolve())
             return
         if not path.exists():
             self.sources.append(label)
@@ -172,7 +189,11 @@ class _Run:
         if result is not None:
             self.segments.append(_Segment(result.talks, pending_notes=result.role == "notes"))
 
-    def add_folder(self, path: Path, label: str) -> None:
+    def add_folder(self, path: Path, label: str, root: Path) -> None:
+        real = path.resolve()
+        if real in self.visited:
+            return  # reached again through a link: read once
+        self.visited.add(real)
         try:
             children = sorted(path.iterdir(), key=lambda p: p.name)
         except OSError as exc:
@@ -190,7 +211,11 @@ class _Run:
         notes: list[Talk] = []
         programme: list[Talk] = []
         for child in files:
-            result = self.read_file(child, f"{label}/{child.name}", explicit=False)
+            child_label = f"{label}/{child.name}"
+            if child.is_symlink() and not child.resolve().is_relative_to(root):
+                self.warn(child_label, "symbolic link to outside the input folder; not followed")
+                continue
+            result = self.read_file(child, child_label, explicit=False)
             if result is None:
                 continue
             (notes if result.role == "notes" else programme).extend(result.talks)
@@ -205,7 +230,7 @@ class _Run:
         elif programme:
             self.segments.append(_Segment(programme))
         for child in folders:
-            self.add_path(child, f"{label}/{child.name}", explicit=False)
+            self.add_path(child, f"{label}/{child.name}", explicit=False, root=root)
 
 
 # --- entry points ---------------------------------------------------------------------------
