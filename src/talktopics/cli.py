@@ -39,8 +39,10 @@ def _add_input(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--schedule",
+        action="append",
+        default=[],
         metavar="FILE",
-        help="programme export to join notes with (fuzzy title match)",
+        help="programme export to join notes with (fuzzy title match); repeatable",
     )
     p.add_argument("--conference", help="conference name when the input does not say")
     p.add_argument("--year", type=int, help="year when the input does not say")
@@ -65,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--json", metavar="FILE", help="write the records (and issues) as JSON")
     p.set_defaults(handler=_cmd_ingest)
+
+    p = sub.add_parser("formats", help="list the input formats that can be read")
+    p.set_defaults(handler=_cmd_formats)
 
     p = sub.add_parser(
         "digest",
@@ -122,6 +127,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_digest)
 
     return parser
+
+
+def _cmd_formats(args: argparse.Namespace) -> ExitCode:
+    from rich.console import Console
+    from rich.table import Table
+
+    from talktopics.ingest import FORMATS
+
+    table = Table(title="Input formats (detected by content; force one with --format)")
+    table.add_column("format")
+    table.add_column("what it reads")
+    for name, fmt in FORMATS.items():
+        table.add_row(name, fmt.description)
+    Console().print(table)
+    return ExitCode.OK
 
 
 def _load_input(args: argparse.Namespace) -> Corpus:
