@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pytest
 from tests.conftest import shared_path
 
+from talktopics import nlp as nlp_module
 from talktopics.config import NLPConfig
 from talktopics.nlp import (
     clean_text,
@@ -20,6 +22,12 @@ from talktopics.nlp import (
     talk_language,
 )
 from talktopics.records import Talk, TermTable
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own term cache (never the user's ~/.cache)."""
+    monkeypatch.setenv("TALKTOPICS_CACHE", str(tmp_path / "cache"))
 
 
 def talk(tid: str, title: str, text: str = "", **kw: object) -> Talk:
@@ -267,6 +275,66 @@ def test_merge_similar_terms_across_languages_only() -> None:
     assert column(merged, "data") == [1, 1, 0, 0]  # not similar enough: kept apart
     assert list(merged.terms) == sorted(merged.terms)
     assert merged.sentence_counts.shape[1] == len(merged.terms)
+
+
+def test_speaker_and_conference_names_are_not_terms() -> None:
+    t = Talk(
+        id="a",
+        title="Scaling Django at EuroPython",
+        abstract="Jane Doe shows how Doe's team scaled Django. EuroPython 2019 loved it.",
+        speakers=("Jane Doe",),
+        conference="EuroPython",
+    )
+    terms = set(extract_terms([t]).terms)
+    assert "Django" in terms
+    assert not {"jane", "doe", "jane doe", "EuroPython", "europython"} & terms
+
+
+def test_boilerplate_sentences_repeated_across_talks_yield_no_terms() -> None:
+    licence = "This video is licensed under the Creative Commons Attribution licence {}."
+    talks = [
+        talk(f"t{i}", f"Talk about {topic}", f"{topic} in practice. " + licence.format(2020 + i))
+        for i, topic in enumerate(["Django", "NumPy", "asyncio"])
+    ]
+    table = extract_terms(talks)
+    assert "creative commons" not in table.terms and "licence" not in table.terms
+    assert {"Django", "NumPy", "asyncio"} <= set(table.terms)
+    assert len(table.sentence_talk) == 9  # the rows stay, empty
+    kept = extract_terms(talks, NLPConfig(boilerplate_min_talks=0))
+    assert "creative commons" in kept.terms
+    # The same abstract under the same title (a talk given twice) is not boilerplate.
+    twice = [
+        talk(f"r{i}", "Same talk", "We profile memory usage of Python programs.") for i in range(3)
+    ]
+    assert "memory usage" in extract_terms(twice).terms
+
+
+def test_term_cache_skips_analysis_on_a_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    talks = [
+        talk("a", "Machine learning", "Deep learning with PyTorch."),
+        talk("b", "Нейронные сети", "Обучение нейронных сетей на PyTorch."),
+    ]
+    first = extract_terms(talks, cache_dir=tmp_path)
+    analysed: list[int] = []
+    original = nlp_module._analyse
+
+    def counting(sentences, config, lex):  # type: ignore[no-untyped-def]
+        analysed.append(len(sentences))
+        return original(sentences, config, lex)
+
+    monkeypatch.setattr(nlp_module, "_analyse", counting)
+    second = extract_terms(talks, cache_dir=tmp_path)
+    assert analysed == []
+    assert second.terms == first.terms and second.languages == first.languages
+    assert (second.counts != first.counts).nnz == 0
+    # Another option that shapes terms means another cache namespace.
+    extract_terms(talks, NLPConfig(extra_stop_words=("pytorch",)), cache_dir=tmp_path)
+    assert analysed == [4]
+    # Without the cache everything is analysed again.
+    extract_terms(talks, NLPConfig(use_cache=False))
+    assert analysed == [4, 4]
 
 
 # --- real corpora --------------------------------------------------------------------------

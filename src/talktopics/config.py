@@ -74,6 +74,13 @@ class NLPConfig:
     """Longest multi-word keyphrase kept (2..max words)."""
     batch_size: int = 256
     """Sentences per ``nlp.pipe`` batch."""
+    boilerplate_min_talks: int = 3
+    """A sentence of four or more words repeated (digits aside) in this many talks with
+    different titles is boilerplate (licence, room and date lines) and yields no terms;
+    0 = keep everything."""
+    use_cache: bool = True
+    """Cache the terms of each sentence on disk (``$TALKTOPICS_CACHE`` or
+    ``~/.cache/talktopics``), so a re-run skips the spaCy analysis."""
 
 
 # --- embeddings -----------------------------------------------------------------------------

@@ -35,20 +35,23 @@ a keyphrase), plus ``NLPConfig.extra_stop_words``.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from talktopics.config import NLPConfig
 from talktopics.errors import ModelNotAvailableError
-from talktopics.records import Talk, TermTable
+from talktopics.records import Talk, TermTable, normalise_title
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder
@@ -81,40 +84,49 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
         """
     talk talks speaker speakers slide slides presentation presentations audience attendee
     attendees participant participants session sessions conference conferences lecture
-    keynote workshop workshops tutorial tutorials abstract agenda outline q&a question
-    questions answer answers introduction overview summary example examples minute minutes
-    hour hours today year years day days time times way ways thing things lot lots kind
-    sort bit people everyone anyone someone something anything everything part parts
-    end case cases idea ideas goal goals topic topics point points aim level levels
-    knowledge familiarity prerequisite prerequisites requirement requirements experience
-    beginner beginners attendance video videos recording description note notes
+    keynote workshop workshops tutorial tutorials abstract agenda outline q&a minute minutes
+    hour hours today video videos recording attendance
     доклад доклады докладчик докладчица спикер слайд слайды презентация аудитория
-    выступление конференция вопрос ответ пример штука вещь часть время день год минута
-    способ рассказ тема человек автор видео описание заметка лекция слушатель участник
+    выступление конференция рассказ автор видео описание заметка лекция слушатель участник
     воркшоп мастер-класс
     vortrag vorträge sprecher sprecherin referent referentin folie folien präsentation
-    publikum teilnehmer teilnehmerin konferenz beispiel frage antwort einführung überblick
-    zeit jahr tag art weise teil thema
+    publikum teilnehmer teilnehmerin konferenz
     """
     )
 )
-"""Conference-domain stop words (any language, case-folded, surface forms and lemmas)."""
+"""Conference-domain stop words (any language, case-folded, surface forms and lemmas): they
+describe the event, never the topic. Neither terms nor parts of keyphrases."""
 
 GENERIC_WORDS: frozenset[str] = frozenset(
     _wordlist(
         """
+    question answer introduction overview summary example year day time way thing lot kind
+    sort bit people everyone anyone someone something anything everything part end case
+    idea goal topic point aim level knowledge familiarity prerequisite requirement
+    experience beginner use work need number set order step detail result change problem
+    solution approach technique concept information world look help fact reason range
+    variety stuff basics fun journey story lesson tip trick benefit advantage challenge
+    term aspect area field option possibility opportunity context purpose note description
     new good great best better different many various several simple easy able interesting
     important same other own main few whole possible useful nice cool awesome amazing
     common typical specific certain real large small big high low basic advanced modern
     current full free hard difficult available popular powerful key major next last first
-    second third little much more most less least long short
+    second third little much more most less least long short fast multiple complex
+    practical general online particular recent single right wrong sure true clear quick
+    final overall latest additional entire related existing necessary relevant significant
+    actual similar following previous open
+    вопрос ответ пример штука вещь часть время день год минута способ тема человек проблема
+    решение подход идея цель результат случай помощь возможность работа использование
     новый хороший разный простой интересный важный основной другой свой большой маленький
     весь каждый сам первый второй последний
-    neu gut verschieden einfach interessant wichtig groß klein viel erste zweite letzte
+    beispiel frage antwort einführung überblick zeit jahr tag art weise teil thema problem
+    lösung neu gut verschieden einfach interessant wichtig groß klein viel erste zweite
+    letzte
     """
     )
 )
-"""Too vague to be a term alone; may sit inside a keyphrase ("large language model")."""
+"""Too vague to be a term alone, but fine inside a keyphrase ("use case", "large language
+model", "user experience")."""
 
 _WEAK_MODIFIERS: frozenset[str] = frozenset(
     _wordlist(
@@ -436,28 +448,29 @@ def _english() -> Any:
 
 
 @functools.cache
-def _blank(lang: str) -> Any:
-    """Blank spaCy pipeline with lookup lemmas where spacy-lookups-data has them."""
+def _german() -> Any:
+    """Blank German pipeline with lookup lemmas from spacy-lookups-data."""
     import spacy
 
+    nlp = spacy.blank("de")
     try:
-        nlp = spacy.blank(lang)
-    except Exception as exc:  # unknown code, or a tokenizer needing extra packages
-        logger.info("no spaCy tokenizer for %r (%s); using the multi-language one", lang, exc)
-        nlp = spacy.blank("xx")
-    if lang != "ru":
-        try:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            nlp.initialize()
-        except Exception as exc:
-            if lang == "de":
-                raise ModelNotAvailableError(
-                    f"German lookup lemmas are missing ({exc}); "
-                    "install them with 'pip install spacy-lookups-data'"
-                ) from exc
-            if "lemmatizer" in nlp.pipe_names:
-                nlp.remove_pipe("lemmatizer")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except Exception as exc:
+        raise ModelNotAvailableError(
+            f"German lookup lemmas are missing ({exc}); "
+            "install them with 'pip install spacy-lookups-data'"
+        ) from exc
     return nlp
+
+
+@functools.cache
+def _tokenizer() -> Any:
+    """spaCy's multi-language tokenizer: Russian (analysed by pymorphy3) and the languages
+    without a pipeline of their own (tokens only)."""
+    import spacy
+
+    return spacy.blank("xx")
 
 
 @functools.cache
@@ -640,7 +653,7 @@ def _de_lemma(nlp: Any, word: str) -> str:
 def _german_words(doc: Any, lex: _Lexicon) -> list[_Word | None]:
     """German without a tagger: capitalised words are nouns, inflected words before a noun
     are adjectives; lookup lemmas from spacy-lookups-data."""
-    nlp = _blank("de")
+    nlp = _german()
     out: list[_Word | None] = []
     groups = _merge_compounds(doc)
     surfaces = ["".join(t.text for t in group) for group in groups]
@@ -786,6 +799,7 @@ class _Sentence:
     talk: int
     text: str
     lang: str | None
+    is_title: bool = False
 
 
 def _analyse(
@@ -797,10 +811,12 @@ def _analyse(
     for i, sent in enumerate(sentences):
         if sent.lang is not None:
             by_lang[sent.lang].append(i)
+    if not sentences:
+        return result
     english: list[tuple[int, str]] = [(i, sentences[i].text) for i in by_lang.pop("en", [])]
     for lang in sorted(by_lang):
         idx = by_lang[lang]
-        nlp = _blank(lang)
+        nlp = _german() if lang == "de" else _tokenizer()
         docs = nlp.pipe((sentences[i].text for i in idx), batch_size=config.batch_size)
         for i, doc in zip(idx, docs, strict=True):
             if lang == "ru":
@@ -833,17 +849,120 @@ def _canonical_keys(occurrences: Iterable[Occurrence]) -> dict[str, str]:
     return mapping
 
 
-def extract_terms(talks: Sequence[Talk], config: NLPConfig | None = None) -> TermTable:
+def _names_pattern(talk: Talk) -> re.Pattern[str] | None:
+    """Speaker names and the conference's own name: they say who and where, not what."""
+    names: set[str] = set()
+    for speaker in talk.speakers:
+        speaker = speaker.strip()
+        if speaker:
+            names.add(speaker)
+            names.update(part for part in speaker.split() if len(part) >= 3 and part[0].isupper())
+    if talk.conference.strip():
+        names.add(talk.conference.strip())
+        names.update(
+            part for part in talk.conference.split() if re.search(r"[a-z][A-Z]", part)
+        )  # EuroPython, PyCon, PyData
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:['’]s)?(?![\w-])", re.I)
+
+
+def _boilerplate(sentences: Sequence[_Sentence], talks: Sequence[Talk], min_talks: int) -> set[int]:
+    """Indices of body sentences repeated verbatim (digits aside) in ``min_talks`` or more
+    talks with different titles: licences, room and date lines, sponsor notes."""
+    if min_talks < 2:
+        return set()
+    shape_titles: dict[str, set[str]] = defaultdict(set)
+    shapes: list[str | None] = []
+    for sent in sentences:
+        if sent.is_title or len(sent.text.split()) < 4:
+            shapes.append(None)
+            continue
+        shape = " ".join(re.sub(r"\S*\d\S*", "#", sent.text.casefold()).split())
+        shapes.append(shape)
+        shape_titles[shape].add(normalise_title(talks[sent.talk].title))
+    return {
+        i
+        for i, shape in enumerate(shapes)
+        if shape is not None and len(shape_titles[shape]) >= min_talks
+    }
+
+
+def _analyse_cached(
+    sentences: list[_Sentence], config: NLPConfig, lex: _Lexicon, cache_dir: Path | None
+) -> list[list[Occurrence]]:
+    """:func:`_analyse` with an on-disk cache per sentence (keyed by the code of this module,
+    the config, the language and the sentence)."""
+    if cache_dir is None:
+        return _analyse(sentences, config, lex)
+    from talktopics.embed import SqliteCache
+
+    store = SqliteCache(cache_dir / "terms.sqlite3")
+    namespace = _fingerprint(config)
+    keys = [hashlib.sha256(f"{sent.lang}\0{sent.text}".encode()).digest() for sent in sentences]
+    found = store.get_many(namespace, keys)
+    result: list[list[Occurrence] | None] = [None] * len(sentences)
+    for i, key in enumerate(keys):
+        blob = found.get(key)
+        if blob is not None:
+            try:
+                result[i] = [(str(k), str(f), str(g)) for k, f, g in json.loads(blob)]
+            except (ValueError, TypeError):
+                result[i] = None
+    todo = [i for i, r in enumerate(result) if r is None]
+    if todo:
+        fresh = _analyse([sentences[i] for i in todo], config, lex)
+        items: dict[bytes, bytes] = {}
+        for i, occs in zip(todo, fresh, strict=True):
+            result[i] = occs
+            items[keys[i]] = json.dumps(occs, ensure_ascii=False).encode()
+        store.put_many(namespace, list(items.items()))
+    store.close()
+    logger.info("term cache: %d of %d sentences analysed anew", len(todo), len(sentences))
+    return [r if r is not None else [] for r in result]
+
+
+@functools.cache
+def _code_digest() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _fingerprint(config: NLPConfig) -> str:
+    """Cache namespace: this module's code, the pipelines and the options that shape terms."""
+    english = _english().meta
+    parts = [
+        _code_digest(),
+        f"{english.get('name')}-{english.get('version')}",
+        repr(sorted(config.extra_stop_words)),
+        repr(sorted(config.extra_product_names)),
+        str(config.min_term_chars),
+        str(config.max_phrase_words),
+    ]
+    return "terms:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+def extract_terms(
+    talks: Sequence[Talk],
+    config: NLPConfig | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+) -> TermTable:
     """Candidate terms of a corpus: who uses which term, how often, in which sentences.
 
     Args:
         talks: The corpus. Row ``i`` of the result belongs to ``talks[i]``; the title and the
-            talk's text (abstract, description, notes) are analysed.
-        config: Stop words, languages, phrase length; defaults to ``NLPConfig()``.
+            talk's text (abstract, description, notes) are analysed. The talk's speaker names
+            and the conference's own name are not terms.
+        config: Stop words, languages, phrase length, boilerplate and cache options;
+            defaults to ``NLPConfig()``.
+        cache_dir: Where the per-sentence term cache lives; None = ``$TALKTOPICS_CACHE`` or
+            ``~/.cache/talktopics`` when ``config.use_cache``.
 
     Returns:
         A :class:`TermTable` with terms in sorted key order (deterministic), term counts per
         talk, binary term presence per sentence, display forms and languages per term.
+        Sentences dropped as boilerplate keep their rows in ``sentence_counts`` (empty).
     """
     from scipy import sparse
 
@@ -853,13 +972,31 @@ def extract_terms(talks: Sequence[Talk], config: NLPConfig | None = None) -> Ter
     for t, talk in enumerate(talks):
         title = clean_text(talk.title)
         body = clean_text(talk.text)
+        names = _names_pattern(talk)
+        if names is not None:
+            title, body = names.sub(" ", title), names.sub(" ", body)
         doc_lang = _detect(
             f"{title}\n\n{body}", config.languages, fallback=_iso639_1(talk.language)
         )
-        for s in ([title] if title else []) + split_sentences(body):
+        if title.strip():
+            lang = _detect(title, config.languages, fallback=doc_lang)
+            sentences.append(_Sentence(talk=t, text=title.strip(), lang=lang, is_title=True))
+        for s in split_sentences(body):
             lang = _detect(s, config.languages, fallback=doc_lang)
             sentences.append(_Sentence(talk=t, text=s, lang=lang))
-    per_sentence = _analyse(sentences, config, lex)
+    skip = _boilerplate(sentences, talks, config.boilerplate_min_talks)
+    if skip:
+        logger.info("%d boilerplate sentences (repeated across talks) skipped", len(skip))
+    for i in skip:
+        sentences[i].lang = None  # no analysis, the row stays
+    directory: Path | None = None
+    if cache_dir is not None:
+        directory = Path(cache_dir).expanduser()
+    elif config.use_cache:
+        from talktopics.embed import default_cache_dir
+
+        directory = default_cache_dir()
+    per_sentence = _analyse_cached(sentences, config, lex, directory)
 
     mapping = _canonical_keys(occ for occs in per_sentence for occ in occs)
     keys = sorted(set(mapping.values()))
