@@ -51,7 +51,8 @@ def edition_from_name(name: str) -> tuple[str | None, int | None]:
 
 
 _TITLE_EDITION = re.compile(
-    r"(?P<name>(?:[A-Za-z][\w.&+'-]*\s+){0,4}?[A-Za-z][\w.&+'-]*)\s*['’]?(?P<year>(?:19|20)\d\d)\b"
+    r"(?P<name>(?:(?:[A-Za-z][\w.&+'-]*|[&+])\s+){0,5}?[A-Za-z][\w.&+'-]*)\s*['’]?"
+    r"(?P<year>(?:19|20)\d\d)\b"
 )
 
 
