@@ -269,6 +269,7 @@ def render_html(digest: Digest) -> str:
                 ),
                 "seed": run.seed,
             },
+            about=_about(digest),
             n_talks=len(digest.talks),
             n_terms=len(digest.word_nodes),
             topics=[_topic(view, t, colours) for t in digest.topics],
@@ -280,6 +281,24 @@ def render_html(digest: Digest) -> str:
             skipped=sum(1 for i in digest.issues if i.level == "error"),
         )
     )
+
+
+def _about(digest: Digest) -> dict[str, Any]:
+    """Counts for the "About this digest" panel."""
+    sources: dict[str, int] = {}
+    for summary in digest.talk_summaries:
+        sources[summary.source] = sources.get(summary.source, 0) + 1
+    names = {"notes": "the notes", "title": "the title only"}
+    parts = [
+        f"{n} from {names.get(source, 'the ' + source)}"
+        for source, n in sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {
+        "subtopics": len(digest.subtopics),
+        "terms": len(digest.memberships),
+        "fuzzy": sum(1 for m in digest.memberships if m.is_fuzzy),
+        "sources": ", ".join(parts),
+    }
 
 
 def _markup(text: str) -> Any:

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 # for any ASCII punctuation, so the text renders exactly as written.
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~$])")
 # A line that starts with one of these would become a heading, quote, list, rule or setext line.
+_HASH = re.compile(r"(^|\s)#")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=*]|\d+[.)])")
 _TOP_TERMS = 8
 _ISSUES_SHOWN = 20
@@ -32,6 +33,8 @@ def escape_markdown(text: str, *, line_start: bool = False) -> str:
             ``>``, ``-``, ``+``, ``=``, ``*`` or ``1.`` must not start a block.
     """
     text = _INLINE.sub(r"\\\1", single_line(text))
+    # A "#" after a space could close an ATX heading ("C #" would lose its "#").
+    text = _HASH.sub(r"\1\\#", text)
     if line_start:
         text = _BLOCK_START.sub(lambda m: m.group(1) + _escape_block_marker(m.group(2)), text)
     return text

@@ -190,7 +190,7 @@ def _layout(
             g.add_edge(term, _HUB + topic_id, weight=3.0 * w)
     for edge in edges:
         g.add_edge(edge.source, edge.target, weight=0.15 * edge.weight)
-    k = 2.4 / math.sqrt(max(1, g.number_of_nodes()))
+    k = 3.0 / math.sqrt(max(1, g.number_of_nodes()))
     laid = nx.spring_layout(
         g,
         pos=pos,

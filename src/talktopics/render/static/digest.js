@@ -90,11 +90,11 @@
   });
 
   var termStyle = {
-    "width": "mapData(score, 0, 1, 14, 56)", "height": "mapData(score, 0, 1, 14, 56)",
+    "width": "mapData(score, 0, 1, 12, 40)", "height": "mapData(score, 0, 1, 12, 40)",
     "background-color": "data(c1)", "pie-size": "100%",
-    "label": "data(label)", "font-size": "mapData(score, 0, 1, 13, 24)", "color": ink,
+    "label": "data(label)", "font-size": "mapData(score, 0, 1, 11, 21)", "color": ink,
     "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": paper, "text-outline-width": 2,
-    "text-outline-opacity": 0.85, "min-zoomed-font-size": 7, "border-width": 1, "border-color": paper
+    "text-outline-opacity": 0.85, "min-zoomed-font-size": 9, "border-width": 1, "border-color": paper
   };
   for (var s = 1; s <= SLICES; s++) {
     termStyle["pie-" + s + "-background-color"] = "data(c" + s + ")";

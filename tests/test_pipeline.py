@@ -1,0 +1,263 @@
+"""The digest pipeline and the `digest` command: stage order, atomic writes, exit codes, and
+one real run (real models) on a tiny fixture corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from conftest import FakeEmbedder
+from talktopics import pipeline
+from talktopics.cli import main
+from talktopics.config import RunConfig
+from talktopics.errors import ConfigError, ExitCode
+from talktopics.render.json import load_schema
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini-conf"
+TITLES = [
+    json.loads(line)["title"] for line in (FIXTURE / "talks.jsonl").read_text().splitlines()[:-1]
+]
+XSS = "</script><script>alert(1)</script> and [x](javascript:alert(1))"
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# --- write_atomic ---------------------------------------------------------------------------
+
+
+def test_write_atomic_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "digest.md"
+    pipeline.write_atomic(target, "old\n")
+    os.chmod(target, 0o640)
+    pipeline.write_atomic(target, "new ünïcödé\n")
+    assert target.read_text(encoding="utf-8") == "new ünïcödé\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert _leftovers(target.parent) == []
+
+
+def test_write_atomic_failure_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "digest.html"
+    target.write_text("previous digest", encoding="utf-8")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="No space left"):
+        pipeline.write_atomic(target, "x" * 100_000)
+    assert target.read_text(encoding="utf-8") == "previous digest"
+    assert _leftovers(tmp_path) == []
+
+
+def test_write_atomic_interrupted_at_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "digest.json"
+    target.write_text("{}", encoding="utf-8")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.write_atomic(target, '{"new": true}')
+    assert target.read_text(encoding="utf-8") == "{}"
+    assert _leftovers(tmp_path) == []
+
+
+# --- formats --------------------------------------------------------------------------------
+
+
+def test_parse_formats() -> None:
+    assert pipeline.parse_formats("md,html,json") == ("md", "html", "json")
+    assert pipeline.parse_formats(" HTML , markdown,md ") == ("html", "md")
+    assert pipeline.parse_formats(["json"]) == ("json",)
+    with pytest.raises(ConfigError, match="unknown digest format 'pdf'; known formats: md, html"):
+        pipeline.parse_formats("md,pdf")
+    with pytest.raises(ConfigError, match="no digest format"):
+        pipeline.parse_formats(",")
+
+
+# --- the pipeline with real stages and a fake embedder (fast) -------------------------------
+
+
+@pytest.fixture
+def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every stage runs for real except the embedding model, which is the hashed fake."""
+    import talktopics.embed
+
+    monkeypatch.setattr(talktopics.embed, "select_embedder", lambda config, langs: FakeEmbedder())
+
+
+def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) -> None:
+    result = pipeline.run_digest([FIXTURE], tmp_path, config=RunConfig(), progress=False)
+    assert [p.name for p in result.paths] == ["digest.md", "digest.html", "digest.json"]
+    assert [name for name, _ in result.timings] == [
+        "ingest",
+        "embedder",
+        "topics",
+        "talk_summaries",
+        "topic_summaries",
+        "digest",
+        "render",
+        "write",
+    ]
+    assert len(result.corpus.talks) == 15 and result.corpus.skipped == 1
+    digest = result.digest
+    assert digest.name == "Mini Conf 2024"
+    assert digest.run.seed == 42 and digest.run.model == "fake"
+    assert len(digest.talk_summaries) == 15
+    assert {t.id for t in digest.talks} == {tt.talk_id for tt in digest.talk_topics}
+    assert 0 < len(digest.word_nodes) <= pipeline.MAX_NETWORK_TERMS
+    timings = dict(digest.run.timings)
+    assert {"ingest", "topics", "talk_summaries"} <= set(timings)
+    assert _leftovers(tmp_path) == []
+
+
+def test_failure_mid_render_leaves_the_previous_digest(
+    tmp_path: Path, fake_models: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import talktopics.render
+
+    for name in ("digest.md", "digest.html", "digest.json"):
+        (tmp_path / name).write_text(f"previous {name}", encoding="utf-8")
+
+    def crash(digest: Any) -> str:
+        raise KeyboardInterrupt  # as if Ctrl-C hit in the middle of rendering
+
+    monkeypatch.setattr(talktopics.render, "render_html", crash)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run_digest([FIXTURE], tmp_path, progress=False)
+    for name in ("digest.md", "digest.html", "digest.json"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == f"previous {name}"
+    assert _leftovers(tmp_path) == []
+
+
+def test_only_the_requested_formats(tmp_path: Path, fake_models: None) -> None:
+    result = pipeline.run_digest([FIXTURE], tmp_path, formats=("md",), progress=False)
+    assert [p.name for p in result.paths] == ["digest.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.md"]
+
+
+def test_cli_exit_codes_and_printed_paths(
+    tmp_path: Path, fake_models: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["digest", str(FIXTURE), "-o", str(tmp_path / "out"), "--quiet", "--seed", "7"])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.SKIPPED  # the broken last line of talks.jsonl was skipped
+    assert out.splitlines() == [
+        str(tmp_path / "out" / f"digest.{x}") for x in ("md", "html", "json")
+    ]
+    assert "line 16: not valid JSON" in err
+    assert json.loads((tmp_path / "out" / "digest.json").read_text())["run"]["seed"] == 7
+
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join((FIXTURE / "talks.jsonl").read_text().splitlines()[:-1]) + "\n")
+    code = main(["digest", str(good), "-o", str(tmp_path / "ok"), "-q", "--format", "json"])
+    assert code == ExitCode.OK
+    assert capsys.readouterr().out.strip() == str(tmp_path / "ok" / "digest.json")
+
+
+def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["digest", str(FIXTURE), "-o", str(tmp_path), "--format", "pdf"]) == ExitCode.USAGE
+    assert "unknown digest format 'pdf'" in capsys.readouterr().err
+    assert main(["digest", str(FIXTURE), "-o", str(tmp_path), "--topics", "0"]) == ExitCode.USAGE
+    assert "--topics 0 is invalid" in capsys.readouterr().err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[topics]\nsede = 1\n")
+    assert main(["digest", str(FIXTURE), "-o", str(tmp_path), "--config", str(bad)]) == 2
+    assert "unknown option 'sede'" in capsys.readouterr().err
+    assert list(tmp_path.glob("digest.*")) == []
+
+
+def test_cli_nothing_readable_fails_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "talks.jsonl"
+    broken.write_text('{"title": \n', encoding="utf-8")
+    code = main(["digest", str(broken), "-o", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.FAILED
+    assert "line 1: not valid JSON" in err
+    assert "no talk could be read" in err
+    assert not (tmp_path / "out").exists()
+
+
+# --- one real run (real models) ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    a = tmp_path_factory.mktemp("real-a")
+    b = tmp_path_factory.mktemp("real-b")
+    cache = str(tmp_path_factory.mktemp("cache"))
+    old = os.environ.get("TALKTOPICS_CACHE")
+    os.environ["TALKTOPICS_CACHE"] = cache
+    try:
+        assert main(["digest", str(FIXTURE), "-o", str(a), "-q"]) == ExitCode.SKIPPED
+        assert main(["digest", str(FIXTURE), "-o", str(b), "-q"]) == ExitCode.SKIPPED
+    finally:
+        if old is None:
+            os.environ.pop("TALKTOPICS_CACHE", None)
+        else:
+            os.environ["TALKTOPICS_CACHE"] = old
+    yield a, b
+
+
+@pytest.mark.real
+def test_real_run_is_byte_identical(real_run: tuple[Path, Path]) -> None:
+    a, b = real_run
+    for name in ("digest.md", "digest.html", "digest.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.mark.real
+def test_real_run_structure(real_run: tuple[Path, Path]) -> None:
+    out = real_run[0]
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(load_schema()).validate(data)
+    assert data["run"]["model"].endswith("all-MiniLM-L6-v2") and data["run"]["seed"] == 42
+    assert "timings" not in data["run"]
+    assert data["counts"]["talks"] == 15 and data["counts"]["issues"] == 1
+    assert data["counts"]["topics"] >= 2
+    # every talk is shown exactly once: in one topic or among the talks in no topic
+    placed = [tid for t in data["topics"] for tid in t["talk_ids"]] + data["other"]["talk_ids"]
+    assert sorted(placed) == sorted(t["id"] for t in data["talks"])
+    # summaries are verbatim sentences of the talk's own text
+    for talk in data["talks"]:
+        for sentence in talk["summary"]["sentences"]:
+            assert sentence in " ".join(talk["abstract"].split()) or sentence == talk["title"]
+    # the three themes of the fixture do not all end up in one topic
+    by_id = {t["id"]: t for t in data["talks"]}
+    primary = {by_id[tid]["title"]: t["id"] for t in data["topics"] for tid in t["talk_ids"]}
+    themes = [
+        primary.get("Training neural networks with PyTorch"),
+        primary.get("Processing geodata with GeoPandas"),
+        primary.get("pytest beyond the basics"),
+    ]
+    assert len(set(themes)) >= 2, themes
+
+    md = (out / "digest.md").read_text(encoding="utf-8")
+    assert md.startswith("# Mini Conf 2024: talks by topic\n")
+    for topic in data["topics"]:
+        assert f"](#topic-{topic['id']})" in md.split("## Contents", 1)[1]
+    assert r"\</script\>\<script\>alert(1)\</script\> and \[x\](javascript:alert(1))" in md
+    assert not re.search(r"(?<!\\)\]\(javascript:", md)  # no unescaped link to javascript:
+
+    html = (out / "digest.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script") == 3
+    for title in ("Тематическое моделирование на Python", "Größenwahn: Über Kartendaten 🗺️"):
+        assert title in md and title in html
