@@ -142,6 +142,9 @@
   }
   cy.on("tapstart", function () { activate(true); });
   box.addEventListener("mouseleave", function () { activate(false); });
+  document.addEventListener("pointerdown", function (e) {
+    if (!box.contains(e.target)) { activate(false); }
+  });
   document.getElementById("tt-zoom-in").addEventListener("click", function () { zoomBy(1.3); });
   document.getElementById("tt-zoom-out").addEventListener("click", function () { zoomBy(1 / 1.3); });
   document.getElementById("tt-fit").addEventListener("click", function () { cy.fit(undefined, 24); });
