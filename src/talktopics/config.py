@@ -105,22 +105,79 @@ class EmbedConfig:
 # --- word graph -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GraphConfig:
-    """Word-similarity graph: which terms become nodes and how edges are weighted."""
+    """Word-similarity graph: which terms become nodes and how edges are weighted.
+
+    The same term selection feeds the talk-term network that Infomap partitions, so these
+    thresholds decide the vocabulary of the whole topic model (see :mod:`talktopics.graph`).
+    """
 
     min_df: int = 2
+    """A term must occur in at least this many talks."""
+    max_df_share: float = 0.5
+    """...and in at most this share of the talks (corpora of ``max_df_min_talks`` or more)."""
+    max_df_min_talks: int = 20
+    """Below this many talks the ``max_df_share`` cut is not applied."""
+    max_terms: int = 6000
+    """Keep at most this many terms (the most frequent) — bounds time and memory."""
     knn: int = 10
+    """Edges kept per term: its ``knn`` strongest (an edge survives if either end keeps it)."""
+    min_similarity: float = 0.3
+    """Embedding cosine below this never proposes a semantic neighbour."""
+    second_order_k: int = 50
+    """Neighbours in the similarity profile behind the second-order score."""
+    min_cooccurrence: int = 2
+    """Co-occurrence (NPMI) counts only for pairs seen together at least this often."""
+    semantic_weight: float = 0.5
+    """Blend weight of the embedding cosine."""
+    npmi_weight: float = 0.3
+    """Blend weight of the positive NPMI over sentences (or talks)."""
+    second_order_weight: float = 0.2
+    """Blend weight of the second-order (neighbourhood) similarity."""
+    min_weight: float = 0.25
+    """Edges whose blended weight is below this are dropped."""
 
 
 # --- topics ---------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopicConfig:
-    """Infomap communities, fuzzy memberships, talk distributions and labels."""
+    """Infomap communities, fuzzy memberships, talk distributions and labels.
+
+    Talks are grouped by Infomap on one network of talk and term nodes (see
+    :mod:`talktopics.topics`); the defaults were chosen on EuroPython 2022 and PyCon DE 2018
+    (bench/RESULTS.md, "Topic engine").
+    """
 
     seed: int = 42
+    """Infomap's random seed: same talks + same seed = the same model, byte for byte."""
     trials: int = 10
+    """Infomap trials; the partition with the shortest codelength wins."""
     target_topics: int | None = None
     """``--topics K``: merge or split towards K topics; None = let Infomap decide."""
+    talk_neighbors: int = 10
+    """Each talk links to this many nearest talks by embedding cosine."""
+    talk_link_weight: float = 2.0
+    """Multiplier of the talk-talk cosine links against the (L2-normalised) tf-idf links."""
+    markov_time: float = 1.0
+    """Infomap's Markov time: above 1 fewer, larger topics; below 1 more, smaller ones."""
+    min_topic_talks: int = 3
+    """A module needs this many talks to be a topic (smaller ones feed "other")."""
+    subtopic_min_talks: int = 12
+    """Topics with at least this many talks are split into sub-topics where they can be."""
     secondary_threshold: float = 0.15
+    """Further topics of a talk with at least this share are listed as secondary."""
+    other_min_share: float = 0.3
+    """A talk whose links put less than this share into topics fits nowhere ("other")."""
+    min_topic_share: float = 0.05
+    """Smaller shares are dropped from a talk's distribution."""
+    fuzzy_threshold: float = 0.2
+    """A term belongs to every topic with at least this share of its flow (the strongest
+    always counts); more than one = a fuzzy term."""
+    max_term_topics: int = 3
+    """At most this many topics per term."""
+    membership_graph_weight: float = 0.25
+    """How much a term's membership leans on its word-graph neighbours' (0 = not at all)."""
+    top_terms: int = 10
+    """Terms listed per topic."""
     graph: GraphConfig = field(default_factory=GraphConfig)
     nlp: NLPConfig = field(default_factory=NLPConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)

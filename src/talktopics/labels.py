@@ -1,0 +1,181 @@
+"""Topic vocabularies and labels: term weights per topic in, ranked distinct terms and unique
+short labels out.
+
+A term ranks high in a topic when it carries much of the topic's weight *and* is
+distinctive for it: the score is the term's pointwise contribution to the KL divergence
+between the topic's term distribution and the background (the corpus, or the parent topic for
+a sub-topic), ``p(t|k) * log(p(t|k) / p(t))``, scaled by the term's fuzzy membership in the
+topic (word graph). Ubiquitous words ("python", "code", "data") have ``p(t|k) ~ p(t)`` and score
+near zero. Near-duplicates ("model" / "models", "learning" / "machine learning", vectors with
+cosine >= ``_DUPLICATE_COSINE``) are collapsed, keeping the more specific phrase.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["near_duplicate", "rank_topic_terms", "stem_key", "unique_labels"]
+
+logger = logging.getLogger(__name__)
+
+_DUPLICATE_COSINE = 0.9
+"""Two terms whose embeddings are at least this similar are one term for the label."""
+
+_LABEL_PHRASE_SHARE = 0.5
+"""A keyphrase becomes the label when it scores at least this share of the best term."""
+
+_LABEL_WINDOW = 5
+"""The label keyphrase is looked for among this many top terms."""
+
+
+def stem_key(term: str) -> tuple[str, ...]:
+    """Tokens of a term folded for duplicate detection (case, hyphens, English plurals)."""
+    tokens = re.split(r"[\s\-_/]+", term.casefold().strip())
+    out: list[str] = []
+    for tok in tokens:
+        if not tok:
+            continue
+        if len(tok) > 4 and tok.endswith("ies"):
+            tok = tok[:-3] + "y"
+        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
+            tok = tok[:-1]
+        out.append(tok)
+    return tuple(out)
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` fold to the same tokens or one's tokens contain the other's."""
+    ka, kb = stem_key(a), stem_key(b)
+    if not ka or not kb:
+        return False
+    return ka == kb or set(ka) <= set(kb) or set(kb) <= set(ka)
+
+
+def rank_topic_terms(
+    *,
+    tf: sp.spmatrix,
+    weights: np.ndarray,
+    display: Sequence[str],
+    membership: np.ndarray | None = None,
+    vectors: np.ndarray | None = None,
+    background: np.ndarray | None = None,
+    top_n: int = 10,
+) -> list[list[tuple[str, float]]]:
+    """Rank each topic's characteristic terms.
+
+    Args:
+        tf: Talks x terms term weights (e.g. sublinear term frequency).
+        weights: Talks x topics: how much each talk belongs to each topic.
+        display: Readable form of every term (column).
+        membership: Terms x topics fuzzy memberships (scales the score by ``0.5 + 0.5 w``).
+        vectors: Term embeddings (rows L2-normalised) for near-duplicate detection.
+        background: Talk weights of the background distribution; ``None`` = all talks.
+        top_n: Terms per topic.
+
+    Returns:
+        Per topic, up to ``top_n`` ``(display form, score)`` pairs, best first; scores are
+        relative to the topic's best term (which scores 1).
+    """
+    tf = sp.csr_matrix(tf, dtype=np.float64)
+    weights = np.asarray(weights, dtype=np.float64)
+    n_topics = weights.shape[1] if weights.ndim == 2 else 0
+    bg_weights = np.ones(tf.shape[0]) if background is None else np.asarray(background)
+    bg = np.asarray(tf.T @ bg_weights).ravel()
+    bg = bg / bg.sum() if bg.sum() > 0 else bg
+    mass = np.asarray(tf.T @ weights)  # terms x topics
+    support = np.asarray((tf > 0).astype(np.float64).T @ (weights >= 0.3).astype(np.float64))
+    out: list[list[tuple[str, float]]] = []
+    for k in range(n_topics):
+        col = mass[:, k]
+        total = float(col.sum())
+        if total <= 0:
+            out.append([])
+            continue
+        p = col / total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where((p > 0) & (bg > 0), p * np.log(p / np.where(bg > 0, bg, 1.0)), 0.0)
+        score = np.clip(score, 0.0, None)
+        if membership is not None:
+            score = score * (0.5 + 0.5 * membership[:, k])
+        # Terms seen in a single talk of a topic that has several do not describe it.
+        if int((weights[:, k] >= 0.3).sum()) >= 4:
+            score = np.where(support[:, k] >= 2, score, score * 0.25)
+        out.append(_select(score, display, vectors, top_n))
+    return out
+
+
+def _select(
+    score: np.ndarray, display: Sequence[str], vectors: np.ndarray | None, top_n: int
+) -> list[tuple[str, float]]:
+    """Greedy pick of the best-scoring terms, skipping near-duplicates of those already in."""
+    order = np.lexsort((np.arange(score.size), -score))
+    chosen: list[tuple[int, float]] = []
+    for j in order.tolist():
+        s = float(score[j])
+        if s <= 0 or len(chosen) >= top_n:
+            break
+        kj = set(stem_key(display[j]))
+        if not kj:
+            continue
+        inside: list[int] = []
+        skip = False
+        for pos, (c, _) in enumerate(chosen):
+            kc = set(stem_key(display[c]))
+            if kj <= kc:
+                skip = True  # the same term, or a word of a phrase already in
+                break
+            if kc < kj:
+                inside.append(pos)  # a word already in is part of this phrase
+            elif vectors is not None and float(vectors[c] @ vectors[j]) >= _DUPLICATE_COSINE:
+                skip = True
+                break
+        if skip:
+            continue
+        if inside:
+            # The phrase is the more specific term: it takes the place of the word(s) it holds.
+            chosen[inside[0]] = (j, chosen[inside[0]][1])
+            chosen = [cs for pos, cs in enumerate(chosen) if pos not in inside[1:]]
+        else:
+            chosen.append((j, s))
+    if not chosen:
+        return []
+    best = chosen[0][1]
+    return [(display[c], cs / best) for c, cs in chosen]
+
+
+def unique_labels(ranked: Sequence[Sequence[tuple[str, float]]], used: set[str]) -> list[str]:
+    """One short label per topic, never repeated (``used`` holds case-folded labels already
+    taken, and is updated).
+
+    The label is the topic's most representative keyphrase: the first multi-word term among
+    its top terms scoring at least half the best one, else its best term. When that is taken,
+    the next ranked term is tried; as a last resort the label gets a number.
+    """
+    labels: list[str] = []
+    for k, terms in enumerate(ranked):
+        candidates = [t for t, _ in terms]
+        if terms:
+            best = terms[0][1]
+            phrases = [
+                t
+                for t, s in terms[:_LABEL_WINDOW]
+                if len(t.split()) > 1 and s >= _LABEL_PHRASE_SHARE * best
+            ]
+            if phrases:
+                candidates = [phrases[0], *[c for c in candidates if c != phrases[0]]]
+        label = next((c for c in candidates if c.casefold() not in used), None)
+        if label is None:
+            base = candidates[0] if candidates else "topic"
+            number = 2
+            while f"{base} ({number})".casefold() in used:
+                number += 1
+            label = f"{base} ({number})"
+            logger.debug("topic %d: every candidate label taken; using %r", k, label)
+        used.add(label.casefold())
+        labels.append(label)
+    return labels

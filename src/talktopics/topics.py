@@ -1,0 +1,628 @@
+"""Topic engine: talks (+ their terms and embeddings) in, a fitted :class:`TopicModel` out.
+
+How talks are grouped (measured on EuroPython 2022 tracks; see bench/RESULTS.md): Infomap
+partitions *one* network that holds talk nodes and term nodes —
+
+* talk–term links weighted by the term's tf-idf in the talk (sublinear tf, rows L2-normalised);
+* talk–talk links from each talk to its ``talk_neighbors`` nearest talks by embedding cosine,
+  multiplied by ``talk_link_weight``;
+* no term–term links inside the partition (a pure word graph scatters the talks).
+
+Top-level modules with at least ``min_topic_talks`` talks are the topics; the module tree
+below them (or, where Infomap found no deeper level, a sub-run on the topic's own part of the
+network) gives the sub-topics. A talk's distribution is the share of its own links (its terms,
+its nearest talks and itself) that lands in each topic; talks whose links mostly end outside
+every topic go to the explicit ``other`` bucket. The word-similarity graph
+(:mod:`talktopics.graph`) then serves what it is good at: fuzzy term memberships (a term's
+tf-idf flow into its talks' topics, smoothed over its word-graph neighbours) and the labels
+(:mod:`talktopics.labels`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from talktopics.community import (
+    Communities,
+    detect_communities,
+    flow_memberships,
+    sparsify_memberships,
+)
+from talktopics.config import TopicConfig
+from talktopics.errors import ConfigError
+from talktopics.graph import build_word_graph, knn_cosine, select_terms
+from talktopics.labels import rank_topic_terms, unique_labels
+from talktopics.records import OTHER_TOPIC, Talk, TermMembership, TermTable, Topic
+from talktopics.topicmodel import (
+    ModelInfo,
+    ModelState,
+    TopicModel,
+    align_terms,
+    make_talk_topics,
+    smooth_idf,
+    talk_distributions,
+    talk_links,
+    talk_text,
+    tfidf,
+    versions,
+)
+
+if TYPE_CHECKING:
+    from talktopics.embed import Embedder
+
+__all__ = ["TopicModel", "fit_topics", "talk_text"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+def fit_topics(
+    talks: Sequence[Talk],
+    config: TopicConfig | None = None,
+    *,
+    embedder: Embedder | None = None,
+    terms: TermTable | None = None,
+    progress: Progress | None = None,
+) -> TopicModel:
+    """Find fuzzy topics in a set of talks.
+
+    Args:
+        talks: The talks; ids must be unique. Every talk gets a ``TalkTopics`` entry.
+        config: Options; ``None`` = defaults.
+        embedder: Embedding backend; ``None`` = chosen by ``config.embed`` and the corpus'
+            languages (:func:`talktopics.embed.select_embedder`).
+        terms: Candidate terms; ``None`` = :func:`talktopics.nlp.extract_terms`.
+        progress: Called with a short message as each stage starts.
+
+    Returns:
+        The fitted model; the same talks, config and seed give a byte-identical
+        ``to_json()``.
+
+    Raises:
+        ConfigError: Duplicate talk ids or an invalid option.
+        ModelNotAvailableError: The embedding model is not installed.
+    """
+    from talktopics import embed
+
+    config = config or TopicConfig()
+    _check_config(config)
+    talks = tuple(talks)
+    _check_unique_ids(talks)
+    say = progress or (lambda message: None)
+    timer = _Timer()
+
+    if terms is None:
+        from talktopics import nlp
+
+        say(f"extracting terms from {len(talks)} talks")
+        terms = nlp.extract_terms(talks, config.nlp)
+    terms = align_terms(terms, talks)
+    timer.lap("terms")
+
+    if embedder is None:
+        from talktopics import nlp
+
+        languages = [nlp.talk_language(t, languages=config.nlp.languages) for t in talks]
+        embedder = embed.select_embedder(config.embed, languages)
+    say(f"embedding {len(talks)} talks ({embedder.name})")
+    talk_vectors = np.asarray(
+        embed.embed_documents([talk_text(t) for t in talks], embedder), dtype=np.float32
+    ).reshape(len(talks), -1)
+    timer.lap("embed_talks")
+
+    selected = select_terms(terms, config.graph)
+    say(f"embedding {selected.size} terms")
+    dim = talk_vectors.shape[1] if talks else int(getattr(embedder, "dim", 0))
+    term_vectors = np.zeros((len(terms.terms), dim), dtype=np.float32)
+    if selected.size:
+        term_vectors[selected] = embedder.embed([terms.display[j] for j in selected.tolist()])
+    timer.lap("embed_terms")
+
+    say("building the word graph")
+    word_graph = build_word_graph(terms, term_vectors, config.graph)
+    timer.lap("word_graph")
+
+    say("finding topics (Infomap)")
+    model = _fit(
+        talks,
+        terms,
+        selected,
+        talk_vectors,
+        term_vectors[selected],
+        word_graph,
+        config,
+        embedder_name=str(embedder.name),
+        timer=timer,
+    )
+    logger.info(
+        "%d talks -> %d topics, %d sub-topics, %d talks in 'other' (%.1f%%)",
+        len(talks),
+        len(model.topics),
+        len(model.subtopics),
+        len(model.other_talk_ids),
+        100 * model.other_share,
+    )
+    return model
+
+
+# --- the fit proper -------------------------------------------------------------------------
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._clock
+        self._clock = now
+
+
+def _fit(
+    talks: tuple[Talk, ...],
+    terms: TermTable,
+    selected: np.ndarray,
+    talk_vectors: np.ndarray,
+    term_vectors: np.ndarray,
+    word_graph: nx.Graph,
+    config: TopicConfig,
+    *,
+    embedder_name: str,
+    timer: _Timer,
+) -> TopicModel:
+    n = len(talks)
+    counts = sp.csr_matrix(terms.counts)[:, selected]
+    idf = smooth_idf(np.asarray((counts > 0).sum(axis=0)).ravel(), n)
+    x = tfidf(counts, idf)
+    m = x.shape[1]
+
+    # One network: talk-talk kNN links (scaled) + talk-term tf-idf links, no term-term links.
+    knn = sp.coo_matrix(knn_cosine(talk_vectors, config.talk_neighbors, min_similarity=0.0))
+    tx = sp.coo_matrix(x)
+    rows = np.concatenate([knn.row, tx.row])
+    cols = np.concatenate([knn.col, tx.col + n])
+    weights = np.concatenate([knn.data * config.talk_link_weight, tx.data])
+    adjacency = sp.csr_matrix(sp.coo_matrix((weights, (rows, cols)), shape=(n + m, n + m)))
+    adjacency = sp.csr_matrix(adjacency + adjacency.T)
+    timer.lap("network")
+    communities = detect_communities(
+        n + m,
+        rows,
+        cols,
+        weights,
+        seed=config.seed,
+        trials=config.trials,
+        markov_time=config.markov_time,
+    )
+    timer.lap("infomap")
+
+    top = communities.modules(1)
+    n_modules = int(top.max()) + 1 if top.size else 0
+    groups = [np.flatnonzero(top == k) for k in range(n_modules)]
+    groups = [g for g in groups if _talks_in(g, n) >= config.min_topic_talks]
+    if config.target_topics is not None:
+        groups = _towards(
+            groups, config.target_topics, communities, adjacency, talk_vectors, n, config
+        )
+
+    # Talk distributions; a topic that ends up primary for no talk is dropped (once).
+    links = sp.hstack(
+        [
+            talk_links(
+                talk_vectors,
+                talk_vectors,
+                config.talk_neighbors,
+                config.talk_link_weight,
+                include_self=False,
+            ),
+            x,
+        ]
+    ).tocsr()
+    for _ in range(2):
+        groups = _sort_groups(groups, communities, n)
+        labels = _node_labels(groups, top, n + m)
+        dists = talk_distributions(links, labels, len(groups), config)
+        primary = np.array([p for p, _ in dists], dtype=np.int64)
+        alive = [k for k in range(len(groups)) if np.any(primary == k)]
+        if len(alive) == len(groups):
+            break
+        groups = [groups[k] for k in alive]
+    k = len(groups)
+    # Order topics by how many talks they finally hold.
+    sizes = np.bincount(primary[primary >= 0], minlength=k)
+    order = sorted(range(k), key=lambda t: (-int(sizes[t]), t))
+    if order != list(range(k)):
+        groups = [groups[t] for t in order]
+        labels = _node_labels(groups, top, n + m)
+        dists = talk_distributions(links, labels, k, config)
+        primary = np.array([p for p, _ in dists], dtype=np.int64)
+    topic_ids = tuple(f"t{t + 1}" for t in range(k))
+    talk_topics = make_talk_topics(talks, dists, topic_ids, config.secondary_threshold)
+    soft = np.zeros((n, k))
+    for i, (_, dist) in enumerate(dists):
+        for t, w in dist:
+            if t >= 0:
+                soft[i, t] = w
+    timer.lap("distributions")
+
+    # Fuzzy term memberships: a term's tf-idf flow into its talks' primary topics, smoothed
+    # over its word-graph neighbours; small shares dropped.
+    vocab = tuple(terms.terms[j] for j in selected.tolist())
+    hard = np.where(primary >= 0, primary, k)
+    shares = flow_memberships(x.T.tocsr(), hard, k + 1)[:, :k]
+    shares = _smooth_over_graph(shares, vocab, word_graph, config.membership_graph_weight)
+    kept = sparsify_memberships(
+        shares, min_weight=config.fuzzy_threshold, max_modules=config.max_term_topics
+    )
+    member = np.zeros((m, k))
+    for j, mem in enumerate(kept):
+        for t, w in mem:
+            member[j, t] = w
+    df_all = np.asarray((sp.csr_matrix(terms.counts) > 0).sum(axis=0)).ravel()
+    memberships = tuple(
+        sorted(
+            (
+                TermMembership(
+                    term=vocab[j],
+                    topics=tuple((topic_ids[t], round(w, 6)) for t, w in kept[j])
+                    or ((OTHER_TOPIC, 1.0),),
+                    df=int(df_all[col]),
+                    languages=tuple(terms.languages[col]) if col < len(terms.languages) else (),
+                )
+                for j, col in enumerate(selected.tolist())
+            ),
+            key=lambda mem: mem.term,
+        )
+    )
+    timer.lap("memberships")
+
+    # Topics: vocabularies, labels, representative talks; then sub-topics.
+    display = tuple(terms.display[j] for j in selected.tolist())
+    tf = sp.csr_matrix(counts, dtype=np.float64)
+    tf.data = 1.0 + np.log(np.maximum(tf.data, 1.0))
+    unit_terms = _unit(term_vectors)
+    ranked = rank_topic_terms(
+        tf=tf,
+        weights=soft,
+        display=display,
+        membership=member,
+        vectors=unit_terms,
+        top_n=config.top_terms,
+    )
+    used: set[str] = set()
+    label = unique_labels(ranked, used)
+    topics = tuple(
+        Topic(
+            id=topic_ids[t],
+            label=label[t],
+            terms=tuple((term, round(w, 6)) for term, w in ranked[t]),
+            talk_ids=_representative(talks, soft, primary, t),
+            level=1,
+            flow=round(float(communities.flow[groups[t]].sum()), 6),
+        )
+        for t in range(k)
+    )
+    subtopics: list[Topic] = []
+    for t in range(k):
+        if int(sizes[order[t]]) >= config.subtopic_min_talks:
+            subtopics.extend(
+                _subtopics(
+                    t,
+                    topic_ids[t],
+                    groups[t],
+                    talks,
+                    primary,
+                    soft,
+                    links,
+                    tf,
+                    display,
+                    unit_terms,
+                    communities,
+                    adjacency,
+                    used,
+                    config,
+                )
+            )
+    timer.lap("labels")
+
+    for j, key in enumerate(vocab):
+        if key in word_graph:
+            node = word_graph.nodes[key]
+            node["topics"] = tuple((topic_ids[t], round(w, 6)) for t, w in kept[j]) or (
+                (OTHER_TOPIC, 1.0),
+            )
+            node["topic"] = node["topics"][0][0]
+            node["flow"] = round(float(communities.flow[n + j]), 9)
+
+    centroids = (
+        np.stack([_centroid(talk_vectors, np.flatnonzero(primary == t)) for t in range(k)])
+        if k
+        else np.zeros((0, talk_vectors.shape[1]), dtype=np.float32)
+    )
+    other = sum(1 for tt in talk_topics if tt.primary == OTHER_TOPIC)
+    return TopicModel(
+        topics=topics,
+        subtopics=tuple(subtopics),
+        memberships=memberships,
+        talk_topics=talk_topics,
+        word_graph=word_graph,
+        other_share=round(other / n, 6) if n else 0.0,
+        config=config,
+        info=ModelInfo(
+            seed=config.seed,
+            embedder=embedder_name,
+            dim=int(talk_vectors.shape[1]),
+            n_talks=n,
+            n_terms=m,
+            codelength=round(communities.codelength, 6),
+            versions=versions(),
+            timings=tuple(sorted((s, round(v, 4)) for s, v in timer.timings.items())),
+        ),
+        state=ModelState(
+            vocabulary=vocab,
+            idf=idf,
+            talk_ids=tuple(t.id for t in talks),
+            talk_vectors=talk_vectors,
+            node_labels=labels,
+            n_topics=k,
+            topic_centroids=centroids,
+        ),
+    )
+
+
+# --- topics from modules --------------------------------------------------------------------
+
+
+def _talks_in(group: np.ndarray, n: int) -> int:
+    return int((group < n).sum())
+
+
+def _node_labels(groups: list[np.ndarray], top: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Topic index ``0..K-1`` for nodes in a topic; ``K + module`` for the rest, so that flow
+    into a module too small to be a topic counts as flow outside every topic."""
+    labels = np.full(n_nodes, -1, dtype=np.int64)
+    for k, g in enumerate(groups):
+        labels[g] = k
+    rest = labels < 0
+    labels[rest] = len(groups) + top[rest]
+    return labels
+
+
+def _sort_groups(groups: list[np.ndarray], communities: Communities, n: int) -> list[np.ndarray]:
+    """Most talks first, then most flow, then lowest node id: deterministic topic order."""
+    return sorted(
+        (np.sort(g) for g in groups),
+        key=lambda g: (-_talks_in(g, n), -round(float(communities.flow[g].sum()), 9), int(g[0])),
+    )
+
+
+def _split(
+    group: np.ndarray, communities: Communities, adjacency: sp.csr_matrix, config: TopicConfig
+) -> list[np.ndarray]:
+    """Split a node group one level down: Infomap's own sub-modules where the module tree has
+    them, else a two-level Infomap run on the group's part of the network."""
+    paths = [communities.paths[i] for i in group.tolist()]
+    depth = 0
+    while all(len(p) > depth for p in paths) and len({p[depth] for p in paths}) == 1:
+        depth += 1
+    keys = [p[: depth + 1] for p in paths]
+    if len(set(keys)) > 1:
+        index = {key: i for i, key in enumerate(sorted(set(keys)))}
+        labels = np.array([index[key] for key in keys], dtype=np.int64)
+    else:
+        sub = sp.coo_matrix(sp.triu(adjacency[group][:, group]))
+        labels = detect_communities(
+            group.size,
+            sub.row,
+            sub.col,
+            sub.data,
+            seed=config.seed,
+            trials=config.trials,
+            markov_time=config.markov_time,
+            two_level=True,
+        ).modules(1)
+    return [group[labels == k] for k in range(int(labels.max()) + 1)] if labels.size else []
+
+
+def _towards(
+    groups: list[np.ndarray],
+    target: int,
+    communities: Communities,
+    adjacency: sp.csr_matrix,
+    talk_vectors: np.ndarray,
+    n: int,
+    config: TopicConfig,
+) -> list[np.ndarray]:
+    """``--topics K``: split the largest topic one level down (module tree, or a sub-run of
+    Infomap) while there are fewer than K; merge the two topics whose talk centroids are most
+    similar while there are more."""
+    groups = _sort_groups(groups, communities, n)
+    stuck: set[int] = set()
+    while len(groups) < target:
+        candidates = [g for g in groups if int(g[0]) not in stuck and _talks_in(g, n) >= 2]
+        if not candidates:
+            logger.warning("only %d topics can be told apart (asked for %d)", len(groups), target)
+            break
+        largest = candidates[0]
+        parts = sorted(
+            (p for p in _split(largest, communities, adjacency, config) if _talks_in(p, n) > 0),
+            key=lambda p: (-_talks_in(p, n), int(p[0])),
+        )
+        if len(parts) < 2:
+            stuck.add(int(largest[0]))
+            continue
+        room = target - len(groups) + 1
+        if len(parts) > room:  # fold the smallest parts together to land on K exactly
+            parts = [*parts[: room - 1], np.sort(np.concatenate(parts[room - 1 :]))]
+        groups = _sort_groups([g for g in groups if g is not largest] + parts, communities, n)
+    while len(groups) > max(target, 1):
+        centroids = np.stack([_centroid(talk_vectors, g[g < n]) for g in groups])
+        sims = centroids @ centroids.T
+        np.fill_diagonal(sims, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        merged = np.sort(np.concatenate([groups[i], groups[j]]))
+        groups = _sort_groups(
+            [g for t, g in enumerate(groups) if t not in (i, j)] + [merged], communities, n
+        )
+    return groups
+
+
+def _subtopics(
+    t: int,
+    parent_id: str,
+    group: np.ndarray,
+    talks: tuple[Talk, ...],
+    primary: np.ndarray,
+    soft: np.ndarray,
+    links: sp.csr_matrix,
+    tf: sp.csr_matrix,
+    display: tuple[str, ...],
+    unit_terms: np.ndarray,
+    communities: Communities,
+    adjacency: sp.csr_matrix,
+    used: set[str],
+    config: TopicConfig,
+) -> list[Topic]:
+    """Sub-topics of topic ``t``: its group split one level down; each of its talks goes to
+    the part that receives most of its links. Parts with too few talks are left out."""
+    n = len(talks)
+    parts = _split(group, communities, adjacency, config)
+    if len(parts) < 2:
+        return []
+    labels = np.full(links.shape[1], -1, dtype=np.int64)
+    for s, part in enumerate(parts):
+        labels[part] = s
+    members = np.flatnonzero(primary == t)
+    shares = flow_memberships(links[members], labels, len(parts))
+    best = np.where(shares.sum(axis=1) > 0, np.argmax(shares, axis=1), -1)
+    sizes = np.bincount(best[best >= 0], minlength=len(parts))
+    keep = [s for s in range(len(parts)) if sizes[s] >= config.min_topic_talks]
+    if len(keep) < 2:
+        return []
+    keep.sort(key=lambda s: (-int(sizes[s]), s))
+    weights = np.zeros((n, len(keep)))
+    for col, s in enumerate(keep):
+        rows = members[best == s]
+        weights[rows, col] = soft[rows, t]
+    ranked = rank_topic_terms(
+        tf=tf,
+        weights=weights,
+        display=display,
+        vectors=unit_terms,
+        background=soft[:, t],
+        top_n=config.top_terms,
+    )
+    label = unique_labels(ranked, used)
+    out = []
+    for col, s in enumerate(keep):
+        rows = members[best == s]
+        order = sorted(rows.tolist(), key=lambda i: (-shares[np.searchsorted(members, i), s], i))
+        out.append(
+            Topic(
+                id=f"{parent_id}.{col + 1}",
+                label=label[col],
+                terms=tuple((term, round(w, 6)) for term, w in ranked[col]),
+                talk_ids=tuple(talks[i].id for i in order),
+                parent=parent_id,
+                level=2,
+                flow=round(float(communities.flow[parts[s]].sum()), 6),
+            )
+        )
+    return out
+
+
+def _representative(
+    talks: tuple[Talk, ...], soft: np.ndarray, primary: np.ndarray, t: int
+) -> tuple[str, ...]:
+    """The topic's primary talks, most representative (highest weight) first."""
+    rows = np.flatnonzero(primary == t).tolist()
+    return tuple(talks[i].id for i in sorted(rows, key=lambda i: (-round(soft[i, t], 9), i)))
+
+
+def _smooth_over_graph(
+    shares: np.ndarray, vocab: tuple[str, ...], graph: nx.Graph, weight: float
+) -> np.ndarray:
+    """``(1 - weight) * own shares + weight * weighted mean of the word-graph neighbours'``."""
+    if weight <= 0 or graph.number_of_edges() == 0 or shares.size == 0:
+        return shares
+    index = {key: j for j, key in enumerate(vocab)}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for u, v, w in graph.edges(data="weight", default=0.0):
+        if u in index and v in index:
+            rows += [index[u], index[v]]
+            cols += [index[v], index[u]]
+            vals += [float(w), float(w)]
+    adj = sp.csr_matrix((vals, (rows, cols)), shape=(len(vocab), len(vocab)))
+    adj.sum_duplicates()
+    degree = np.asarray(adj.sum(axis=1)).ravel()
+    neighbours = np.asarray(adj @ shares)
+    has = degree > 0
+    neighbours[has] /= degree[has, None]
+    out = shares.copy()
+    out[has] = (1 - weight) * shares[has] + weight * neighbours[has]
+    return out
+
+
+def _centroid(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    if rows.size == 0:
+        return np.zeros(vectors.shape[1], dtype=np.float32)
+    c = np.asarray(vectors[rows], dtype=np.float64).mean(axis=0)
+    norm = float(np.linalg.norm(c))
+    out: np.ndarray = (c / norm if norm else c).astype(np.float32)
+    return out
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    from talktopics.embed import normalise_rows
+
+    return normalise_rows(x)
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _check_unique_ids(talks: tuple[Talk, ...]) -> None:
+    seen: dict[str, Talk] = {}
+    for talk in talks:
+        if talk.id in seen:
+            raise ConfigError(
+                f"talk id {talk.id!r} is used twice ({seen[talk.id].source} and {talk.source}); "
+                "talk ids must be unique"
+            )
+        seen[talk.id] = talk
+
+
+def _check_config(config: TopicConfig) -> None:
+    checks: list[tuple[str, bool, str]] = [
+        ("trials", config.trials >= 1, ">= 1"),
+        ("talk_neighbors", config.talk_neighbors >= 1, ">= 1"),
+        ("talk_link_weight", config.talk_link_weight >= 0, ">= 0"),
+        ("markov_time", config.markov_time > 0, "> 0"),
+        ("min_topic_talks", config.min_topic_talks >= 1, ">= 1"),
+        ("subtopic_min_talks", config.subtopic_min_talks >= 2, ">= 2"),
+        ("secondary_threshold", 0 < config.secondary_threshold <= 1, "in (0, 1]"),
+        ("other_min_share", 0 <= config.other_min_share <= 1, "in [0, 1]"),
+        ("min_topic_share", 0 < config.min_topic_share <= 1, "in (0, 1]"),
+        ("fuzzy_threshold", 0 < config.fuzzy_threshold <= 1, "in (0, 1]"),
+        ("max_term_topics", config.max_term_topics >= 1, ">= 1"),
+        ("membership_graph_weight", 0 <= config.membership_graph_weight <= 1, "in [0, 1]"),
+        ("top_terms", config.top_terms >= 1, ">= 1"),
+    ]
+    if config.target_topics is not None:
+        checks.append(("target_topics", config.target_topics >= 1, ">= 1"))
+    for name, ok, rule in checks:
+        if not ok:
+            raise ConfigError(
+                f"topics.{name} = {getattr(config, name)!r} is invalid; must be {rule}"
+            )
