@@ -25,6 +25,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "mini-conf"
 TITLES = [
     json.loads(line)["title"] for line in (FIXTURE / "talks.jsonl").read_text().splitlines()[:-1]
 ]
+_MAIN = "import sys; from talktopics.cli import main; sys.exit(main())"
 XSS = "</script><script>alert(1)</script> and [x](javascript:alert(1))"
 
 
@@ -261,3 +262,38 @@ def test_real_run_structure(real_run: tuple[Path, Path]) -> None:
     assert html.count("<script") == 3
     for title in ("Тематическое моделирование на Python", "Größenwahn: Über Kartendaten 🗺️"):
         assert title in md and title in html
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: str) -> None:
+    """Ctrl-C or a kill while the model loads: exit 130, no new file, no temp file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "digest.md").write_text("previous digest\n", encoding="utf-8")
+    env = {**os.environ, "TALKTOPICS_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _MAIN, "digest", str(FIXTURE), "-o", str(out), "-v"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 300
+    for line in proc.stderr:
+        if "Loading the embedding model" in line:
+            break
+        assert time.monotonic() < deadline, "the embedding stage never started"
+    proc.send_signal(getattr(signal, signal_name))
+    stdout, rest = proc.communicate(timeout=120)
+    assert proc.returncode == ExitCode.INTERRUPTED, rest[-2000:]
+    assert "interrupted; no partial output was written" in rest
+    assert stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == ["digest.md"]
+    assert (out / "digest.md").read_text(encoding="utf-8") == "previous digest\n"

@@ -113,7 +113,7 @@ def run_digest(
     config = config or RunConfig()
     formats = parse_formats(formats)
     out = Path(out_dir)
-    with _Stages(enabled=progress) as stage:
+    with contextlib.ExitStack() as cleanup, _Stages(enabled=progress) as stage:
         # 1. Ingest: read every input; a broken record becomes an issue, never an exception.
         with stage("ingest", "Reading talks"):
             corpus = load_corpus(
@@ -135,6 +135,9 @@ def run_digest(
             embedder = select_embedder(
                 config.topics.embed, [_reading_language(t) for t in corpus.talks]
             )
+        close = getattr(embedder, "close", None)
+        if callable(close):
+            cleanup.callback(close)  # the embedding cache is closed even on an interrupt
 
         # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
         with stage("topics", "Finding topics") as say:
@@ -381,8 +384,14 @@ class _Stages:
             if task is not None:
                 self._progress.update(task, description=escape(f"{title}: {message}"))
 
+        logger.info("%s", title)
         start = time.perf_counter()
-        yield say
+        try:
+            yield say
+        except BaseException:
+            if task is not None:
+                self._progress.update(task, description=f"[red]{escape(title)}: stopped[/]")
+            raise
         self.timings = (*self.timings, (key, time.perf_counter() - start))
         if task is not None:
             self._progress.update(task, description=escape(title), total=1, completed=1)
