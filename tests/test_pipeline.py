@@ -7,6 +7,8 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,7 +210,17 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     os.environ["TALKTOPICS_CACHE"] = cache
     try:
         assert main(["digest", str(FIXTURE), "-o", str(a), "-q"]) == ExitCode.SKIPPED
-        assert main(["digest", str(FIXTURE), "-o", str(b), "-q"]) == ExitCode.SKIPPED
+        # the second run in a fresh process with another hash seed: set and dict orders of
+        # strings differ between processes, and must not change the digest
+        env = {**os.environ, "PYTHONHASHSEED": "12345"}
+        second = subprocess.run(
+            [sys.executable, "-c", _MAIN, "digest", str(FIXTURE), "-o", str(b), "-q"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert second.returncode == ExitCode.SKIPPED, second.stderr[-2000:]
     finally:
         if old is None:
             os.environ.pop("TALKTOPICS_CACHE", None)
@@ -269,8 +281,6 @@ def test_real_run_structure(real_run: tuple[Path, Path]) -> None:
 def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: str) -> None:
     """Ctrl-C or a kill while the model loads: exit 130, no new file, no temp file."""
     import signal
-    import subprocess
-    import sys
     import time
 
     out = tmp_path / "out"
