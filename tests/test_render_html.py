@@ -189,3 +189,16 @@ def test_huge_talk_text_is_cut_in_the_details() -> None:
     page = render_html(Digest(name="X", talks=(talk,), topics=(), run=RunInfo(version="0")))
     assert page.count("word ") < 1500
     assert " …" in page
+
+
+def test_big_corpus_page_stays_loadable() -> None:
+    """Details shrink with the corpus so thousands of talks still give a page of a few MB."""
+    from talktopics.render.html import _detail_chars
+
+    assert _detail_chars(130) == 6000
+    assert _detail_chars(20_000) == 0
+    text = "Lorem ipsum dolor sit amet. " * 300
+    talks = tuple(Talk(id=f"t{i}", title=f"Talk {i}", abstract=text) for i in range(5000))
+    page = render_html(Digest(name="Big", talks=talks, topics=(), run=RunInfo(version="0")))
+    assert page.count("<article") == 5000
+    assert len(page.encode()) < 12_000_000

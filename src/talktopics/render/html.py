@@ -30,6 +30,9 @@ _RELATED_SHOWN = 6
 _BAR_SPAN = 280
 """Longest bar of the chart, in SVG units of a 330-unit-wide chart (its labels take 13 units)."""
 _DETAIL_CHARS = 6000
+"""Most characters of each text (abstract, description, notes) shown in a talk's details."""
+_DETAIL_BUDGET = 6_000_000
+"""About this many characters of details in all; big corpora get shorter details (or none)."""
 _STATIC = ("cytoscape.min.js", "digest.js")
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -122,7 +125,15 @@ def _chart(view: DigestView, colours: dict[str, str]) -> tuple[list[_Bar], int]:
     return bars, max(40, len(bars) * 40)
 
 
-def _talk(view: DigestView, talk: Talk, colours: dict[str, str]) -> dict[str, Any]:
+def _detail_chars(n_talks: int) -> int:
+    """Characters per text in the talk details, so the page stays loadable for big corpora."""
+    cap = min(_DETAIL_CHARS, _DETAIL_BUDGET // max(1, 3 * n_talks))
+    return cap if cap >= 200 else 0
+
+
+def _talk(
+    view: DigestView, talk: Talk, colours: dict[str, str], detail_chars: int
+) -> dict[str, Any]:
     summary = view.talk_summaries.get(talk.id)
     sub = view.subtopic_of.get(talk.id)
     details: list[dict[str, str]] = []
@@ -132,8 +143,8 @@ def _talk(view: DigestView, talk: Talk, colours: dict[str, str]) -> dict[str, An
         ("Notes", talk.notes, talk.notes_language),
     ):
         text = text.strip()
-        if text and all(text != d["text"] for d in details):
-            cut = text if len(text) <= _DETAIL_CHARS else text[:_DETAIL_CHARS].rstrip() + " …"
+        if text and detail_chars and all(text != d["text"] for d in details):
+            cut = text if len(text) <= detail_chars else text[:detail_chars].rstrip() + " …"
             details.append({"name": name, "text": cut, "lang": lang or ""})
     return {
         "anchor": anchor("talk", talk.id),
@@ -155,7 +166,9 @@ def _talk(view: DigestView, talk: Talk, colours: dict[str, str]) -> dict[str, An
     }
 
 
-def _topic(view: DigestView, topic: Topic, colours: dict[str, str]) -> dict[str, Any]:
+def _topic(
+    view: DigestView, topic: Topic, colours: dict[str, str], detail_chars: int
+) -> dict[str, Any]:
     terms = topic.terms[:_TERMS_SHOWN]
     top = max((w for _, w in terms), default=0.0)
     blurb = view.topic_summaries.get(topic.id)
@@ -180,7 +193,7 @@ def _topic(view: DigestView, topic: Topic, colours: dict[str, str]) -> dict[str,
             for t in related[:_RELATED_SHOWN]
         ],
         "related_more": max(0, len(related) - _RELATED_SHOWN),
-        "talks": [_talk(view, t, colours) for t in view.talks_of(topic)],
+        "talks": [_talk(view, t, colours, detail_chars) for t in view.talks_of(topic)],
     }
 
 
@@ -237,6 +250,7 @@ def render_html(digest: Digest) -> str:
         The HTML document.
     """
     view = DigestView(digest)
+    detail_chars = _detail_chars(len(digest.talks))
     colours = topic_colours(digest)
     scripts = [_static(name) for name in _STATIC]
     csp = "; ".join(
@@ -272,8 +286,8 @@ def render_html(digest: Digest) -> str:
             about=_about(digest),
             n_talks=len(digest.talks),
             n_terms=len(digest.word_nodes),
-            topics=[_topic(view, t, colours) for t in digest.topics],
-            others=[_talk(view, t, colours) for t in others],
+            topics=[_topic(view, t, colours, detail_chars) for t in digest.topics],
+            others=[_talk(view, t, colours, detail_chars) for t in others],
             other_colour=OTHER_COLOUR,
             bars=bars,
             chart_height=chart_height,
