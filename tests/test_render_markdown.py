@@ -189,7 +189,7 @@ _TEXT = st.text(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_TEXT)
 def test_escaped_inline_text_renders_verbatim(text: str) -> None:
     escaped = escape_markdown(text)
@@ -198,7 +198,7 @@ def test_escaped_inline_text_renders_verbatim(text: str) -> None:
     assert html.unescape(rendered) == _visible(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_TEXT)
 def test_escaped_text_at_line_start_is_one_paragraph(text: str) -> None:
     escaped = escape_markdown(text, line_start=True)
@@ -216,7 +216,7 @@ def _visible(text: str) -> str:
     return single_line(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_TEXT)
 def test_escaped_text_in_a_heading_is_the_whole_heading(text: str) -> None:
     expected = _visible(text)
