@@ -39,12 +39,16 @@ $(VENV)/.stamp-bench: pyproject.toml $(VENV)/.stamp-runtime
 setup: $(VENV)/.stamp-runtime
 setup-dev: $(VENV)/.stamp-dev browser
 
-# Debian's Chromium drives the HTML tests (the browser is never downloaded by a test tool).
+# Debian's Chromium drives the HTML tests (the browser is never downloaded by a test tool);
+# the Noto CJK and emoji fonts let its screenshots show every script the tests use.
+BROWSER_PKGS := chromium fonts-noto-cjk fonts-noto-color-emoji
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	  echo "installing Debian's $(BROWSER_PKGS) for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
+	fi
 
 digest: setup
 	$(VENV)/bin/talktopics digest corpus/ --seed $(SEED) -o $(OUT)
