@@ -68,16 +68,18 @@ class NLPConfig:
         "ja",
         "zh",
     )
-    """Language identification chooses among these ISO 639-1 codes only."""
+    """Language identification chooses among these ISO 639-1 codes only; the first of each
+    script (en for Latin, ru for Cyrillic) is the default for short, unclear texts."""
     min_term_chars: int = 2
     max_phrase_words: int = 3
     """Longest multi-word keyphrase kept (2..max words)."""
     batch_size: int = 256
     """Sentences per ``nlp.pipe`` batch."""
     boilerplate_min_talks: int = 3
-    """A sentence of four or more words repeated (digits aside) in this many talks with
+    """A sentence of three or more words repeated (digits aside) in this many talks with
     different titles is boilerplate (licence, room and date lines) and yields no terms;
     0 = keep everything."""
+        "eu",
     use_cache: bool = True
     """Cache the terms of each sentence on disk (``$TALKTOPICS_CACHE`` or
     ``~/.cache/talktopics``), so a re-run skips the spaCy analysis."""

@@ -115,13 +115,18 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     practical general online particular recent single right wrong sure true clear quick
     final overall latest additional entire related existing necessary relevant significant
     actual similar following previous open
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday morning afternoon evening
     вопрос ответ пример штука вещь часть время день год минута способ тема человек проблема
     решение подход идея цель результат случай помощь возможность работа использование
+    январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь
+    понедельник вторник среда четверг пятница суббота воскресенье утро вечер
     новый хороший разный простой интересный важный основной другой свой большой маленький
     весь каждый сам первый второй последний
     beispiel frage antwort einführung überblick zeit jahr tag art weise teil thema problem
     lösung neu gut verschieden einfach interessant wichtig groß klein viel erste zweite
-    letzte
+    letzte januar februar märz juni juli oktober dezember montag dienstag mittwoch
+    donnerstag freitag samstag sonntag
     """
     )
 )
@@ -256,24 +261,27 @@ _LINE_END = re.compile(r"[.!?…:;]$")
 def split_sentences(text: str) -> list[str]:
     """Split cleaned text into sentences (rule-based, language-agnostic).
 
-    Paragraphs always end a sentence. Inside a paragraph, a line break ends a sentence only
-    after end punctuation (wrapped abstracts keep their sentences), and end punctuation
-    followed by a capital ends one unless it closes a known abbreviation ("e.g.", "z.B.",
-    "т.е.").
+    Paragraphs always end a sentence. Inside a paragraph, a line break ends a sentence
+    unless the text is hard-wrapped: a line without end punctuation continues on the next
+    line when that one starts in lower case or the line itself is long (50+ characters), so
+    wrapped abstracts keep their sentences while short lines of notes stay apart. End
+    punctuation followed by a capital ends a sentence unless it closes a known abbreviation
+    ("e.g.", "z.B.", "т.е.").
     """
     sentences: list[str] = []
     for paragraph in text.split("\n\n"):
         lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-        if not lines:
-            continue
-        # Short lines without punctuation (notes, lists) are statements of their own.
-        short = all(len(line.split()) <= 12 for line in lines) and len(lines) > 1
         joined: list[str] = []
         for line in lines:
-            if joined and not short and not _LINE_END.search(joined[-1]):
-                joined[-1] = f"{joined[-1]} {line}"
+            if (
+                joined
+                and not _LINE_END.search(joined[-1])
+                and (line[0].islower() or len(joined[-1].rsplit("\n", 1)[-1]) >= 50)
+            ):
+                joined[-1] = f"{joined[-1]}\n{line}"
             else:
                 joined.append(line)
+        joined = [block.replace("\n", " ") for block in joined]
         for block in joined:
             start = 0
             for match in _SENT_END.finditer(block):
@@ -352,8 +360,8 @@ def _detect(
     lang, prob = _classify(text, candidates)
     if fallback in candidates and prob < 0.6:
         return fallback
-    if letters < 12 and prob < 0.9:
-        return candidates[0]  # the script's first configured language
+    if letters < 40 and prob < 0.95:
+        return candidates[0]  # short and unsure: the script's first configured language
     return lang
 
 
@@ -481,16 +489,25 @@ def _english() -> _EnglishPipeline:
     )
 
 
+_INFLECTED = {"NNS": "NOUN", "NNPS": "NOUN", "JJR": "ADJ", "JJS": "ADJ"}
+"""Tags whose words need lemmatising, and the POS the rule lemmatizer should see (plural
+proper nouns as nouns: "Notebooks" -> "notebook"). Base-form tags (NN, JJ) are their own
+lemma: without morphology the rules would strip "process" to "proces"."""
+
+
 @functools.lru_cache(maxsize=100_000)
-def _en_lemma(word: str, tag: str, pos: str) -> str:
-    """Rule lemma of an English noun or adjective (needs a token: made in a tiny Doc)."""
+def _en_lemma(word: str, tag: str) -> str:
+    """Lemma of an English word, lower-cased (rule lemmatizer on a one-word Doc)."""
+    pos = _INFLECTED.get(tag)
+    if pos is None:
+        return word.casefold()
     from spacy.tokens import Doc
 
     pipeline = _english()
-    doc = Doc(pipeline.nlp.vocab, words=[word])
-    doc[0].tag_, doc[0].pos_ = tag, pos
+    doc = Doc(pipeline.nlp.vocab, words=[word.casefold()])
+    doc[0].tag_, doc[0].pos_ = tag if tag != "NNPS" else "NNS", pos
     lemmas = pipeline.lemmatizer.rule_lemmatize(doc[0])
-    return str(lemmas[0]) if lemmas else word
+    return str(lemmas[0]).casefold() if lemmas and lemmas[0] else word.casefold()
 
 
 @functools.cache
@@ -648,8 +665,8 @@ def _english_words(doc: Any, lex: _Lexicon) -> list[_Word | None]:
             lemma = folded
         else:
             pos, tag = poses[0], tags[0]
-            if pos in ("NOUN", "ADJ"):
-                lemma = _en_lemma(surface, tag, pos).casefold() or folded
+            if pos in ("NOUN", "ADJ", "PROPN"):
+                lemma = _en_lemma(surface, tag)
                 lemma = _EN_LEMMA_FIX.get(lemma, lemma)
                 if folded.endswith("ics"):
                     lemma = folded
@@ -916,14 +933,14 @@ def _names_pattern(talk: Talk) -> re.Pattern[str] | None:
 
 
 def _boilerplate(sentences: Sequence[_Sentence], talks: Sequence[Talk], min_talks: int) -> set[int]:
-    """Indices of body sentences repeated verbatim (digits aside) in ``min_talks`` or more
-    talks with different titles: licences, room and date lines, sponsor notes."""
+    """Indices of body sentences of three or more words repeated verbatim (digits aside) in
+    ``min_talks`` or more talks with different titles: licences, room and date lines."""
     if min_talks < 2:
         return set()
     shape_titles: dict[str, set[str]] = defaultdict(set)
     shapes: list[str | None] = []
     for sent in sentences:
-        if sent.is_title or len(sent.text.split()) < 4:
+        if sent.is_title or len(sent.text.split()) < 3:
             shapes.append(None)
             continue
         shape = " ".join(re.sub(r"\S*\d\S*", "#", sent.text.casefold()).split())
