@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from tests.conftest import shared_path
 
-from talktopics import nlp as nlp_module
 from talktopics.config import NLPConfig
 from talktopics.nlp import (
     clean_text,
@@ -21,6 +20,7 @@ from talktopics.nlp import (
     split_sentences,
     talk_language,
 )
+from talktopics.nlp import terms as terms_module
 from talktopics.records import Talk, TermTable
 
 
@@ -318,13 +318,13 @@ def test_term_cache_skips_analysis_on_a_rerun(
     ]
     first = extract_terms(talks, cache_dir=tmp_path)
     analysed: list[int] = []
-    original = nlp_module._analyse
+    original = terms_module._analyse
 
     def counting(sentences, config, lex):  # type: ignore[no-untyped-def]
         analysed.append(len(sentences))
         return original(sentences, config, lex)
 
-    monkeypatch.setattr(nlp_module, "_analyse", counting)
+    monkeypatch.setattr(terms_module, "_analyse", counting)
     second = extract_terms(talks, cache_dir=tmp_path)
     assert analysed == []
     assert second.terms == first.terms and second.languages == first.languages

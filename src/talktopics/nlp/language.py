@@ -1,0 +1,146 @@
+"""Language identification per text, talk and sentence (py3langid after a script check)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from talktopics.config import NLPConfig
+from talktopics.nlp.text import clean_text, split_sentences
+from talktopics.records import Talk
+
+__all__ = ["detect_language", "sentence_languages", "talk_language"]
+
+# Languages by script; the first listed in NLPConfig.languages is a script's default.
+_SCRIPT_OF = {"ru": "cyrl", "uk": "cyrl", "bg": "cyrl", "sr": "cyrl", "ja": "kana", "zh": "han"}
+
+_CYRL = re.compile(r"[\u0400-\u04FF]")
+_LATN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_HAN = re.compile(r"[\u4E00-\u9FFF]")
+_KANA = re.compile(r"[\u3040-\u30FF]")
+
+
+@functools.cache
+def _identifier(languages: tuple[str, ...]) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    known = set(identifier.labels)
+    usable = [lang for lang in languages if lang in known]
+    if usable:
+        identifier.set_languages(usable)
+    return identifier
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    return {
+        "cyrl": len(_CYRL.findall(text)),
+        "latn": len(_LATN.findall(text)),
+        "han": len(_HAN.findall(text)),
+        "kana": len(_KANA.findall(text)),
+    }
+
+
+def _script_languages(script: str, languages: Sequence[str]) -> list[str]:
+    if script == "han":  # Han characters alone: Chinese; with kana: Japanese
+        return [lang for lang in languages if lang in ("zh", "ja")]
+    return [lang for lang in languages if _SCRIPT_OF.get(lang, "latn") == script]
+
+
+def _classify(text: str, candidates: Sequence[str]) -> tuple[str, float]:
+    if len(candidates) == 1:
+        return candidates[0], 1.0
+    lang, prob = _identifier(tuple(sorted(candidates))).classify(text)
+    return str(lang), float(prob)
+
+
+def _detect(
+    text: str, languages: Sequence[str], *, fallback: str | None = None, min_letters: int = 3
+) -> str | None:
+    counts = _script_counts(text)
+    letters = sum(counts.values())
+    if letters < min_letters:
+        return fallback
+    if counts["kana"]:
+        counts["han"] += counts["kana"]
+        counts["kana"] = 0
+        script = "kana" if counts["han"] >= max(counts["cyrl"], counts["latn"]) else ""
+    else:
+        script = ""
+    if not script:
+        # Cyrillic text with English terms inside is Russian (or another Cyrillic language):
+        # English sentences hardly ever contain Cyrillic words.
+        cyrillic_share = counts["cyrl"] / letters
+        script = "cyrl" if cyrillic_share >= 0.2 else max(("latn", "han"), key=counts.__getitem__)
+    candidates = _script_languages(script, languages)
+    if not candidates:
+        return fallback
+    if fallback in candidates and letters < 40:
+        return fallback  # too short to overrule the document's language
+    lang, prob = _classify(text, candidates)
+    if fallback in candidates and prob < 0.6:
+        return fallback
+    if letters < 40 and prob < 0.95:
+        return candidates[0]  # short and unsure: the script's first configured language
+    return lang
+
+
+def detect_language(text: str, *, languages: Sequence[str] | None = None) -> str | None:
+    """Language of a text (ISO 639-1), deterministic.
+
+    The dominant script narrows the candidates (Cyrillic -> ru/uk, ...), then py3langid
+    decides among ``languages`` (default: ``NLPConfig().languages``).
+
+    Returns:
+        The language code, or None when the text has fewer than three letters or its script
+        matches no configured language.
+    """
+    langs = tuple(languages) if languages is not None else NLPConfig().languages
+    return _detect(clean_text(text), langs)
+
+
+def sentence_languages(
+    text: str, *, languages: Sequence[str] | None = None
+) -> list[tuple[str, str | None]]:
+    """Sentences of a text with the language of each.
+
+    A sentence too short or too ambiguous to tell gets the language of the whole text;
+    a sentence in another script (Russian inside English notes) gets its own.
+
+    Returns:
+        ``(sentence, language)`` pairs in text order (cleaned text, see :func:`clean_text`).
+    """
+    langs = tuple(languages) if languages is not None else NLPConfig().languages
+    cleaned = clean_text(text)
+    doc_lang = _detect(cleaned, langs)
+    return [(s, _detect(s, langs, fallback=doc_lang)) for s in split_sentences(cleaned)]
+
+
+def talk_language(talk: Talk, *, languages: Sequence[str] | None = None) -> str | None:
+    """Dominant language of a talk's own text (title, abstract, description, notes).
+
+    The language the source declares (``talk.language``) decides when the text is too short
+    to tell (under 40 letters) and is written in a script of that language.
+    """
+    langs = tuple(languages) if languages is not None else NLPConfig().languages
+    declared = _iso639_1(talk.language)
+    text = clean_text(f"{talk.title}\n\n{talk.text}")
+    return _detect(text, langs, fallback=declared)
+
+
+_ISO639_2 = {
+    "eng": "en", "deu": "de", "ger": "de", "rus": "ru", "fra": "fr", "fre": "fr", "spa": "es",
+    "ita": "it", "por": "pt", "nld": "nl", "dut": "nl", "pol": "pl", "ukr": "uk", "ces": "cs",
+    "cze": "cs", "swe": "sv", "tur": "tr", "jpn": "ja", "zho": "zh", "chi": "zh",
+}  # fmt: skip
+
+
+def _iso639_1(code: str | None) -> str | None:
+    """ "en", "eng", "EN", "en-US", "English" -> "en"; None stays None."""
+    if not code:
+        return None
+    code = code.strip().casefold().replace("_", "-").split("-")[0]
+    names = {"english": "en", "german": "de", "deutsch": "de", "russian": "ru"}
+    return _ISO639_2.get(code) or names.get(code) or (code if len(code) == 2 else None)

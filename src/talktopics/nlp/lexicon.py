@@ -1,0 +1,175 @@
+"""Word lists of term extraction: stop words, generic words and product names."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from talktopics.config import NLPConfig
+
+__all__ = ["DOMAIN_STOP_WORDS", "GENERIC_WORDS", "PRODUCT_NAMES"]
+
+
+def _wordlist(text: str) -> tuple[str, ...]:
+    """Whitespace-separated words of a lexicon literal."""
+    return tuple(text.split())
+
+
+DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
+    _wordlist(
+        """
+    talk talks speaker speakers slide slides presentation presentations audience attendee
+    attendees participant participants session sessions conference conferences lecture
+    keynote workshop workshops tutorial tutorials abstract agenda outline q&a minute minutes
+    hour hours today video videos recording attendance
+    доклад доклады докладчик докладчица спикер слайд слайды презентация аудитория
+    выступление конференция рассказ автор видео описание заметка лекция слушатель участник
+    воркшоп мастер-класс
+    vortrag vorträge sprecher sprecherin referent referentin folie folien präsentation
+    publikum teilnehmer teilnehmerin konferenz
+    """
+    )
+)
+"""Conference-domain stop words (any language, case-folded, surface forms and lemmas): they
+describe the event, never the topic. Neither terms nor parts of keyphrases."""
+
+GENERIC_WORDS: frozenset[str] = frozenset(
+    _wordlist(
+        """
+    question answer introduction overview summary example year day time way thing lot kind
+    sort bit people everyone anyone someone something anything everything part end case
+    idea goal topic point aim level knowledge familiarity prerequisite requirement
+    experience beginner use work need number set order step detail result change problem
+    solution approach technique concept information world look help fact reason range
+    variety stuff basics fun journey story lesson tip trick benefit advantage challenge
+    term aspect area field option possibility opportunity context purpose note description
+    new good great best better different many various several simple easy able interesting
+    important same other own main few whole possible useful nice cool awesome amazing
+    common typical specific certain real large small big high low basic advanced modern
+    current full free hard difficult available popular powerful key major next last first
+    second third little much more most less least long short fast multiple complex
+    practical general online particular recent single right wrong sure true clear quick
+    final overall latest additional entire related existing necessary relevant significant
+    actual similar following previous open
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday morning afternoon evening
+    вопрос ответ пример штука вещь часть время день год минута способ тема человек проблема
+    решение подход идея цель результат случай помощь возможность работа использование
+    январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь
+    понедельник вторник среда четверг пятница суббота воскресенье утро вечер
+    новый хороший разный простой интересный важный основной другой свой большой маленький
+    весь каждый сам первый второй последний
+    beispiel frage antwort einführung überblick zeit jahr tag art weise teil thema problem
+    lösung neu gut verschieden einfach interessant wichtig groß klein viel erste zweite
+    letzte januar februar märz juni juli oktober dezember montag dienstag mittwoch
+    donnerstag freitag samstag sonntag
+    """
+    )
+)
+"""Too vague to be a term alone, but fine inside a keyphrase ("use case", "large language
+model", "user experience")."""
+
+_WEAK_MODIFIERS: frozenset[str] = frozenset(
+    _wordlist(
+        """
+    new good great best better different many various several simple easy interesting
+    important same other own main few whole possible useful nice cool awesome amazing
+    typical specific certain next last first second third little much more most less
+    новый хороший разный простой интересный важный другой свой весь каждый сам
+    neu gut verschieden einfach interessant wichtig viel
+    """
+    )
+)
+"""Stripped from the start of a keyphrase ("great tool" -> "tool")."""
+
+PRODUCT_NAMES: tuple[str, ...] = _wordlist(
+    """
+    NumPy SciPy pandas scikit-learn scikit-image PyTorch TensorFlow Keras JAX Django Flask
+    FastAPI asyncio Jupyter JupyterLab JupyterHub IPython matplotlib seaborn Plotly Bokeh
+    Dask PySpark Spark Airflow Kubernetes Docker pytest mypy Cython CPython PyPy MicroPython
+    CircuitPython Numba Pydantic SQLAlchemy Celery Redis PostgreSQL MySQL SQLite MongoDB
+    Elasticsearch Kafka GraphQL Rust WebAssembly Pyodide PyScript Streamlit Polars spaCy
+    NLTK Gensim OpenCV XGBoost LightGBM CatBoost LangChain ChatGPT GitHub GitLab AWS Azure
+    Linux macOS PyPI pip conda Anaconda virtualenv setuptools tox nox Sphinx Flake8 pylint
+    aiohttp httpx Scrapy BeautifulSoup Selenium Playwright Wagtail Plone Zope Odoo Ansible
+    Terraform Grafana Sentry OpenTelemetry gRPC PyMC statsmodels SymPy NetworkX CuPy
+    xarray HoloViews Vaex Modin Jinja2 Cookiecutter Kivy BeeWare PyQt Tkinter Pygame
+    Blender QGIS GeoPandas Shapely GDAL Rasterio Folium OpenStreetMap PyCharm JavaScript
+    TypeScript Haskell Erlang Elixir Node.js React Vue.js MQTT Arduino OpenAI
+    BERT word2vec fastText Hadoop Hive Snowflake BigQuery Databricks Prefect Dagster
+    Luigi MLflow DVC Kedro Optuna uvicorn Gunicorn Nginx uWSGI Starlette Sanic
+    Tornado gevent CherryPy AnyIO Cassandra Neo4j RabbitMQ
+    ZeroMQ Jenkins Travis GitHub OpenStack Heroku Vagrant CUDA PyO3 Nuitka PyInstaller
+    BeeWare Typer argparse unittest doctest Locust
+    Sympy Pillow scikit-optimize statsmodels Theano Caffe MXNet ONNX TensorRT TorchScript
+    """
+)
+"""Curated library / product names, kept intact with this casing (``sklearn`` maps to
+scikit-learn). Extend with ``NLPConfig.extra_product_names``."""
+
+_VERB_LIKE = frozenset({"react", "spark", "flask", "rust"})
+"""Product names that are also English words: not a product when tagged as a verb."""
+
+_PRODUCT_ALIASES = {"sklearn": "scikit-learn", "skimage": "scikit-image", "np": "NumPy"}
+
+
+@functools.cache
+def _stop_words(lang: str) -> frozenset[str]:
+    import spacy
+
+    try:
+        words = spacy.util.get_lang_class(lang).Defaults.stop_words
+    except Exception:
+        words = set()
+    return frozenset(w.casefold() for w in words)
+
+
+class _Lexicon:
+    """Stop words and product names for one run (built from the config)."""
+
+    def __init__(self, config: NLPConfig) -> None:
+        self.config = config
+        self.extra = frozenset(w.casefold() for w in config.extra_stop_words)
+        self.products = {name.casefold(): name for name in PRODUCT_NAMES}
+        self.products.update({a: c for a, c in _PRODUCT_ALIASES.items()})
+        self.products.update({n.casefold(): n for n in config.extra_product_names})
+
+    def is_stop(self, word: str, lemma: str, lang: str) -> bool:
+        """Function word or conference-domain word: never a term, breaks phrases."""
+        w, lem = word.casefold(), lemma.casefold()
+        stops = _stop_words(lang)
+        return (
+            w in stops
+            or lem in stops
+            or w in DOMAIN_STOP_WORDS
+            or lem in DOMAIN_STOP_WORDS
+            or w in self.extra
+            or lem in self.extra
+        )
+
+    def product(self, surface: str, pos: str) -> str | None:
+        """Canonical product name of a word, or None."""
+        folded = surface.casefold()
+        if folded in self.products and not (folded in _VERB_LIKE and pos == "VERB"):
+            return self.products[folded]
+        if len(surface) < 3 or not any(ch.isalpha() for ch in surface):
+            return None
+        if re.fullmatch(r"[A-Za-z][a-z0-9]*[a-z][A-Z][A-Za-z0-9]*", surface) and not re.match(
+            r"(Mc|Mac)[A-Z]", surface
+        ):
+            return surface  # CamelCase: PyTorch, FastAPI, GraphQL, useFlask
+        if re.fullmatch(r"[A-Za-z][\w]*(?:\.[A-Za-z_]\w*)+", surface) and not re.fullmatch(
+            r"(?:[A-Za-z]\.)+[A-Za-z]?", surface
+        ):
+            return surface  # dotted identifier: Node.js, asyncio.gather
+        if re.fullmatch(r"[a-z][a-z0-9]*_[a-z0-9_]+", surface):
+            return surface  # snake_case identifier
+        if "-" in folded:
+            parts = folded.split("-")
+            if all(re.fullmatch(r"[a-z0-9]+", p) for p in parts) and (
+                any(p in self.products for p in parts)
+                or parts[0].startswith("py")
+                or parts[0] in ("django", "flask", "scikit", "pytest", "sphinx")
+            ):
+                return surface.casefold()  # pytest-django, js-flask-urls, py-spy
+        return None

@@ -1,0 +1,121 @@
+"""Cleaning and sentence splitting: raw talk text in, plain text and sentences out."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from talktopics.nlp.lexicon import _wordlist
+
+__all__ = ["clean_text", "split_sentences"]
+
+
+_FENCED = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.S | re.M)
+_RST_CODE = re.compile(r"(::[ \t]*\n)(?:[ \t]*\n)+(?:(?:[ \t]+[^\n]*)?\n)*", re.M)
+_RST_DIRECTIVE = re.compile(r"^\.\. [\w:-]+::.*$|^\.\. _[^:]+:.*$|^\.\. \|.*$", re.M)
+_PROMPT = re.compile(r"^[ \t]*(>>>|\.\.\.|\$|In \[\d+\]:|Out\[\d+\]:)[ \t].*$", re.M)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_{1,2}")
+_RST_ROLE = re.compile(r":[\w-]+:`([^`]+)`")
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>()\[\]]+", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_INLINE_CODE = re.compile(r"``?([^`\n]+)``?")
+_CALL = re.compile(r"\b([A-Za-z_][\w.]*)\([^()\n]{0,40}\)")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.M)
+_UNDERLINE = re.compile(r"^[ \t]*([=\-~^\"'`#*+_])\1{2,}[ \t]*$", re.M)
+_BULLET = re.compile(r"^[ \t]*(?:[-*+•·▪–]|\d{1,3}[.)])[ \t]+", re.M)
+_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
+_TABLE = re.compile(r"[|│]")
+_HSPACE = re.compile(r"[ \t\u00A0]+")
+_BLANKS = re.compile(r"\n[ \t]*\n[\s]*")
+
+
+def clean_text(text: str) -> str:
+    """Strip markup, URLs and code from a talk text; keep paragraphs and line breaks.
+
+    Args:
+        text: Raw text (plain, Markdown, reStructuredText or HTML fragments).
+
+    Returns:
+        Plain text. Bullets and headings start new paragraphs, so they become sentences.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _FENCED.sub("\n\n", text)
+    text = _RST_CODE.sub("\n\n", text)
+    text = _RST_DIRECTIVE.sub("", text)
+    text = _PROMPT.sub("", text)
+    text = _HTML_COMMENT.sub(" ", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_REF_LINK.sub(r"\1", text)
+    text = _RST_LINK.sub(r"\1", text)
+    text = _RST_ROLE.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _INLINE_CODE.sub(r"\1", text)
+    text = _CALL.sub(r"\1", text)
+    text = _UNDERLINE.sub("", text)
+    text = _HEADING.sub("\n", text)
+    text = _BULLET.sub("\n", text)
+    text = _EMPHASIS.sub("", text)
+    text = _TABLE.sub(" ", text)
+    text = _HSPACE.sub(" ", text)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+_ABBREVIATIONS = frozenset(
+    _wordlist(
+        """
+    e.g i.e etc vs cf al dr mr mrs ms prof inc ltd approx ca fig no vol pp st z.b u.a
+    bzw ggf usw d.h т.е т.к т.д т.п др см рис стр г гг им
+    """
+    )
+)
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[\"'«“(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])")
+_LINE_END = re.compile(r"[.!?…:;]$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split cleaned text into sentences (rule-based, language-agnostic).
+
+    Paragraphs always end a sentence. Inside a paragraph, a line break ends a sentence
+    unless the text is hard-wrapped: a line without end punctuation continues on the next
+    line when that one starts in lower case or the line itself is long (50+ characters), so
+    wrapped abstracts keep their sentences while short lines of notes stay apart. End
+    punctuation followed by a capital ends a sentence unless it closes a known abbreviation
+    ("e.g.", "z.B.", "т.е.").
+    """
+    sentences: list[str] = []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        joined: list[str] = []
+        for line in lines:
+            if (
+                joined
+                and not _LINE_END.search(joined[-1])
+                and (line[0].islower() or len(joined[-1].rsplit("\n", 1)[-1]) >= 50)
+            ):
+                joined[-1] = f"{joined[-1]}\n{line}"
+            else:
+                joined.append(line)
+        joined = [block.replace("\n", " ") for block in joined]
+        for block in joined:
+            start = 0
+            for match in _SENT_END.finditer(block):
+                before = block[start : match.start()].rstrip("\"'»”)]")
+                last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before else ""
+                if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                    continue
+                sentences.append(block[start : match.start()].strip())
+                start = match.end()
+            rest = block[start:].strip()
+            if rest:
+                sentences.append(rest)
+    return [s for s in sentences if any(ch.isalnum() for ch in s)]
