@@ -1,0 +1,228 @@
+"""Edition arguments in, editions out: which paths make one edition, its label and year.
+
+How ``talktopics compare`` turns its PATH arguments into editions:
+
+* Each PATH is one edition: a notes file, an export, a pyvideo folder, or a folder such as
+  ``corpus/pycon-de-2018`` (notes + programme, joined by ingest).
+* ``PATH1+PATH2`` joins several paths into one edition — for events that pyvideo splits, such
+  as PyCon DE 2019 and PyData Berlin 2019 (``pycon-de-2019+pydata-berlin-2019``). An argument
+  that exists as a path as it is (a name with a ``+`` in it) is never split.
+* One PATH that is a folder of editions — not a pyvideo folder, and holding at least two
+  sub-folders — stands for its sub-folders, one edition each (``talktopics compare corpus/``).
+* The label of an edition is ``--label`` (one per edition, in argument order), else its year
+  (the most common year of its talks, else a year in its path name), else its path name.
+  Editions with the same label are one edition: two pyvideo folders of 2019 are compared as
+  the 2019 edition.
+* Editions are compared in the order of their years when every edition has one, else in the
+  order given.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from talktopics.config import IngestLimits
+from talktopics.errors import ConfigError
+from talktopics.records import IngestIssue, SourceRef, Talk
+
+__all__ = ["Edition", "EditionSpec", "load_editions", "parse_editions"]
+
+logger = logging.getLogger(__name__)
+
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EditionSpec:
+    """One edition as given on the command line: its paths and an optional label."""
+
+    paths: tuple[str, ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edition:
+    """The talks of one edition of a conference."""
+
+    label: str
+    """Unique among the compared editions, e.g. ``"2019"``."""
+    year: int | None
+    talks: tuple[Talk, ...]
+    paths: tuple[str, ...]
+    name: str = ""
+    """Readable name, e.g. ``"PyCon DE 2019 + PyData Berlin 2019"``."""
+    issues: tuple[IngestIssue, ...] = ()
+
+
+def parse_editions(arguments: Sequence[str], labels: Sequence[str] = ()) -> list[EditionSpec]:
+    """Turn PATH arguments (and ``--label`` values) into edition specs.
+
+    Args:
+        arguments: PATH arguments; ``A+B`` joins paths into one edition, one folder of
+            edition folders stands for its sub-folders.
+        labels: One label per edition, in order (may be empty).
+
+    Raises:
+        ConfigError: No argument, an empty part of ``A+B``, or a label count that does not
+            match the editions.
+    """
+    if not arguments:
+        raise ConfigError("no edition given; pass two or more PATHs (or one folder of editions)")
+    specs: list[EditionSpec] = []
+    for argument in arguments:
+        if Path(argument).exists() or "+" not in argument:
+            parts = [argument]
+        else:
+            parts = [part.strip() for part in argument.split("+")]
+            if not all(parts):
+                raise ConfigError(f"{argument!r}: empty path in an edition of the form A+B")
+        specs.append(EditionSpec(paths=tuple(parts)))
+    if len(specs) == 1 and len(specs[0].paths) == 1:
+        specs = _folder_of_editions(Path(specs[0].paths[0])) or specs
+    if labels:
+        if len(labels) != len(specs):
+            where = ", ".join("+".join(s.paths) for s in specs)
+            raise ConfigError(
+                f"{len(labels)} --label values for {len(specs)} editions ({where}); give one "
+                "label per edition, in the same order"
+            )
+        specs = [
+            EditionSpec(paths=s.paths, label=label.strip() or None)
+            for s, label in zip(specs, labels, strict=True)
+        ]
+    return specs
+
+
+def _folder_of_editions(path: Path) -> list[EditionSpec] | None:
+    """The sub-folders of ``path`` as editions, or None when it is not a folder of editions."""
+    from talktopics.ingest.detect import SUFFIXES
+    from talktopics.ingest.pyvideo import is_pyvideo_dir
+
+    if not path.is_dir() or is_pyvideo_dir(path):
+        return None
+    children = sorted((p for p in path.iterdir() if not p.name.startswith(".")), key=str)
+    folders = [p for p in children if p.is_dir()]
+    if len(folders) < 2:
+        return None
+    ignored = [
+        p.name
+        for p in children
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not p.stem.casefold().startswith(("readme", "license", "licence", "notice"))
+    ]
+    if ignored:
+        logger.warning(
+            "%s is read as a folder of editions (one per sub-folder); files directly in it "
+            "are not read: %s",
+            path,
+            ", ".join(ignored),
+        )
+    return [EditionSpec(paths=(str(p),)) for p in folders]
+
+
+def load_editions(
+    specs: Sequence[EditionSpec],
+    *,
+    input_format: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    conference: str | None = None,
+    limits: IngestLimits | None = None,
+) -> list[Edition]:
+    """Read every edition; editions with the same label are merged.
+
+    Reading never fails on bad input: problems are the editions' ``issues``, and an edition
+    may come back without talks (the comparison reports and skips it).
+
+    Raises:
+        ConfigError: ``input_format`` or ``column_map`` names something unknown.
+    """
+    from talktopics.ingest import load_corpus
+
+    groups: dict[str, list[tuple[EditionSpec, list[Talk], list[IngestIssue], str]]] = {}
+    years: dict[str, int | None] = {}
+    for spec in specs:
+        corpus = load_corpus(
+            spec.paths,
+            format=input_format,
+            column_map=column_map,
+            conference=conference,
+            limits=limits,
+        )
+        year = _edition_year(corpus.talks, spec.paths)
+        label = spec.label or (str(year) if year is not None else _path_label(spec.paths))
+        if spec.label is None and year is not None:
+            # A talk without a year of its own belongs to the edition's year.
+            talks = [t if t.year is not None else _with_year(t, year) for t in corpus.talks]
+        else:
+            talks = list(corpus.talks)
+        groups.setdefault(label, []).append((spec, talks, list(corpus.issues), corpus.name))
+        years.setdefault(label, year)
+    editions: list[Edition] = []
+    for label, members in groups.items():
+        if len(members) > 1:
+            logger.info(
+                "edition %s: %s read as one edition",
+                label,
+                " + ".join("+".join(m[0].paths) for m in members),
+            )
+        talks, issues = _unique_talks([t for m in members for t in m[1]])
+        editions.append(
+            Edition(
+                label=label,
+                year=years[label],
+                talks=tuple(talks),
+                paths=tuple(p for m in members for p in m[0].paths),
+                name=" + ".join(dict.fromkeys(m[3] for m in members if m[3])) or label,
+                issues=tuple(i for m in members for i in m[2]) + tuple(issues),
+            )
+        )
+    if all(e.year is not None for e in editions):
+        editions.sort(key=lambda e: e.year or 0)  # stable: same-year labels keep their order
+    return editions
+
+
+def _edition_year(talks: Sequence[Talk], paths: Sequence[str]) -> int | None:
+    counts = Counter(t.year for t in talks if t.year is not None)
+    if counts:
+        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    for path in paths:
+        found = _YEAR.findall(Path(path).name) or _YEAR.findall(str(path))
+        if found:
+            return int(found[-1])
+    return None
+
+
+def _path_label(paths: Sequence[str]) -> str:
+    return "+".join(Path(p).stem or str(p) for p in paths)
+
+
+def _with_year(talk: Talk, year: int) -> Talk:
+    import dataclasses
+
+    return dataclasses.replace(talk, year=year)
+
+
+def _unique_talks(talks: list[Talk]) -> tuple[list[Talk], list[IngestIssue]]:
+    """Talks with distinct ids (the first kept); a warning names every dropped duplicate."""
+    seen: dict[str, Talk] = {}
+    issues: list[IngestIssue] = []
+    for talk in talks:
+        first = seen.get(talk.id)
+        if first is None:
+            seen[talk.id] = talk
+            continue
+        issues.append(
+            IngestIssue(
+                level="warning",
+                source=SourceRef(path=talk.source.path, record=talk.source.record),
+                message=f"talk {talk.title!r} was read twice for this edition (first from "
+                f"{first.source}); counted once",
+            )
+        )
+    return list(seen.values()), issues

@@ -1,0 +1,303 @@
+"""Comparison -> the two charts of a comparison, as SVG text or PNG bytes (matplotlib).
+
+* **Flow diagram** (alluvial): one column per edition, one bar per topic with talks there
+  (height = share of the edition's talks; talks in no topic at the bottom, grey), and bands
+  between consecutive editions: a topic continuing (joint: always the same topic), splitting,
+  merging or sharing vocabulary with another (align).
+* **Share over time**: the share of talks of the most telling topics (every classified change
+  first, then the largest stable ones) per edition.
+
+The figures are drawn with matplotlib's object API (no global pyplot state) and are
+deterministic: fixed SVG id salt, no dates in the metadata. In the SVG every topic bar links
+to ``#series-<id>`` (its section of the HTML report) and carries a ``<title>`` tooltip; text
+stays text (``svg.fonttype = none``), escaped by matplotlib's XML writer, and no math text is
+parsed from labels.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Literal
+from xml.sax.saxutils import escape
+
+from talktopics.render.html import OTHER_COLOUR, PALETTE
+
+if TYPE_CHECKING:
+    from talktopics.compare_records import Comparison, TopicSeries
+
+__all__ = ["CHART_NAMES", "flow_chart", "series_colours", "share_chart"]
+
+logger = logging.getLogger(__name__)
+
+ChartFormat = Literal["svg", "png"]
+CHART_NAMES = ("flow", "shares")
+_GAP = 0.012
+"""Vertical gap between two bars of a column, in shares."""
+_BAR = 0.16
+"""Bar width, in edition columns."""
+_LABEL_MIN_SHARE = 0.025
+"""Topics are labelled in the flow diagram where their share reaches this."""
+_MAX_LINES = 12
+"""Topics drawn in the share chart."""
+_RISING = {"new", "emerging", "split"}
+_FALLING = {"gone", "fading", "merged"}
+
+
+def series_colours(comparison: Comparison) -> dict[str, str]:
+    """Colour of each series id (in series order, cycling the digest palette), and other."""
+    colours = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(comparison.series)}
+    colours["other"] = OTHER_COLOUR
+    return colours
+
+
+def _rc() -> Any:
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "talktopics-compare",
+        "text.parse_math": False,
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "path.simplify": False,
+    }
+
+
+def _save(fig: Any, fmt: ChartFormat, tooltips: dict[str, str]) -> str | bytes:
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(
+            buffer,
+            format="svg",
+            metadata={"Date": None, "Creator": "talktopics"},
+            bbox_inches="tight",
+            pad_inches=0.15,
+        )
+        svg = buffer.getvalue().decode("utf-8")
+        return _add_tooltips(svg, tooltips)
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=150,
+        metadata={"Software": "talktopics"},
+        bbox_inches="tight",
+        pad_inches=0.15,
+    )
+    return buffer.getvalue()
+
+
+def _add_tooltips(svg: str, tooltips: dict[str, str]) -> str:
+    """Insert a ``<title>`` as the first child of each group whose id has a tooltip."""
+
+    def add(match: re.Match[str]) -> str:
+        text = tooltips.get(match.group(2))
+        return match.group(0) + (f"\n   <title>{escape(text)}</title>" if text else "")
+
+    return re.sub(r'(<g id="([^"]+)"[^>]*>)', add, svg)
+
+
+def flow_chart(comparison: Comparison, fmt: ChartFormat = "svg") -> str | bytes:
+    """The flow (alluvial) diagram of topics across editions; SVG text or PNG bytes."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MPath
+
+    editions = [e.label for e in comparison.editions]
+    colours = series_colours(comparison)
+    n_ed = len(editions)
+    tooltips: dict[str, str] = {}
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(max(6.0, 1.5 * n_ed + 2.5), 6.4))
+        ax = fig.add_axes((0.02, 0.04, 0.96, 0.88))
+        ax.set_axis_off()
+        # Bars: per edition, series in series order, then "other"; y grows downwards.
+        spans: dict[tuple[str, int], tuple[float, float]] = {}
+        for e, label in enumerate(editions):
+            y = 0.0
+            rows = [
+                (s.id, s.label, s.shares[e].share, s.shares[e].talks) for s in comparison.series
+            ]
+            other = comparison.other[e]
+            rows.append(("other", "talks in no topic", other.share, other.talks))
+            for sid, name, share, talks in rows:
+                if talks == 0:
+                    continue
+                spans[(sid, e)] = (y, y + share)
+                gid = f"node-{sid}-{e}"
+                rect = Rectangle(
+                    (e - _BAR / 2, y),
+                    _BAR,
+                    share,
+                    facecolor=colours[sid],
+                    edgecolor="none",
+                    gid=gid,
+                )
+                if sid != "other":
+                    rect.set_url(f"#series-{sid}")
+                ax.add_patch(rect)
+                tooltips[gid] = f"{name} — {label}: {talks} talks ({100 * share:.1f}%)"
+                y += share + _GAP
+        # Bands, stacked at each bar in the order of the bars they lead to / come from.
+        order = {s.id: i for i, s in enumerate(comparison.series)}
+        out_used: dict[tuple[str, int], float] = {}
+        in_used: dict[tuple[str, int], float] = {}
+        index = {label: e for e, label in enumerate(editions)}
+        flows = sorted(
+            comparison.flows,
+            key=lambda f: (index[f.source_edition], order[f.source], order[f.target]),
+        )
+        for f in flows:
+            e = index[f.source_edition]
+            a, b = spans.get((f.source, e)), spans.get((f.target, e + 1))
+            if a is None or b is None:
+                continue
+            y0a = a[0] + out_used.get((f.source, e), 0.0)
+            y0b = b[0] + in_used.get((f.target, e + 1), 0.0)
+            out_used[(f.source, e)] = out_used.get((f.source, e), 0.0) + f.source_share
+            in_used[(f.target, e + 1)] = in_used.get((f.target, e + 1), 0.0) + f.target_share
+            y1a, y1b = y0a + f.source_share, y0b + f.target_share
+            xa, xb = e + _BAR / 2, e + 1 - _BAR / 2
+            mid = (xa + xb) / 2
+            vertices = [
+                (xa, y0a),
+                (mid, y0a),
+                (mid, y0b),
+                (xb, y0b),
+                (xb, y1b),
+                (mid, y1b),
+                (mid, y1a),
+                (xa, y1a),
+                (xa, y0a),
+            ]
+            codes = [MPath.MOVETO, *[MPath.CURVE4] * 3, MPath.LINETO, *[MPath.CURVE4] * 3]
+            codes.append(MPath.CLOSEPOLY)
+            colour = colours[f.target if f.kind == "split" else f.source]
+            gid = f"flow-{f.source}-{f.target}-{e}"
+            ax.add_patch(
+                PathPatch(
+                    MPath(vertices, codes),
+                    facecolor=colour,
+                    edgecolor="none",
+                    alpha=0.45 if f.kind == "continuation" else 0.3,
+                    gid=gid,
+                )
+            )
+            tooltips[gid] = _flow_tip(comparison, f.source, f.target, f.kind, f.similarity)
+        # Labels, each topic once: right of its last-edition bar, else left of its
+        # first-edition bar, else right of its largest bar (over the bands, on a white box).
+        last = n_ed - 1
+        for s in comparison.series:
+            if (s.id, last) in spans:
+                e, x, ha = last, last + _BAR / 2 + 0.04, "left"
+            elif (s.id, 0) in spans:
+                e, x, ha = 0, -_BAR / 2 - 0.04, "right"
+            else:
+                e = max(range(n_ed), key=lambda k: (s.shares[k].share, k))
+                x, ha = e + _BAR / 2 + 0.04, "left"
+            if s.shares[e].share < _LABEL_MIN_SHARE:
+                continue
+            y0, y1 = spans[(s.id, e)]
+            ax.text(
+                x,
+                (y0 + y1) / 2,
+                _short(s.label),
+                va="center",
+                ha=ha,
+                fontsize=7.5,
+                color="#1c232b",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+        for e, info in enumerate(comparison.editions):
+            ax.text(e, -0.045, info.label, ha="center", va="bottom", fontsize=10, weight="bold")
+            ax.text(
+                e,
+                -0.012,
+                f"{info.talks} talks",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color="#5a6572",
+            )
+        bottom = max((span[1] for span in spans.values()), default=1.0)
+        ax.set_xlim(-1.3, n_ed - 1 + 1.3)
+        ax.set_ylim(bottom + 0.01, -0.09)
+        fig.suptitle(f"{comparison.name}: topics across editions", fontsize=11, y=0.985)
+        return _save(fig, fmt, tooltips)
+
+
+def _flow_tip(
+    comparison: Comparison, source: str, target: str, kind: str, similarity: float | None
+) -> str:
+    names = {s.id: s.label for s in comparison.series}
+    sim = f" (similarity {similarity:.2f})" if similarity is not None else ""
+    if source == target:
+        return f"{names[source]} continues{sim}"
+    return f"{names[source]} → {names[target]}: {kind}{sim}"
+
+
+def _short(label: str, limit: int = 28) -> str:
+    label = " ".join(label.split())
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def chart_series(comparison: Comparison) -> list[TopicSeries]:
+    """The topics the share chart draws: changes first (rising, falling), then the largest."""
+    rank = {"new": 0, "emerging": 0, "split": 0, "gone": 1, "fading": 1, "merged": 1}
+    changed = [s for s in comparison.series if s.classification != "stable"]
+    changed.sort(key=lambda s: (rank[s.classification], -s.total, s.id))
+    stable = [s for s in comparison.series if s.classification == "stable"]
+    return (changed + stable)[:_MAX_LINES]
+
+
+def share_chart(comparison: Comparison, fmt: ChartFormat = "svg") -> str | bytes:
+    """Share of talks per edition of the most telling topics; SVG text or PNG bytes."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    colours = series_colours(comparison)
+    years = [e.year for e in comparison.editions]
+    use_years = all(y is not None for y in years) and len(set(years)) == len(years)
+    xs = [float(y) for y in years] if use_years else [float(e) for e in range(len(years))]  # type: ignore[arg-type]
+    tooltips: dict[str, str] = {}
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(max(7.5, 0.7 * len(xs) + 6), 4.8))
+        ax = fig.add_axes((0.07, 0.11, 0.58, 0.8))
+        for s in chart_series(comparison):
+            ys = [100 * sh.share for sh in s.shares]
+            style = (
+                "-"
+                if s.classification in _RISING
+                else "--"
+                if s.classification in _FALLING
+                else ":"
+            )
+            gid = f"line-{s.id}"
+            (line,) = ax.plot(
+                xs,
+                ys,
+                style,
+                marker="o",
+                markersize=3.5,
+                linewidth=2 if style != ":" else 1.3,
+                color=colours[s.id],
+                label=f"{_short(s.label, 34)} ({s.classification})",
+                gid=gid,
+            )
+            line.set_url(f"#series-{s.id}")
+            tooltips[gid] = f"{s.label} ({s.classification}): " + ", ".join(
+                f"{sh.edition} {100 * sh.share:.1f}%" for sh in s.shares
+            )
+        ax.set_xticks(xs, [e.label for e in comparison.editions])
+        if len(xs) > 8:
+            for tick in ax.get_xticklabels():
+                tick.set_rotation(45)
+                tick.set_horizontalalignment("right")
+        ax.set_ylabel("share of the edition's talks (%)")
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", color="#e1e5ea", linewidth=0.6)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=7.5)
+        ax.set_title(f"{comparison.name}: share of talks per topic", fontsize=11, loc="left")
+        return _save(fig, fmt, tooltips)
