@@ -169,3 +169,20 @@ def test_other_share_and_mean_std() -> None:
     assert tm.mean_std([1.0, 3.0, math.nan]) == (pytest.approx(2.0), pytest.approx(1.0))
     mean, std = tm.mean_std([])
     assert math.isnan(mean) and math.isnan(std)
+
+
+def test_write_section_replaces_only_its_own_section(tmp_path: Path) -> None:
+    from results_md import write_section
+
+    path = tmp_path / "RESULTS.md"
+    write_section("alpha", "## Alpha\n\nfirst", path=path)
+    write_section("beta", "## Beta\n\nother engineer's numbers", path=path)
+    write_section("alpha", "## Alpha\n\nsecond", path=path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmark results")
+    assert "first" not in text and "second" in text
+    assert "other engineer's numbers" in text
+    assert text.index("## Alpha") < text.index("## Beta")
+    assert text.count("<!-- alpha:start -->") == 1
+    with pytest.raises(ValueError, match="invalid"):
+        write_section("bad name", "x", path=path)
