@@ -126,6 +126,72 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(handler=_cmd_digest)
 
+    p = sub.add_parser(
+        "compare",
+        help="compare topics across editions of a conference (what is new, what faded)",
+        description="Compare the topics of two to twenty editions of a conference: the share "
+        "of talks per topic and edition, and a class per topic (new, emerging, split, stable, "
+        "merged, fading, gone) with its evidence. Each PATH is one edition (notes file, "
+        "export, pyvideo folder, or a folder of notes + programme); PATH1+PATH2 joins paths "
+        "into one edition (e.g. pycon-de-2019+pydata-berlin-2019); one folder whose "
+        "sub-folders are editions stands for them all. Editions are labelled by their year "
+        "unless --label is given; editions with the same label are one edition. Writes "
+        "compare.md, compare.html (self-contained, offline), compare.json and the charts "
+        "(compare-flow / compare-shares as .svg and .png) into the output folder. The same "
+        "input and seed give byte-identical files. Exit code 0: done; 1: done, but editions "
+        "or input records were skipped; 2: bad options; 3: fewer than two usable editions.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="one edition per PATH (A+B joins)")
+    p.add_argument("-o", "--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="L",
+        help="label of an edition; repeat once per edition, in order (default: its year)",
+    )
+    p.add_argument(
+        "--strategy",
+        choices=("joint", "align"),
+        help="joint (default): one topic model over all editions; align: one model per "
+        "edition, topics matched across editions (shows splits and merges)",
+    )
+    p.add_argument(
+        "--format",
+        dest="formats",
+        default="md,html,json,svg,png",
+        metavar="FMT,...",
+        help="outputs to write: md, html, json, svg, png (default: all)",
+    )
+    p.add_argument(
+        "--input-format",
+        dest="input_format",
+        metavar="FMT",
+        help="force the input format instead of detecting it (see `talktopics formats`)",
+    )
+    p.add_argument(
+        "--map",
+        dest="column_map",
+        metavar="FIELD=COLUMN,...",
+        help="CSV/JSONL column mapping, e.g. title=Title,abstract=Abstract",
+    )
+    p.add_argument("--conference", help="conference name when the input does not say")
+    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
+    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
+    p.add_argument(
+        "--embedder",
+        choices=("auto", "sentence-transformers", "use-multilingual"),
+        help="embedding backend (default auto: multilingual when most texts are not English)",
+    )
+    p.add_argument("--topics", type=int, metavar="K", help="aim for about K topics per model")
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help="add step timings to compare.json (the file then differs between runs)",
+    )
+    _add_common(p)
+    p.set_defaults(handler=_cmd_compare)
+
     return parser
 
 
@@ -381,6 +447,77 @@ def _cmd_digest(args: argparse.Namespace) -> ExitCode:
     for path in result.paths:
         print(path)
     return ExitCode.SKIPPED if result.corpus.skipped else ExitCode.OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> ExitCode:
+    import contextlib
+    import dataclasses
+    import signal
+    from collections.abc import Callable
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from talktopics.compare import NotEnoughEditionsError
+    from talktopics.compare_run import parse_compare_formats, run_compare
+    from talktopics.ingest import parse_column_map
+
+    try:
+        config = _digest_config(args)
+        if args.strategy is not None:
+            compare = dataclasses.replace(config.compare, strategy=args.strategy)
+            config = dataclasses.replace(config, compare=compare)
+        formats = parse_compare_formats(args.formats)
+        column_map = parse_column_map(args.column_map)
+    except ConfigError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    # SIGTERM unwinds like Ctrl-C, so temporary files are removed and no partial report stays.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with contextlib.ExitStack() as stack:
+            say: Callable[[str], None] | None = None
+            if not args.quiet:
+                console = Console(stderr=True, highlight=False)
+                status = stack.enter_context(console.status("Comparing editions"))
+
+                def say(message: str) -> None:
+                    status.update(escape(message))
+
+            result = run_compare(
+                args.paths,
+                args.out,
+                labels=args.label,
+                formats=formats,
+                config=config,
+                input_format=args.input_format,
+                column_map=column_map,
+                conference=args.conference,
+                progress=say,
+                timings=args.timings,
+            )
+    except NotEnoughEditionsError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.FAILED
+    except ConfigError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    comparison = result.comparison
+    for edition in result.editions:
+        _print_issues(Corpus(issues=edition.issues), show_all=args.verbose)
+    for skipped in comparison.skipped:
+        print(f"talktopics: edition {skipped.label} skipped: {skipped.reason}", file=sys.stderr)
+    if not args.quiet:
+        from talktopics.render.compare_view import compare_table
+
+        Console(stderr=True, highlight=False).print(compare_table(comparison))
+    for path in result.paths:
+        print(path)
+    errors = any(i.level == "error" for e in result.editions for i in e.issues)
+    return ExitCode.SKIPPED if comparison.skipped or errors else ExitCode.OK
+
 
 
 def _configure_logging(args: argparse.Namespace) -> None:

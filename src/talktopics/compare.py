@@ -85,6 +85,7 @@ def compare_topics(
     *,
     topic_config: TopicConfig | None = None,
     embedder: Embedder | None = None,
+    terms: TermTable | None = None,
     progress: Progress | None = None,
 ) -> Comparison:
     """Compare the topics of two to ``config.max_editions`` editions.
@@ -94,6 +95,8 @@ def compare_topics(
         config: Strategy and classification thresholds.
         topic_config: Options of the topic models (seed included).
         embedder: Embedding backend; None = chosen from the talks' languages.
+        terms: Candidate terms of the talks of all editions (any row order; rows of other
+            talks are ignored); None = :func:`talktopics.nlp.extract_terms`.
         progress: Called with a short message as each step starts.
 
     Returns:
@@ -126,10 +129,14 @@ def compare_topics(
         say("choosing the embedder")
         langs = [nlp.talk_language(t, languages=topic_config.nlp.languages) for t in talks]
         embedder = embed.select_embedder(topic_config.embed, langs)
-    from talktopics import nlp
+    if terms is None:
+        from talktopics import nlp
 
-    say(f"extracting terms from {len(talks)} talks")
-    terms = nlp.extract_terms(talks, topic_config.nlp)
+        say(f"extracting terms from {len(talks)} talks")
+        terms = nlp.extract_terms(talks, topic_config.nlp)
+    from talktopics.topicmodel import align_terms
+
+    terms = align_terms(terms, talks)
     clock.lap("terms")
     if config.strategy == "joint":
         fitted = _fit_joint(talks, edition_of, len(usable), topic_config, embedder, terms, say)
