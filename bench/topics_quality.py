@@ -118,17 +118,18 @@ def _prepare(method: str, bench_set: BenchSet) -> tuple[Any, float]:
         return embed_docs(bench_set.docs)[0], 0.0
     if method == "ours":
         from talktopics.config import TopicConfig
-        from talktopics.nlp import extract_terms  # type: ignore[attr-defined]
+        from talktopics.nlp import extract_terms
 
+        embedder = make_embedder()
         start = time.perf_counter()
         terms = extract_terms(bench_set.talks, TopicConfig().nlp)
-        return (terms, make_embedder()), time.perf_counter() - start
+        return (terms, embedder), time.perf_counter() - start
     return None, 0.0
 
 
 def _fit_ours(bench_set: BenchSet, prepared: Any, seed: int) -> SeedRun:
     from talktopics.config import TopicConfig
-    from talktopics.topics import fit_topics  # type: ignore[attr-defined]
+    from talktopics.topics import fit_topics
 
     terms, embedder = prepared
     threshold = _secondary_threshold()
@@ -239,30 +240,54 @@ def _warm_imports(method: str) -> None:
         import bertopic  # noqa: F401
         import umap  # noqa: F401
     elif method == "ours":
-        import talktopics.topics  # type: ignore[import-not-found]  # noqa: F401
+        import talktopics.topics  # noqa: F401
+        from talktopics.nlp import extract_terms
+        from talktopics.records import Talk
+
+        # Load the spaCy pipelines once, outside the clock.
+        extract_terms([Talk(id="warm-up", title="Warm-up", abstract="Python type hints.")])
     else:
         import sklearn.cluster
         import sklearn.decomposition  # noqa: F401
 
 
-def run_method(dataset: str, method: str, seeds: Sequence[int]) -> MethodRun:
-    """Fit one method on one set for every seed (meant to run in a fresh child process)."""
+def run_method(method: str, datasets: Sequence[str], seeds: Sequence[int]) -> list[MethodRun]:
+    """Fit one method on each set for every seed (meant to run in a fresh child process).
+
+    One process per method keeps the imports and JIT compilation to once per method; the
+    peak-RSS mark is reset before each set so each set gets its own peak.
+    """
     logging.basicConfig(level=logging.WARNING)
-    result = MethodRun(dataset=dataset, method=method)
+    results = []
+    for dataset in datasets:
+        _reset_peak_rss()
+        result = MethodRun(dataset=dataset, method=method)
+        try:
+            bench_set = load_dataset(dataset)
+            _warm_imports(method)
+            prepared, shared_seconds = _prepare(method, bench_set)
+            for seed in seeds:
+                start = time.perf_counter()
+                run = _fit(method, bench_set, prepared, seed)
+                run.seconds = time.perf_counter() - start + shared_seconds
+                result.runs.append(run)
+            del prepared
+        except Exception as exc:  # report, don't kill the whole benchmark
+            result.error = f"{type(exc).__name__}: {exc}"
+            logger.error("%s on %s failed:\n%s", method, dataset, traceback.format_exc())
+        result.peak_rss_mb = peak_rss_mb()
+        results.append(result)
+    return results
+
+
+def _reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS mark to the current RSS (Linux ``/proc/self/clear_refs``)."""
     try:
-        bench_set = load_dataset(dataset)
-        _warm_imports(method)
-        prepared, shared_seconds = _prepare(method, bench_set)
-        for seed in seeds:
-            start = time.perf_counter()
-            run = _fit(method, bench_set, prepared, seed)
-            run.seconds = time.perf_counter() - start + shared_seconds
-            result.runs.append(run)
-    except Exception as exc:  # report, don't kill the whole benchmark
-        result.error = f"{type(exc).__name__}: {exc}"
-        logger.error("%s on %s failed:\n%s", method, dataset, traceback.format_exc())
-    result.peak_rss_mb = peak_rss_mb()
-    return result
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def peak_rss_mb() -> float:
@@ -281,10 +306,10 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _run_isolated(dataset: str, method: str, seeds: Sequence[int]) -> MethodRun:
+def _run_isolated(method: str, datasets: Sequence[str], seeds: Sequence[int]) -> list[MethodRun]:
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        return pool.submit(run_method, dataset, method, list(seeds)).result()
+        return pool.submit(run_method, method, list(datasets), list(seeds)).result()
 
 
 # --- scoring (parent process) -----------------------------------------------------------------
@@ -398,7 +423,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         "- time: median fit time of the seeds after the first (the first pays for JIT compilation",
         "  and model loading; it is in the JSON). Document embeddings come from the on-disk cache;",
         "  ours includes its term extraction (done once, added to every seed).",
-        "- RSS: peak RSS (VmHWM) of the child process that ran the method, imports included.",
+        "- RSS: peak RSS (VmHWM) of the child process that ran the method, imports included (one",
+        "  process per method runs the sets in turn; the peak mark is reset before each set).",
         "",
     ]
     datasets = results.get("datasets", {})
@@ -447,7 +473,9 @@ def render_markdown(results: dict[str, Any]) -> str:
             if method not in d["methods"]:
                 continue
             r = d["methods"][method]
-            commits.add(f"{r.get('commit', '?')} ({r.get('date', '?')})")
+            load = r.get("loadavg")
+            load_note = f", 1-min load average {load}" if load is not None else ""
+            commits.add(f"{r.get('commit', '?')} ({r.get('date', '?')}{load_note})")
             if r.get("error") and not r.get("seeds"):
                 lines.append(f"| {method} | failed: {r['error']} |" + " |" * (len(head) - 2))
                 continue
@@ -535,19 +563,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.seeds < 1:
         logger.error("--seeds must be >= 1, got %d", args.seeds)
         return 2
-    seeds = list(range(args.seeds))
+    seeds = list(range(1, args.seeds + 1))  # Infomap seeds start at 1
     json_path = Path(__file__).resolve().parent / "results" / f"{SECTION}.json"
     results = _load_previous(json_path)
     commit, date = _git_commit(), dt.date.today().isoformat()
+    load = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
     failures = 0
+    sets: dict[str, BenchSet] = {}
     for key in args.datasets:
-        bench_set = load_dataset(key)
+        bench_set = sets[key] = load_dataset(key)
         emb_note = "–"
         if EMBEDDING_METHODS & set(args.methods) or "ours" in args.methods:
             start = time.perf_counter()
             emb_note = embed_docs(bench_set.docs)[1]
             logger.info("%s: embeddings ready in %.1f s", key, time.perf_counter() - start)
-        reference = tm.ReferenceCorpus.from_texts(bench_set.docs)
         entry = results["datasets"].setdefault(key, {"methods": {}})
         entry.update(
             title=bench_set.title,
@@ -559,9 +588,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reader=bench_set.reader,
             embeddings=emb_note,
         )
-        for method in args.methods:
-            logger.info("%s: %s × %d seeds ...", key, method, len(seeds))
-            run = _run_isolated(key, method, seeds)
+    references = {key: tm.ReferenceCorpus.from_texts(s.docs) for key, s in sets.items()}
+    for method in args.methods:
+        logger.info("%s: %s × %d seeds ...", method, ",".join(sets), len(seeds))
+        for run in _run_isolated(method, list(sets), seeds):
+            key = run.dataset
+            entry = results["datasets"][key]
             if run.error:
                 failures += 1
                 logger.error("%s on %s: %s", method, key, run.error)
@@ -573,8 +605,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "date": date,
                     }
                     continue
-            scored = score(bench_set, run, reference)
-            scored.update(commit=commit, date=date)
+            scored = score(sets[key], run, references[key])
+            scored.update(commit=commit, date=date, loadavg=load)
             entry["methods"][method] = scored
             s = scored["summary"]
             logger.info(
