@@ -337,6 +337,37 @@ def test_term_cache_skips_analysis_on_a_rerun(
     assert analysed == [4, 4]
 
 
+def test_merge_does_not_chain_two_terms_of_one_language() -> None:
+    from scipy import sparse
+
+    class Chain:
+        name, dim = "chain", 2
+        vectors: ClassVar[dict[str, list[float]]] = {
+            "choice": [1.0, 0.0],
+            "выбор": [0.995, 0.0998],
+            "selection": [0.98, 0.199],
+        }
+
+        def embed(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
+            return np.asarray([self.vectors[t] for t in texts], dtype=np.float32)
+
+    terms = ("choice", "selection", "выбор")
+    counts = sparse.csr_matrix(np.array([[3, 0, 0], [0, 2, 0], [0, 0, 2]], dtype=np.int32))
+    table = TermTable(
+        talk_ids=("a", "b", "c"),
+        terms=terms,
+        display=terms,
+        counts=counts,
+        languages=(("en",), ("en",), ("ru",)),
+        sentence_counts=counts.copy(),
+        sentence_talk=(0, 1, 2),
+    )
+    merged = merge_similar_terms(table, Chain(), threshold=0.9, min_df=1)
+    assert merged.terms == ("choice", "selection")
+    assert column(merged, "choice") == [3, 0, 2]
+    assert merged.languages == (("en", "ru"), ("en",))
+
+
 # --- real corpora --------------------------------------------------------------------------
 
 

@@ -297,8 +297,8 @@ def merge_similar_terms(
     """Merge near-duplicate terms of different languages into one column.
 
     "машинное обучение" and "machine learning" become one term when their embeddings have
-    cosine >= ``threshold``. Only terms with disjoint language sets are merged (each term
-    with its single best partner), and only an embedder that maps languages into one space
+    cosine >= ``threshold``. Only groups with disjoint language sets are merged (each term
+    with its best such partner), and only an embedder that maps languages into one space
     (the multilingual backend) makes sense here. Same-language near-duplicates stay apart:
     they usually differ in meaning ("data science" / "data scientist"). The merged column
     keeps the key and display form of the member seen in more talks.
@@ -326,6 +326,9 @@ def merge_similar_terms(
             j = parent[j]
         return j
 
+    # Languages of each group (by root): groups only merge when these are disjoint, so a
+    # chain "selection" ~ "выбор" ~ "choice" cannot fuse two English terms.
+    group_langs = {j: set(langs[j]) for j in cand}
     merged = 0
     for start in range(0, len(cand), 1024):
         sims = vectors[start : start + 1024] @ vectors.T
@@ -336,13 +339,16 @@ def merge_similar_terms(
                 b = cand[int(c)]
                 if sims[r, c] < threshold:
                     break
-                if b != a and not set(langs[a]) & set(langs[b]):
-                    ra, rb = find(a), find(b)
-                    if ra != rb:
-                        keep, drop = sorted((ra, rb), key=lambda j: (-df[j], table.terms[j]))
-                        parent[drop] = keep
-                        merged += 1
-                    break
+                ra, rb = find(a), find(b)
+                if ra == rb:
+                    continue
+                if group_langs[ra] & group_langs[rb]:
+                    continue
+                keep, drop = sorted((ra, rb), key=lambda j: (-df[j], table.terms[j]))
+                parent[drop] = keep
+                group_langs[keep] |= group_langs.pop(drop)
+                merged += 1
+                break
     if not merged:
         return table
     logger.info("merged %d cross-lingual near-duplicate terms", merged)
