@@ -148,7 +148,7 @@ def _first_line_is_object(text: str) -> bool:
         if line.strip():
             try:
                 return isinstance(json.loads(line), dict)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # ValueError includes JSONDecodeError
                 return False
     return False
 

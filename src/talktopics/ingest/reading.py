@@ -140,7 +140,7 @@ def _salvage_list(text: str) -> list[Any]:
                 return items
             else:
                 return items
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: JSONDecodeError, or a 4,301-digit int
         return items
 
 
@@ -214,6 +214,9 @@ class Document:
                     self._json_error = error
             except RecursionError:
                 self._json_error = IngestError(self.label, "JSON is nested too deeply to read")
+            except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+                reason = str(exc).split(";")[0]
+                self._json_error = IngestError(self.label, f"not valid JSON: {reason}")
         if self._json_error is not None:
             raise self._json_error
         return self._json

@@ -264,6 +264,9 @@ def _jsonl_rows(doc: Document, factory: TalkFactory) -> Iterator[tuple[str, dict
         except RecursionError:
             factory.error(record, "JSON nested too deeply; skipped")
             continue
+        except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+            factory.error(record, f"not valid JSON ({str(exc).split(';')[0]}); skipped")
+            continue
         if not isinstance(value, dict):
             factory.error(record, f"expected a JSON object, found {type(value).__name__}; skipped")
             continue
