@@ -31,7 +31,11 @@ _PREFERRED_LANGS = ("en", "de", "fr")
 # --- coercion -------------------------------------------------------------------------------
 
 
-def as_text(value: Any) -> str:
+_MAX_NESTING = 20
+"""Lists nested deeper than this hold no talk text (and would exhaust the stack)."""
+
+
+def as_text(value: Any, *, _depth: int = 0) -> str:
     """Any JSON value as text: i18n dicts pick English (else the first value), lists are joined.
 
     ``None`` and containers of the wrong kind give "". Line endings become ``\\n``.
@@ -54,7 +58,9 @@ def as_text(value: Any) -> str:
                     text = item
                     break
     elif isinstance(value, list | tuple):
-        text = "\n".join(t for t in (as_text(v) for v in value) if t)
+        if _depth >= _MAX_NESTING:
+            return ""
+        text = "\n".join(t for t in (as_text(v, _depth=_depth + 1) for v in value) if t)
     else:
         return ""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
