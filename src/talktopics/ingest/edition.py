@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from talktopics.ingest.factory import ReadContext
+from talktopics.ingest.factory import MAX_TITLE_CHARS, ReadContext
 from talktopics.ingest.fields import as_line
 
 __all__ = ["edition_from_name", "edition_from_title", "resolve_edition"]
@@ -62,7 +62,7 @@ def edition_from_title(title: str) -> tuple[str | None, int | None]:
     When a well-known conference word (PyCon, EuroPython...) occurs, the name starts there;
     otherwise the capitalised words just before the year are taken.
     """
-    text = as_line(title)
+    text = as_line(title)[:MAX_TITLE_CHARS]  # longer is no title (and slow to search)
     match = _TITLE_EDITION.search(text)
     if match is None:
         year_only = re.search(r"\b(19[7-9]\d|20\d\d)\b", text)

@@ -65,16 +65,20 @@ _VIDEO_LABELS = frozenset(
     }
 )  # fmt: skip
 _LABEL_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[^\W\d_][\w .'’-]{0,30}?)\s*(?:\*\*|__)?\s*[:：]"
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[^\W\d_][\w .'’-]{0,30}?)\s*(?:(?:\*\*|__)\s*)?[:：]"
     r"\s*(?:\*\*|__)?\s*(?P<value>.*)$"
 )
 _URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.IGNORECASE)
+# Link text, link target and tag bodies never span a "[" or "<": each match attempt stops at
+# the next one, so a 10 MB line of "[a[a[a..." or "<a<a<a..." is scanned in linear time.
+_TARGET = r"\((?:[^()\[\]\n]|\([^()\[\]\n]*\))*\)"
+_IMAGE = re.compile(r"!\[[^\[\]]*\]" + _TARGET + r"|<img\b[^<>]*>", re.IGNORECASE)
 _ANCHOR_TAG = re.compile(r"<a\s+(?:name|id)\s*=\s*[\"']?([^\"'>\s]+)[\"']?\s*/?>\s*(?:</a>)?", re.I)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_ATTR_ID = re.compile(r"\s*\{#([^}\s]+)[^}]*\}\s*$")
-_INTERNAL_LINK = re.compile(r"\[([^\]]*)\]\(\s*#([^)\s]*)\s*\)")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_ATTR_ID = re.compile(r"\{#([^{}\s]+)[^{}]*\}\s*$")
+_INTERNAL_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*#([^()\[\]\s]*)\s*\)")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]" + _TARGET)
+_EMPHASIS = re.compile(r"(?<!\w)\*(\S(?:[^*]*?\S)?)\*(?!\w)|(?<!\w)_(\S(?:[^_]*?\S)?)_(?!\w)")
 _NAV_PHRASES = re.compile(
     r"^(back to (top|contents|toc|index)|наверх|к оглавлению|zurück|retour|top)\b", re.I
 )
@@ -128,7 +132,9 @@ class _Toc:
 def _headings(text: str) -> list[_Heading]:
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text)
+    md = MarkdownIt("commonmark")
+    md.core.ruler.disable(["inline", "text_join"])  # headings only: inline parsing is slow
+    tokens = md.parse(text)
     out: list[_Heading] = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.map is not None:
@@ -144,7 +150,7 @@ def _strip_inline(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
     text = re.sub(r"(\*\*|__|`)", "", text)
-    text = re.sub(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)", r"\1", text)
+    text = _EMPHASIS.sub(r"\1\2", text)
     return " ".join(text.split()).strip(" #")
 
 
@@ -246,7 +252,7 @@ def _parse_body(lines: list[str]) -> _Body:
         without_nav = _INTERNAL_LINK.sub("", text)
         if not without_nav.strip(" \t|·•-–—>*") and _INTERNAL_LINK.search(text):
             continue  # navigation: only links to anchors
-        if _NAV_PHRASES.match(_strip_inline(text)) and len(text.strip()) < 40:
+        if len(text.strip()) < 40 and _NAV_PHRASES.match(_strip_inline(text)):
             continue
         kept.append(text.rstrip())
     notes = "\n".join(kept)
