@@ -78,6 +78,15 @@ def _video_talk(data: Any, factory: TalkFactory, record: str) -> Talk | None:
     )
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """True when ``path`` (its links followed) is ``root`` or under it; False for broken or
+    looping links."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return False
+
+
 def read_pyvideo_dir(path: Path, label: str, ctx: ReadContext) -> ReadResult:
     """Read a pyvideo conference folder.
 
@@ -85,15 +94,25 @@ def read_pyvideo_dir(path: Path, label: str, ctx: ReadContext) -> ReadResult:
         IngestError: ``category.json`` cannot be read.
     """
     result = ReadResult()
-    category = Document.open(path / "category.json", f"{label}/category.json", ctx.limits)
-    meta = category.json()
+    root = path.resolve()
+    outside = "symbolic link to outside the pyvideo folder (or a broken one); not followed"
+    category_inside = _inside(path / "category.json", root)
+    meta: Any = None
+    if category_inside:
+        category = Document.open(path / "category.json", f"{label}/category.json", ctx.limits)
+        meta = category.json()
     title = as_line(meta.get("title")) if isinstance(meta, dict) else ""
     conference, year = resolve_edition(ctx, path / "category.json", title=title or None)
     factory = TalkFactory(
         ctx, result, path=label, format="pyvideo", conference=conference, year=year
     )
+    if not category_inside:
+        factory.warn("category.json", outside)
     for video in sorted((path / "videos").glob("*.json")):
         record = f"videos/{video.name}"
+        if not _inside(video, root):
+            factory.warn(record, outside)
+            continue
         try:
             doc = Document.open(video, f"{label}/{record}", ctx.limits)
             data = doc.json()
