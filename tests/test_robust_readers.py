@@ -771,8 +771,11 @@ def test_csv_wrong_columns(
 ) -> None:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, quoting=quoting, escapechar="\\")
-    writer.writerow(header)
-    writer.writerows(rows)
+    try:
+        writer.writerow(header)
+        writer.writerows(rows)
+    except csv.Error:  # e.g. an empty single field cannot be written unquoted
+        assume(False)
     corpus, _ = ingest_files(
         scratch(), {"talks.csv": out.getvalue().encode("utf-8", "surrogatepass")}
     )
