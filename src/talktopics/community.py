@@ -193,9 +193,7 @@ def flow_memberships(adjacency: sp.spmatrix, labels: np.ndarray, n_labels: int) 
     adjacency = sp.csr_matrix(adjacency)
     labels = np.asarray(labels, dtype=np.int64)
     if labels.shape != (adjacency.shape[1],):
-        raise ConfigError(
-            f"{labels.shape[0]} labels for a network of {adjacency.shape[1]} nodes"
-        )
+        raise ConfigError(f"{labels.shape[0]} labels for a network of {adjacency.shape[1]} nodes")
     valid = np.flatnonzero(labels >= 0)
     onehot = sp.csr_matrix(
         (np.ones(valid.size), (valid, labels[valid])), shape=(labels.size, n_labels)

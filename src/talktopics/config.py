@@ -124,7 +124,7 @@ class GraphConfig:
     thresholds decide the vocabulary of the whole topic model (see :mod:`talktopics.graph`).
     """
 
-    min_df: int = 2
+    min_df: int = 3
     """A term must occur in at least this many talks."""
     max_df_share: float = 0.5
     """...and in at most this share of the talks (corpora of ``max_df_min_talks`` or more)."""
@@ -178,8 +178,15 @@ class TopicConfig:
     """Topics with at least this many talks are split into sub-topics where they can be."""
     secondary_threshold: float = 0.15
     """Further topics of a talk with at least this share are listed as secondary."""
+    own_module_weight: float = 1.0
+    """A talk's own Infomap module counts this much against all its links together (1 = half
+    its distribution), so the partition decides the primary topic, the links the secondary."""
     other_min_share: float = 0.3
     """A talk whose links put less than this share into topics fits nowhere ("other")."""
+    outlier_z: float = 3.0
+    """A talk whose embedding is this many robust deviations (median absolute deviation)
+    less similar to its topic's centroid than the topic's talks typically are fits nowhere
+    either ("other"); 0 = no such test."""
     min_topic_share: float = 0.05
     """Smaller shares are dropped from a talk's distribution."""
     fuzzy_threshold: float = 0.2
@@ -187,8 +194,9 @@ class TopicConfig:
     always counts); more than one = a fuzzy term."""
     max_term_topics: int = 3
     """At most this many topics per term."""
-    membership_graph_weight: float = 0.25
-    """How much a term's membership leans on its word-graph neighbours' (0 = not at all)."""
+    membership_graph_weight: float = 0.15
+    """How much a term's membership leans on its word-graph neighbours' (0 = not at all).
+    Kept below ``fuzzy_threshold``: neighbours alone never make a term fuzzy, they tip it."""
     top_terms: int = 10
     """Terms listed per topic."""
     graph: GraphConfig = field(default_factory=GraphConfig)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,11 +27,14 @@ logger = logging.getLogger(__name__)
 _DUPLICATE_COSINE = 0.9
 """Two terms whose embeddings are at least this similar are one term for the label."""
 
-_LABEL_PHRASE_SHARE = 0.5
+_LABEL_PHRASE_SHARE = 0.8
 """A keyphrase becomes the label when it scores at least this share of the best term."""
 
-_LABEL_WINDOW = 5
+_LABEL_WINDOW = 3
 """The label keyphrase is looked for among this many top terms."""
+
+_FREX_WEIGHT = 0.5
+"""Weight of exclusivity against frequency in FREX (0.5 = harmonic mean, as in stm)."""
 
 
 def stem_key(term: str) -> tuple[str, ...]:
@@ -64,7 +68,9 @@ def rank_topic_terms(
     membership: np.ndarray | None = None,
     vectors: np.ndarray | None = None,
     background: np.ndarray | None = None,
+    context: np.ndarray | None = None,
     top_n: int = 10,
+    method: Literal["frex", "kl"] = "frex",
 ) -> list[list[tuple[str, float]]]:
     """Rank each topic's characteristic terms.
 
@@ -74,8 +80,13 @@ def rank_topic_terms(
         display: Readable form of every term (column).
         membership: Terms x topics fuzzy memberships (scales the score by ``0.5 + 0.5 w``).
         vectors: Term embeddings (rows L2-normalised) for near-duplicate detection.
-        background: Talk weights of the background distribution; ``None`` = all talks.
+        background: Talk weights of the background distribution (``"kl"``); ``None`` = all
+            talks.
+        context: Talks x further topics that count for exclusivity but are not ranked
+            (``"frex"``; e.g. the other top-level topics when ranking sub-topics).
         top_n: Terms per topic.
+        method: ``"frex"``: FREX of the term's frequency and exclusivity in the topic;
+            ``"kl"``: the term's pointwise KL contribution against the background.
 
     Returns:
         Per topic, up to ``top_n`` ``(display form, score)`` pairs, best first; scores are
@@ -89,6 +100,13 @@ def rank_topic_terms(
     bg = bg / bg.sum() if bg.sum() > 0 else bg
     mass = np.asarray(tf.T @ weights)  # terms x topics
     support = np.asarray((tf > 0).astype(np.float64).T @ (weights >= 0.3).astype(np.float64))
+    # Exclusivity: the term's share in this topic against its share in every topic (and in
+    # the context topics, e.g. a sub-topic's uncles).
+    every = mass if context is None else np.hstack([mass, np.asarray(tf.T @ context)])
+    totals = every.sum(axis=0, keepdims=True)
+    per_topic = np.divide(every, totals, out=np.zeros_like(every), where=totals > 0)
+    spread = per_topic.sum(axis=1, keepdims=True)
+    exclusivity = np.divide(per_topic, spread, out=np.zeros_like(per_topic), where=spread > 0)
     out: list[list[tuple[str, float]]] = []
     for k in range(n_topics):
         col = mass[:, k]
@@ -97,9 +115,13 @@ def rank_topic_terms(
             out.append([])
             continue
         p = col / total
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where((p > 0) & (bg > 0), p * np.log(p / np.where(bg > 0, bg, 1.0)), 0.0)
-        score = np.clip(score, 0.0, None)
+        if method == "frex":
+            score = _frex(p, exclusivity[:, k])
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lift = np.log(p / np.where(bg > 0, bg, 1.0))
+                score = np.where((p > 0) & (bg > 0), p * lift, 0.0)
+            score = np.clip(score, 0.0, None)
         if membership is not None:
             score = score * (0.5 + 0.5 * membership[:, k])
         # Terms seen in a single talk of a topic that has several do not describe it.
@@ -107,6 +129,21 @@ def rank_topic_terms(
             score = np.where(support[:, k] >= 2, score, score * 0.25)
         out.append(_select(score, display, vectors, top_n))
     return out
+
+
+def _frex(p: np.ndarray, exclusivity: np.ndarray, weight: float = _FREX_WEIGHT) -> np.ndarray:
+    """FREX (Bischof & Airoldi 2012; the stm package): the weighted harmonic mean of a term's
+    frequency rank and exclusivity rank among the topic's terms (ranks as ECDF in (0, 1])."""
+    from scipy.stats import rankdata
+
+    score = np.zeros_like(p)
+    present = np.flatnonzero(p > 0)
+    if present.size == 0:
+        return score
+    f = rankdata(p[present], method="average") / present.size
+    e = rankdata(exclusivity[present], method="average") / present.size
+    score[present] = 1.0 / (weight / e + (1.0 - weight) / f)
+    return score
 
 
 def _select(
@@ -168,9 +205,10 @@ def unique_labels(ranked: Sequence[Sequence[tuple[str, float]]], used: set[str])
             ]
             if phrases:
                 candidates = [phrases[0], *[c for c in candidates if c != phrases[0]]]
+        candidates = candidates or ["topic"]
         label = next((c for c in candidates if c.casefold() not in used), None)
         if label is None:
-            base = candidates[0] if candidates else "topic"
+            base = candidates[0]
             number = 2
             while f"{base} ({number})".casefold() in used:
                 number += 1

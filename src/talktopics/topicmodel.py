@@ -33,11 +33,16 @@ __all__ = [
     "ModelState",
     "TopicModel",
     "align_terms",
+    "graph_from_dict",
+    "graph_to_dict",
+    "make_talk_topics",
+    "mark_outliers",
     "smooth_idf",
     "talk_distributions",
     "talk_links",
     "talk_text",
     "tfidf",
+    "topic_fit",
     "versions",
 ]
 
@@ -48,7 +53,7 @@ FORMAT_VERSION = 1
 DEFAULT_MODEL_DIR = Path("models") / "topics"
 """Where :meth:`TopicModel.save` writes when no folder is given."""
 
-_ARRAYS = ("talk_vectors", "node_labels", "idf", "topic_centroids")
+_ARRAYS = ("talk_vectors", "node_labels", "idf", "topic_centroids", "topic_fit")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,7 +90,10 @@ class ModelState:
     node_labels: np.ndarray
     n_topics: int
     topic_centroids: np.ndarray
-    """Unit mean embedding of each topic's primary talks (``n_topics x dim``)."""
+    """Unit mean embedding of each topic's talks (``n_topics x dim``)."""
+    topic_fit: np.ndarray
+    """Per topic, the median and the robust spread of its talks' cosine to the centroid
+    (``n_topics x 2``): the yardstick of the outlier test (:func:`mark_outliers`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -277,7 +285,7 @@ class TopicModel:
                 n_talks=int(run["n_talks"]),
                 n_terms=int(run["n_terms"]),
                 codelength=float(run["codelength"]),
-                versions=tuple(sorted(run["versions"].items())),
+                versions=tuple((str(k), str(v)) for k, v in run["versions"].items()),
                 timings=tuple(sorted((k, float(v)) for k, v in timings.items())),
             ),
             state=ModelState(
@@ -302,8 +310,8 @@ class TopicModel:
         A new talk is linked as it would have been in the fit: to its ``talk_neighbors + 1``
         nearest training talks by embedding (a training talk finds itself first) and to the
         vocabulary terms it uses, by tf-idf with the training idf. Its distribution is the
-        share of those links landing in each topic, so assigning a training talk gives back
-        the topics it got in the fit.
+        share of those links landing in each topic. A talk of the training set (same id) also
+        gets its own module's weight, exactly as in the fit, so it gets back its topics.
 
         Args:
             talks: Talks to place.
@@ -356,7 +364,17 @@ class TopicModel:
                 x,
             ]
         ).tocsr()
-        dists = talk_distributions(links, self.state.node_labels, self.state.n_topics, self.config)
+        known = {tid: i for i, tid in enumerate(self.state.talk_ids)}
+        own = np.array(
+            [self.state.node_labels[known[t.id]] if t.id in known else -1 for t in talks],
+            dtype=np.int64,
+        )
+        dists = talk_distributions(
+            links, self.state.node_labels, self.state.n_topics, self.config, own=own
+        )
+        dists = mark_outliers(
+            dists, vectors, self.state.topic_centroids, self.state.topic_fit, self.config
+        )
         ids = tuple(t.id for t in self.topics)
         return make_talk_topics(talks, dists, ids, self.config.secondary_threshold)
 
@@ -458,13 +476,20 @@ def talk_links(
 
 
 def talk_distributions(
-    links: sp.csr_matrix, labels: np.ndarray, n_topics: int, config: TopicConfig
+    links: sp.csr_matrix,
+    labels: np.ndarray,
+    n_topics: int,
+    config: TopicConfig,
+    *,
+    own: np.ndarray | None = None,
 ) -> list[tuple[int, tuple[tuple[int, float], ...]]]:
     """Primary topic (``-1`` = other) and topic distribution of each talk from its links.
 
     A talk's raw shares are the parts of its link weight (:func:`flow_memberships`) ending in
-    each topic. When at least ``config.other_min_share`` of it lands in topics, the primary
-    topic is the strongest and the distribution is the topic shares (those below
+    each topic; a training talk's own Infomap module adds ``config.own_module_weight`` to
+    its label (so the partition decides the primary topic, the links the secondary ones).
+    When at least ``config.other_min_share`` of the total lands in topics, the primary topic
+    is the strongest and the distribution is the topic shares (those below
     ``config.min_topic_share`` dropped, renormalised). Otherwise the talk fits nowhere: its
     primary is ``-1`` and its distribution holds ``-1`` with the share outside every topic.
 
@@ -473,12 +498,20 @@ def talk_distributions(
         labels: Label of every node (``0..K-1`` topics, ``>= K`` modules too small).
         n_topics: K.
         config: Thresholds.
+        own: Per talk, the label of its own module (training talks), or ``-1`` (new talks).
 
     Returns:
         Per talk ``(primary, ((topic, weight), ...))``; weights sum to 1, strongest first.
     """
     n_labels = max(int(labels.max()) + 1 if labels.size else 0, n_topics, 1)
     shares = flow_memberships(links, labels, n_labels)
+    if own is not None and config.own_module_weight > 0:
+        rows = np.flatnonzero(np.asarray(own) >= 0)
+        has_flow = shares[rows].sum(axis=1) > 0
+        shares[rows, np.asarray(own)[rows]] += config.own_module_weight
+        shares[rows] /= np.where(
+            has_flow, 1.0 + config.own_module_weight, config.own_module_weight
+        )[:, None]
     out: list[tuple[int, tuple[tuple[int, float], ...]]] = []
     for row in shares:
         inside = row[:n_topics]
@@ -495,6 +528,60 @@ def talk_distributions(
             dist = [(-1, 1.0 - mass), *((k, w * mass) for k, w in kept)]
             dist.sort(key=lambda kw: (-kw[1], kw[0]))
             out.append((-1, tuple(dist)))
+    return out
+
+
+def topic_fit(
+    vectors: np.ndarray, primary: np.ndarray, n_topics: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centroid of each topic's talks and the median and robust spread (1.4826 x median
+    absolute deviation, at least ``_MIN_SPREAD``) of their cosine to it."""
+    dim = vectors.shape[1] if vectors.ndim == 2 else 0
+    centroids = np.zeros((n_topics, dim), dtype=np.float32)
+    fit = np.zeros((n_topics, 2), dtype=np.float64)
+    for t in range(n_topics):
+        rows = np.flatnonzero(primary == t)
+        if rows.size == 0:
+            continue
+        mean = np.asarray(vectors[rows], dtype=np.float64).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        centroids[t] = mean / norm if norm else mean
+        cos = np.asarray(vectors[rows], dtype=np.float64) @ centroids[t].astype(np.float64)
+        median = float(np.median(cos))
+        spread = max(1.4826 * float(np.median(np.abs(cos - median))), _MIN_SPREAD)
+        fit[t] = (median, spread)
+    return centroids, fit
+
+
+_MIN_SPREAD = 0.1
+"""Floor of a topic's cosine spread: a very tight topic does not reject its near members."""
+
+
+def mark_outliers(
+    dists: list[tuple[int, tuple[tuple[int, float], ...]]],
+    vectors: np.ndarray,
+    centroids: np.ndarray,
+    fit: np.ndarray,
+    config: TopicConfig,
+) -> list[tuple[int, tuple[tuple[int, float], ...]]]:
+    """Send talks that do not resemble their primary topic to "other".
+
+    A talk is an outlier when its cosine to its topic's centroid is more than
+    ``config.outlier_z`` robust spreads below the topic's median. It keeps its topic shares
+    at half weight, next to ``-1`` (other) with the other half.
+    """
+    if config.outlier_z <= 0 or not len(dists):
+        return dists
+    out = list(dists)
+    for i, (p, dist) in enumerate(dists):
+        if p < 0:
+            continue
+        median, spread = fit[p]
+        cos = float(np.asarray(vectors[i], dtype=np.float64) @ centroids[p].astype(np.float64))
+        if cos < median - config.outlier_z * spread:
+            halved = [(-1, 0.5), *((t, w * 0.5) for t, w in dist)]
+            halved.sort(key=lambda kw: (-kw[1], kw[0]))
+            out[i] = (-1, tuple(halved))
     return out
 
 

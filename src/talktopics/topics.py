@@ -20,6 +20,7 @@ tf-idf flow into its talks' topics, smoothed over its word-graph neighbours) and
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -46,11 +47,13 @@ from talktopics.topicmodel import (
     TopicModel,
     align_terms,
     make_talk_topics,
+    mark_outliers,
     smooth_idf,
     talk_distributions,
     talk_links,
     talk_text,
     tfidf,
+    topic_fit,
     versions,
 )
 
@@ -98,6 +101,9 @@ def fit_topics(
     _check_unique_ids(talks)
     say = progress or (lambda message: None)
     timer = _Timer()
+    if not talks:
+        logger.info("no talks: an empty topic model")
+        return _empty_model(config, str(embedder.name) if embedder is not None else "")
 
     if terms is None:
         from talktopics import nlp
@@ -186,13 +192,7 @@ def _fit(
     m = x.shape[1]
 
     # One network: talk-talk kNN links (scaled) + talk-term tf-idf links, no term-term links.
-    knn = sp.coo_matrix(knn_cosine(talk_vectors, config.talk_neighbors, min_similarity=0.0))
-    tx = sp.coo_matrix(x)
-    rows = np.concatenate([knn.row, tx.row])
-    cols = np.concatenate([knn.col, tx.col + n])
-    weights = np.concatenate([knn.data * config.talk_link_weight, tx.data])
-    adjacency = sp.csr_matrix(sp.coo_matrix((weights, (rows, cols)), shape=(n + m, n + m)))
-    adjacency = sp.csr_matrix(adjacency + adjacency.T)
+    rows, cols, weights = talk_term_links(x, talk_vectors, config)
     timer.lap("network")
     communities = detect_communities(
         n + m,
@@ -203,6 +203,7 @@ def _fit(
         trials=config.trials,
         markov_time=config.markov_time,
     )
+    net = _Net(counts=counts, talk_vectors=talk_vectors, communities=communities, config=config)
     timer.lap("infomap")
 
     top = communities.modules(1)
@@ -210,9 +211,7 @@ def _fit(
     groups = [np.flatnonzero(top == k) for k in range(n_modules)]
     groups = [g for g in groups if _talks_in(g, n) >= config.min_topic_talks]
     if config.target_topics is not None:
-        groups = _towards(
-            groups, config.target_topics, communities, adjacency, talk_vectors, n, config
-        )
+        groups = _towards(groups, config.target_topics, net)
 
     # Talk distributions; a topic that ends up primary for no talk is dropped (once).
     links = sp.hstack(
@@ -227,24 +226,35 @@ def _fit(
             x,
         ]
     ).tocsr()
-    for _ in range(2):
-        groups = _sort_groups(groups, communities, n)
+
+    def distribute(
+        groups: list[np.ndarray],
+    ) -> tuple[np.ndarray, list[tuple[int, tuple[tuple[int, float], ...]]], np.ndarray, np.ndarray]:
         labels = _node_labels(groups, top, n + m)
-        dists = talk_distributions(links, labels, len(groups), config)
+        dists = talk_distributions(links, labels, len(groups), config, own=labels[:n])
+        pre = np.array([p for p, _ in dists], dtype=np.int64)
+        # Talks that do not resemble their topic at all fit nowhere.
+        centroids, fit = topic_fit(talk_vectors, pre, len(groups))
+        return labels, mark_outliers(dists, talk_vectors, centroids, fit, config), centroids, fit
+
+    # A topic that ends up primary for no talk is dropped.
+    while True:
+        groups = _sort_groups(groups, communities, n)
+        labels, dists, centroids, fit = distribute(groups)
         primary = np.array([p for p, _ in dists], dtype=np.int64)
         alive = [k for k in range(len(groups)) if np.any(primary == k)]
         if len(alive) == len(groups):
             break
         groups = [groups[k] for k in alive]
     k = len(groups)
-    # Order topics by how many talks they finally hold.
+    # Order topics by how many talks they finally hold (a relabelling: same decisions).
     sizes = np.bincount(primary[primary >= 0], minlength=k)
     order = sorted(range(k), key=lambda t: (-int(sizes[t]), t))
     if order != list(range(k)):
         groups = [groups[t] for t in order]
-        labels = _node_labels(groups, top, n + m)
-        dists = talk_distributions(links, labels, k, config)
+        labels, dists, centroids, fit = distribute(groups)
         primary = np.array([p for p, _ in dists], dtype=np.int64)
+        sizes = np.bincount(primary[primary >= 0], minlength=k)
     topic_ids = tuple(f"t{t + 1}" for t in range(k))
     talk_topics = make_talk_topics(talks, dists, topic_ids, config.secondary_threshold)
     soft = np.zeros((n, k))
@@ -313,7 +323,7 @@ def _fit(
     )
     subtopics: list[Topic] = []
     for t in range(k):
-        if int(sizes[order[t]]) >= config.subtopic_min_talks:
+        if int(sizes[t]) >= config.subtopic_min_talks:
             subtopics.extend(
                 _subtopics(
                     t,
@@ -326,10 +336,8 @@ def _fit(
                     tf,
                     display,
                     unit_terms,
-                    communities,
-                    adjacency,
+                    net,
                     used,
-                    config,
                 )
             )
     timer.lap("labels")
@@ -343,11 +351,6 @@ def _fit(
             node["topic"] = node["topics"][0][0]
             node["flow"] = round(float(communities.flow[n + j]), 9)
 
-    centroids = (
-        np.stack([_centroid(talk_vectors, np.flatnonzero(primary == t)) for t in range(k)])
-        if k
-        else np.zeros((0, talk_vectors.shape[1]), dtype=np.float32)
-    )
     other = sum(1 for tt in talk_topics if tt.primary == OTHER_TOPIC)
     return TopicModel(
         topics=topics,
@@ -375,6 +378,37 @@ def _fit(
             node_labels=labels,
             n_topics=k,
             topic_centroids=centroids,
+            topic_fit=fit,
+        ),
+    )
+
+
+def _empty_model(config: TopicConfig, embedder_name: str) -> TopicModel:
+    return TopicModel(
+        topics=(),
+        subtopics=(),
+        memberships=(),
+        talk_topics=(),
+        word_graph=nx.Graph(),
+        other_share=0.0,
+        config=config,
+        info=ModelInfo(
+            seed=config.seed,
+            embedder=embedder_name,
+            dim=0,
+            n_talks=0,
+            n_terms=0,
+            versions=versions(),
+        ),
+        state=ModelState(
+            vocabulary=(),
+            idf=np.zeros(0),
+            talk_ids=(),
+            talk_vectors=np.zeros((0, 0), dtype=np.float32),
+            node_labels=np.zeros(0, dtype=np.int64),
+            n_topics=0,
+            topic_centroids=np.zeros((0, 0), dtype=np.float32),
+            topic_fit=np.zeros((0, 2)),
         ),
     )
 
@@ -405,12 +439,55 @@ def _sort_groups(groups: list[np.ndarray], communities: Communities, n: int) -> 
     )
 
 
-def _split(
-    group: np.ndarray, communities: Communities, adjacency: sp.csr_matrix, config: TopicConfig
-) -> list[np.ndarray]:
-    """Split a node group one level down: Infomap's own sub-modules where the module tree has
-    them, else a two-level Infomap run on the group's part of the network."""
-    paths = [communities.paths[i] for i in group.tolist()]
+class _Net:
+    """The partitioned talk-term network and what re-partitioning a part of it needs."""
+
+    __slots__ = ("communities", "config", "counts", "n", "talk_vectors")
+
+    def __init__(
+        self,
+        *,
+        counts: sp.csr_matrix,
+        talk_vectors: np.ndarray,
+        communities: Communities,
+        config: TopicConfig,
+    ) -> None:
+        self.counts = counts
+        self.talk_vectors = talk_vectors
+        self.communities = communities
+        self.config = config
+        self.n = talk_vectors.shape[0]
+
+
+def talk_term_links(
+    x: sp.csr_matrix, talk_vectors: np.ndarray, config: TopicConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Links of the talk-term network: nodes ``0..n-1`` are talks, ``n + j`` term ``j``.
+
+    Each talk links to its ``talk_neighbors`` nearest talks (``talk_link_weight x cosine``)
+    and to its terms (tf-idf ``x``). No term-term links.
+    """
+    n = talk_vectors.shape[0]
+    knn = sp.coo_matrix(knn_cosine(talk_vectors, config.talk_neighbors, min_similarity=0.0))
+    tx = sp.coo_matrix(x)
+    rows = np.concatenate([knn.row, tx.row]).astype(np.int64)
+    cols = np.concatenate([knn.col, tx.col + n]).astype(np.int64)
+    weights = np.concatenate([knn.data * config.talk_link_weight, tx.data]).astype(np.float64)
+    return rows, cols, weights
+
+
+def _split(group: np.ndarray, net: _Net) -> list[np.ndarray]:
+    """Split a node group one level down.
+
+    Where Infomap's module tree has a level below the group, its sub-modules are the parts.
+    Otherwise the same construction is applied to the group's own talks: a talk-term network
+    of just those talks (idf and document-frequency cut within the group, so the words every
+    one of them uses no longer glue them together), partitioned by a two-level Infomap run.
+    Term nodes of the group left out of that network join the part that holds most of their
+    tf-idf flow.
+    """
+    n, config = net.n, net.config
+    paths = [net.communities.paths[i] for i in group.tolist()]
     depth = 0
     while all(len(p) > depth for p in paths) and len({p[depth] for p in paths}) == 1:
         depth += 1
@@ -418,33 +495,55 @@ def _split(
     if len(set(keys)) > 1:
         index = {key: i for i, key in enumerate(sorted(set(keys)))}
         labels = np.array([index[key] for key in keys], dtype=np.int64)
-    else:
-        sub = sp.coo_matrix(sp.triu(adjacency[group][:, group]))
-        labels = detect_communities(
-            group.size,
-            sub.row,
-            sub.col,
-            sub.data,
-            seed=config.seed,
-            trials=config.trials,
-            markov_time=config.markov_time,
-            two_level=True,
-        ).modules(1)
-    return [group[labels == k] for k in range(int(labels.max()) + 1)] if labels.size else []
+        return [group[labels == k] for k in range(int(labels.max()) + 1)]
+
+    talks = group[group < n]
+    if talks.size < 2:
+        return [group]
+    counts = net.counts[talks]
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    keep = df >= 2
+    if talks.size >= config.graph.max_df_min_talks:
+        keep &= df <= config.graph.max_df_share * talks.size
+    cols = np.flatnonzero(keep)
+    x = tfidf(counts[:, cols], smooth_idf(df[cols], talks.size))
+    # Fewer neighbours among a topic's few (and similar) talks, else kNN links glue it whole.
+    neighbours = max(2, min(config.talk_neighbors, talks.size // 4))
+    sub_config = dataclasses.replace(config, talk_neighbors=neighbours)
+    rows, links_to, weights = talk_term_links(x, net.talk_vectors[talks], sub_config)
+    found = detect_communities(
+        talks.size + cols.size,
+        rows,
+        links_to,
+        weights,
+        seed=config.seed,
+        trials=config.trials,
+        markov_time=config.markov_time,
+        two_level=True,
+    ).modules(1)
+    talk_label = found[: talks.size]
+    n_parts = int(talk_label.max()) + 1
+    # Every term node of the group goes to the part its flow favours.
+    terms = group[group >= n] - n
+    flow = net.counts[talks][:, terms].T.tocsr()
+    shares = flow_memberships(flow, talk_label, n_parts)
+    term_label = np.where(shares.sum(axis=1) > 0, np.argmax(shares, axis=1), -1)
+    parts = []
+    for k in range(n_parts):
+        members = np.concatenate([talks[talk_label == k], n + terms[term_label == k]])
+        parts.append(np.sort(members))
+    orphans = n + terms[term_label < 0]
+    if orphans.size:
+        largest = max(range(n_parts), key=lambda k: (_talks_in(parts[k], n), -k))
+        parts[largest] = np.sort(np.concatenate([parts[largest], orphans]))
+    return [p for p in parts if p.size]
 
 
-def _towards(
-    groups: list[np.ndarray],
-    target: int,
-    communities: Communities,
-    adjacency: sp.csr_matrix,
-    talk_vectors: np.ndarray,
-    n: int,
-    config: TopicConfig,
-) -> list[np.ndarray]:
+def _towards(groups: list[np.ndarray], target: int, net: _Net) -> list[np.ndarray]:
     """``--topics K``: split the largest topic one level down (module tree, or a sub-run of
     Infomap) while there are fewer than K; merge the two topics whose talk centroids are most
     similar while there are more."""
+    n, communities, talk_vectors = net.n, net.communities, net.talk_vectors
     groups = _sort_groups(groups, communities, n)
     stuck: set[int] = set()
     while len(groups) < target:
@@ -454,7 +553,7 @@ def _towards(
             break
         largest = candidates[0]
         parts = sorted(
-            (p for p in _split(largest, communities, adjacency, config) if _talks_in(p, n) > 0),
+            (p for p in _split(largest, net) if _talks_in(p, n) > 0),
             key=lambda p: (-_talks_in(p, n), int(p[0])),
         )
         if len(parts) < 2:
@@ -487,15 +586,14 @@ def _subtopics(
     tf: sp.csr_matrix,
     display: tuple[str, ...],
     unit_terms: np.ndarray,
-    communities: Communities,
-    adjacency: sp.csr_matrix,
+    net: _Net,
     used: set[str],
-    config: TopicConfig,
 ) -> list[Topic]:
-    """Sub-topics of topic ``t``: its group split one level down; each of its talks goes to
-    the part that receives most of its links. Parts with too few talks are left out."""
-    n = len(talks)
-    parts = _split(group, communities, adjacency, config)
+    """Sub-topics of topic ``t``: its group split one level down (:func:`_split`). A talk of
+    the topic belongs to the part it was put in, or (a talk that joined the topic through its
+    links) to the part receiving most of its links. Parts with too few talks are left out."""
+    n, config = len(talks), net.config
+    parts = _split(group, net)
     if len(parts) < 2:
         return []
     labels = np.full(links.shape[1], -1, dtype=np.int64)
@@ -504,6 +602,7 @@ def _subtopics(
     members = np.flatnonzero(primary == t)
     shares = flow_memberships(links[members], labels, len(parts))
     best = np.where(shares.sum(axis=1) > 0, np.argmax(shares, axis=1), -1)
+    best = np.where(labels[members] >= 0, labels[members], best)
     sizes = np.bincount(best[best >= 0], minlength=len(parts))
     keep = [s for s in range(len(parts)) if sizes[s] >= config.min_topic_talks]
     if len(keep) < 2:
@@ -519,6 +618,7 @@ def _subtopics(
         display=display,
         vectors=unit_terms,
         background=soft[:, t],
+        context=np.delete(soft, t, axis=1),
         top_n=config.top_terms,
     )
     label = unique_labels(ranked, used)
@@ -534,7 +634,7 @@ def _subtopics(
                 talk_ids=tuple(talks[i].id for i in order),
                 parent=parent_id,
                 level=2,
-                flow=round(float(communities.flow[parts[s]].sum()), 6),
+                flow=round(float(net.communities.flow[parts[s]].sum()), 6),
             )
         )
     return out
