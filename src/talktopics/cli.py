@@ -6,11 +6,15 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from talktopics import __version__
 from talktopics.config import RunConfig
 from talktopics.errors import ConfigError, ExitCode, TalkTopicsError
-from talktopics.records import Corpus, Talk
+from talktopics.records import Corpus, Talk, Topic
+
+if TYPE_CHECKING:
+    from talktopics.topicmodel import TopicModel
 
 __all__ = ["build_parser", "main", "main_entry"]
 
@@ -125,6 +129,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(p)
     p.set_defaults(handler=_cmd_digest)
+
+    p = sub.add_parser(
+        "topics",
+        help="find fuzzy topics and print them (label, top terms, talks)",
+        description="Read the talks, find fuzzy topics (word graph + Infomap) and print a "
+        "table of them; the fitted model (model.json with topics, fuzzy term memberships, "
+        "talk distributions and labels, plus the arrays `assign` needs) is written to the "
+        "output folder. The same input and seed give a byte-identical model.json. Exit code "
+        "0: done; 1: done, but some input records were skipped; 2: bad options; 3: nothing "
+        "could be read.",
+    )
+    _add_input(p)
+    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
+    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
+    p.add_argument(
+        "--embedder",
+        choices=("auto", "sentence-transformers", "use-multilingual"),
+        help="embedding backend (default auto: multilingual when most texts are not English)",
+    )
+    p.add_argument("--topics", type=int, metavar="K", help="merge or split towards K topics")
+    p.add_argument(
+        "-o",
+        "--out",
+        metavar="DIR",
+        help="folder for the fitted model (default: models/topics)",
+    )
+    p.add_argument(
+        "--graph",
+        metavar="FILE",
+        help="also write the word graph for Gephi (.graphml or .json)",
+    )
+    _add_common(p)
+    p.set_defaults(handler=_cmd_topics)
 
     p = sub.add_parser(
         "compare",
@@ -449,6 +486,93 @@ def _cmd_digest(args: argparse.Namespace) -> ExitCode:
     return ExitCode.SKIPPED if result.corpus.skipped else ExitCode.OK
 
 
+def _cmd_topics(args: argparse.Namespace) -> ExitCode:
+    from rich.console import Console
+
+    from talktopics.graph import write_graph
+    from talktopics.topics import fit_topics
+
+    try:
+        config = _digest_config(args)
+        corpus = _load_input(args)
+    except ConfigError as exc:
+        print(f"talktopics: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    _print_issues(corpus, show_all=args.verbose)
+    if not corpus.talks:
+        print("talktopics: error: no talks could be read (see the errors above)", file=sys.stderr)
+        return ExitCode.FAILED
+    console = Console(stderr=True, quiet=args.quiet)
+    with console.status("Finding topics") as status:
+
+        def say(message: str) -> None:
+            status.update(message)
+            logger.info("%s", message)
+
+        try:
+            model = fit_topics(corpus.talks, config.topics, progress=say)
+        except ConfigError as exc:
+            print(f"talktopics: error: {exc}", file=sys.stderr)
+            return ExitCode.USAGE
+    try:
+        folder = model.save(args.out)
+        graph_path = write_graph(model.word_graph, args.graph) if args.graph else None
+    except OSError as exc:
+        print(f"talktopics: error: cannot write the model: {exc}", file=sys.stderr)
+        return ExitCode.FAILED
+    if not args.quiet:
+        _print_topics_table(model, {t.id: t.title for t in corpus.talks})
+    print(folder / "model.json")
+    if graph_path is not None:
+        print(graph_path)
+    return ExitCode.SKIPPED if corpus.skipped else ExitCode.OK
+
+
+def _print_topics_table(model: TopicModel, titles: dict[str, str], shown_talks: int = 3) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(
+        title=f"{len(model.topics)} topics in {len(model.talk_topics)} talks "
+        f"(seed {model.info.seed}, {model.info.embedder})",
+        show_lines=True,
+    )
+    table.add_column("topic", no_wrap=True)
+    table.add_column("label", style="bold")
+    table.add_column("top terms")
+    table.add_column("talks", justify="right")
+    table.add_column("most representative talks")
+    subtopics: dict[str, list[Topic]] = {}
+    for sub in model.subtopics:
+        subtopics.setdefault(sub.parent or "", []).append(sub)
+
+    def row(topic: Topic, indent: str = "") -> None:
+        talks = "\n".join(escape(titles.get(t, t)) for t in topic.talk_ids[:shown_talks])
+        table.add_row(
+            indent + topic.id,
+            escape(topic.label),
+            escape(", ".join(term for term, _ in topic.terms[:6])),
+            str(len(topic.talk_ids)),
+            talks,
+        )
+
+    for topic in model.topics:
+        row(topic)
+        for sub in subtopics.get(topic.id, []):
+            row(sub, indent="  ")
+    others = model.other_talk_ids
+    if others:
+        table.add_row(
+            "other",
+            "(fits no topic)",
+            "",
+            str(len(others)),
+            "\n".join(escape(titles.get(t, t)) for t in others[:shown_talks]),
+        )
+    Console().print(table)
+
+
 def _cmd_compare(args: argparse.Namespace) -> ExitCode:
     import contextlib
     import dataclasses
@@ -517,7 +641,6 @@ def _cmd_compare(args: argparse.Namespace) -> ExitCode:
         print(path)
     errors = any(i.level == "error" for e in result.editions for i in e.issues)
     return ExitCode.SKIPPED if comparison.skipped or errors else ExitCode.OK
-
 
 
 def _configure_logging(args: argparse.Namespace) -> None:
