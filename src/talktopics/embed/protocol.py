@@ -1,0 +1,44 @@
+"""The embedder interface: texts in, unit-length float32 rows out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = ["Embedder", "TokenLimited", "normalise_rows"]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised float32 row vectors."""
+
+    name: str
+    """Stable id of backend and model; cache keys and saved models refer to it."""
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts: an array of shape ``(len(texts), dim)``, float32, unit rows."""
+        ...
+
+
+@runtime_checkable
+class TokenLimited(Protocol):
+    """An embedder whose model reads at most ``max_tokens`` tokens of a text."""
+
+    max_tokens: int | None
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Number of model tokens of each text (without special tokens)."""
+        ...
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Float32 copy with unit-length rows (zero rows stay zero)."""
+    out = np.asarray(vectors, dtype=np.float32).copy()
+    if out.ndim != 2:
+        raise ValueError(f"expected a 2-D array of vectors, got shape {out.shape}")
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out
