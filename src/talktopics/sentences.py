@@ -32,6 +32,7 @@ __all__ = [
     "detect_language",
     "sentence_spans",
     "split_sentences",
+    "stop_words",
 ]
 
 logger = logging.getLogger(__name__)
@@ -429,13 +430,31 @@ def _language_code(language: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=16)
+def stop_words(language: str | None) -> frozenset[str]:
+    """spaCy's stop words of a language (lower case); for unknown languages those of en, de
+    and ru together."""
+    code = _language_code(language)
+    if code == "xx":
+        return stop_words("en") | stop_words("de") | stop_words("ru")
+    from spacy.util import get_lang_class
+
+    words = get_lang_class(code).Defaults.stop_words
+    return frozenset(w.lower() for w in words)
+
+
+@functools.lru_cache(maxsize=16)
 def _tokenizer(code: str) -> Language:
     """A blank spaCy pipeline for ``code`` with our extra abbreviation exceptions."""
     import spacy
     from spacy.symbols import ORTH
 
-    nlp = spacy.blank(code)
+    try:
+        nlp = spacy.blank(code)
+    except ImportError:  # ja needs SudachiPy, ko needs mecab-ko: not installed
+        return _tokenizer("xx") if code != "xx" else spacy.blank("xx")
     tokenizer: Any = nlp.tokenizer
+    if not hasattr(tokenizer, "add_special_case"):  # zh: a word segmenter, not rule-based
+        return _tokenizer("xx")
     extra = _ABBREVIATIONS.get(code)
     if extra is None:
         extra = tuple(sorted({a for abbrs in _ABBREVIATIONS.values() for a in abbrs}))
