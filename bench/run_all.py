@@ -31,6 +31,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 SCRIPTS: tuple[str, ...] = (
     "topics_quality",
     "topics_speed",
+    "bench_compare",
 )
 """Benchmark modules, run in this order (each writes its own RESULTS.md section)."""
 

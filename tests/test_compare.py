@@ -354,3 +354,21 @@ def test_cli_fails_cleanly_with_one_usable_edition(
 def test_shares_are_fractions(synthetic: Comparison) -> None:
     shares = np.array([[x.share for x in s.shares] for s in synthetic.series])
     assert ((shares >= 0) & (shares <= 1)).all()
+
+
+def test_same_seed_gives_byte_identical_files(synthetic: Comparison) -> None:
+    from talktopics.compare_run import COMPARE_FORMATS, render_compare
+
+    editions = synthetic_editions()
+    again = compare_topics(
+        editions,
+        CompareConfig(strategy=synthetic.strategy),
+        topic_config=TOPICS,
+        embedder=FakeEmbedder(),
+        terms=word_terms([t for e in editions for t in e.talks]),  # type: ignore[arg-type]
+    )
+    first = render_compare(synthetic, list(COMPARE_FORMATS))
+    second = render_compare(again, list(COMPARE_FORMATS))
+    assert sorted(first) == sorted(n for names in COMPARE_FORMATS.values() for n in names)
+    for name, data in first.items():
+        assert data == second[name], name

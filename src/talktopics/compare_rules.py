@@ -1,7 +1,6 @@
 """Talk counts per edition in, a classification with its statistical evidence out.
 
-The rules (documented for users in ``docs/compare.md``; thresholds in
-:class:`talktopics.config.CompareConfig`):
+The rules (for users: docs/compare.md; thresholds: :class:`talktopics.config.CompareConfig`):
 
 ``c_e`` is the number of talks whose primary topic is the topic in edition ``e``, ``N_e`` the
 edition's talks; a topic is *present* in an edition with at least ``present_min_talks`` talks.

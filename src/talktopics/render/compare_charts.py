@@ -8,8 +8,8 @@
   first, then the largest stable ones) per edition.
 
 The figures are drawn with matplotlib's object API (no global pyplot state) and are
-deterministic: fixed SVG id salt, no dates in the metadata. In the SVG every topic bar links
-to ``#series-<id>`` (its section of the HTML report) and carries a ``<title>`` tooltip; text
+deterministic: fixed SVG id salt, no dates in the metadata. In the SVG every bar, band and line
+carries a ``<title>`` tooltip, and for the HTML report links to ``#series-<id>``; text
 stays text (``svg.fonttype = none``), escaped by matplotlib's XML writer, and no math text is
 parsed from labels.
 """
@@ -98,8 +98,13 @@ def _add_tooltips(svg: str, tooltips: dict[str, str]) -> str:
     return re.sub(r'(<g id="([^"]+)"[^>]*>)', add, svg)
 
 
-def flow_chart(comparison: Comparison, fmt: ChartFormat = "svg") -> str | bytes:
-    """The flow (alluvial) diagram of topics across editions; SVG text or PNG bytes."""
+def flow_chart(
+    comparison: Comparison, fmt: ChartFormat = "svg", *, links: bool = False
+) -> str | bytes:
+    """The flow (alluvial) diagram of topics across editions; SVG text or PNG bytes.
+
+    With ``links`` (SVG for the HTML report) each bar links to ``#series-<id>``.
+    """
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import PathPatch, Rectangle
@@ -135,7 +140,7 @@ def flow_chart(comparison: Comparison, fmt: ChartFormat = "svg") -> str | bytes:
                     edgecolor="none",
                     gid=gid,
                 )
-                if sid != "other":
+                if links and sid != "other":
                     rect.set_url(f"#series-{sid}")
                 ax.add_patch(rect)
                 tooltips[gid] = f"{name} — {label}: {talks} talks ({100 * share:.1f}%)"
@@ -252,8 +257,13 @@ def chart_series(comparison: Comparison) -> list[TopicSeries]:
     return (changed + stable)[:_MAX_LINES]
 
 
-def share_chart(comparison: Comparison, fmt: ChartFormat = "svg") -> str | bytes:
-    """Share of talks per edition of the most telling topics; SVG text or PNG bytes."""
+def share_chart(
+    comparison: Comparison, fmt: ChartFormat = "svg", *, links: bool = False
+) -> str | bytes:
+    """Share of talks per edition of the most telling topics; SVG text or PNG bytes.
+
+    With ``links`` (SVG for the HTML report) each line links to ``#series-<id>``.
+    """
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -286,7 +296,8 @@ def share_chart(comparison: Comparison, fmt: ChartFormat = "svg") -> str | bytes
                 label=f"{_short(s.label, 34)} ({s.classification})",
                 gid=gid,
             )
-            line.set_url(f"#series-{s.id}")
+            if links:
+                line.set_url(f"#series-{s.id}")
             tooltips[gid] = f"{s.label} ({s.classification}): " + ", ".join(
                 f"{sh.edition} {100 * sh.share:.1f}%" for sh in s.shares
             )

@@ -73,7 +73,7 @@ def inline_svg(svg: str, prefix: str) -> str:
 
     The XML declaration, DOCTYPE and metadata go; the SVG's own ids (and the references to
     them) get ``prefix`` so two charts on one page never share an id. Links to the page's
-    sections (``#series-...``) are kept as they are.
+    sections (``#series-...``) are kept as they are, opening in the same page.
     """
     svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
@@ -84,6 +84,7 @@ def inline_svg(svg: str, prefix: str) -> str:
         tag = match.group(0)
         tag = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', tag)
         tag = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", tag)
+        tag = tag.replace(' target="_blank"', "")  # section links stay in the page
         if tag.startswith("<use"):
             tag = re.sub(
                 r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{prefix}-{m.group(1)}"', tag
@@ -158,8 +159,8 @@ def render_compare_html(comparison: Comparison) -> str:
     """
     view = CompareView(comparison)
     colours = series_colours(comparison)
-    flow = inline_svg(str(flow_chart(comparison, "svg")), "flow")
-    shares = inline_svg(str(share_chart(comparison, "svg")), "shares")
+    flow = inline_svg(str(flow_chart(comparison, "svg", links=True)), "flow")
+    shares = inline_svg(str(share_chart(comparison, "svg", links=True)), "shares")
     run = comparison.run
     template = _environment().get_template("compare.html.j2")
     return str(
