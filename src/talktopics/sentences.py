@@ -451,7 +451,7 @@ def _tokenizer(code: str) -> Language:
     try:
         nlp = spacy.blank(code)
     except ImportError:  # ja needs SudachiPy, ko needs mecab-ko: not installed
-        return _tokenizer("xx") if code != "xx" else spacy.blank("xx")
+        return _tokenizer("xx")
     tokenizer: Any = nlp.tokenizer
     if not hasattr(tokenizer, "add_special_case"):  # zh: a word segmenter, not rule-based
         return _tokenizer("xx")
