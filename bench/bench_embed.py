@@ -38,7 +38,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from results_md import write_json, write_section
+from results_md import RESULTS_DIR, write_json, write_section
+from talktopics.config import EmbedConfig
 from talktopics.records import Talk
 
 logger = logging.getLogger("bench.bench_embed")
@@ -88,7 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--sentences", type=int, default=512)
     parser.add_argument("--documents", type=int, default=150)
+    parser.add_argument(
+        "--from-json", action="store_true", help="re-render RESULTS.md from the last JSON"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads((RESULTS_DIR / f"{SECTION}.json").read_text(encoding="utf-8"))
+        write_section(SECTION, render(saved))
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     import numpy as np
 
@@ -99,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SentenceTransformerEmbedder,
         embed_documents,
     )
+    from talktopics.nlp import analysis
 
     talks = load_europython()
     if not talks:
@@ -109,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # --- term extraction -----------------------------------------------------------------
     clock = Clock()
-    clock("nlp_load", lambda: (nlp._english(), nlp._german(), nlp._morph()), res)
+    clock("nlp_load", lambda: (analysis._english(), analysis._german(), analysis._morph()), res)
     with tempfile.TemporaryDirectory() as tmp:
         table = clock("terms_cold", lambda: nlp.extract_terms(talks, cache_dir=tmp), res)
         warm = clock("terms_warm", lambda: nlp.extract_terms(talks, cache_dir=tmp), res)
@@ -146,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpu": round(n / part["embed_cpu_s"], 1),
         }
         logger.info("MiniLM batch %d: %s sentences/s", size, res["minilm_batches"][str(size)])
-    minilm.batch_size = 32
+    minilm.batch_size = EmbedConfig().batch_size
     import torch
 
     threads = torch.get_num_threads()
@@ -225,10 +234,10 @@ def render(r: dict[str, Any]) -> str:
         (
             f"MiniLM sentences/s by batch size ({n} sentences, {r['sample_mean_words']} words "
             "avg.)",
-            f"{batches} → default **32**",
+            f"{batches} → default **{EmbedConfig().batch_size}**",
         ),
         (
-            f"MiniLM sentences/s, batch 32, 1 torch thread instead of {r['torch_threads']}",
+            f"MiniLM sentences/s, 1 torch thread instead of {r['torch_threads']}",
             _rate(n, r, "minilm_1thread"),
         ),
         (f"MiniLM short terms/s ({r['n_terms']} terms)", _rate(r["n_terms"], r, "minilm_terms")),
@@ -274,20 +283,18 @@ def batch_note(measured: dict[str, dict[str, float]], load: float) -> str:
     """One sentence on the batch-size choice, from the measured CPU-time rates."""
     rates = {k: v["cpu"] for k, v in measured.items()}
     best = max(rates, key=lambda k: rates[k])
-    gap = 1 - rates["32"] / rates[best]
-    if gap <= 0.15:
+    default = str(EmbedConfig().batch_size)
+    if default not in rates:
+        return f"Batch size: {best} was the fastest per CPU second."
+    gap = 1 - rates[default] / rates[best]
+    if gap <= 0.1:
         return (
-            f"Batch size: 32 is within {gap:.0%} of the fastest ({best}) per CPU second; "
-            "larger batches only add memory (sentence-transformers sorts texts by length, so "
-            "padding stays low). 32 stays the default."
+            f"Batch size: the default {default} is within {gap:.0%} of the fastest ({best}) per "
+            "CPU second (sentence-transformers sorts texts by length, so padding stays low; "
+            "larger batches only add memory)."
         )
-    caveat = (
-        f" With a load average of {load:.0f} on 2 cores the ranking changes from run to run "
-        "(thread contention dominates), so the default stays at sentence-transformers' 32."
-        if load > 4
-        else " Consider raising the default."
-    )
-    return f"Batch size: {best} was {gap:.0%} faster than 32 per CPU second here.{caveat}"
+    note = " (thread contention on the loaded machine dominates)" if load > 4 else ""
+    return f"Batch size: {best} was {gap:.0%} faster than the default {default}{note}."
 
 
 if __name__ == "__main__":

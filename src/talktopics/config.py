@@ -111,8 +111,9 @@ class EmbedConfig:
     """None = ``$TALKTOPICS_CACHE`` or ``~/.cache/talktopics``."""
     use_cache: bool = True
     """Keep vectors on disk so a re-run embeds nothing twice."""
-    batch_size: int = 32
-    """Texts per forward pass (sentence-transformers; measured in bench/bench_embed.py)."""
+    batch_size: int = 64
+    """Texts per forward pass (sentence-transformers). 64 was the fastest per CPU second of
+    16/32/64/128 in bench/bench_embed.py; a batch of 64 long texts needs ~0.2 GB."""
 
 
 # --- word graph -----------------------------------------------------------------------------
