@@ -232,6 +232,13 @@ class CachedEmbedder:
         missing = [k for k in unique if k not in cached]
         self.hits += len(unique) - len(missing)
         self.misses += len(missing)
+        logger.info(
+            "embedding cache %s: %d of %d texts cached, %d to embed",
+            self.store.path,
+            len(unique) - len(missing),
+            len(unique),
+            len(missing),
+        )
         for start in range(0, len(missing), self.WRITE_EVERY):
             part = missing[start : start + self.WRITE_EVERY]
             vectors = normalise_rows(self.inner.embed([unique[k] for k in part]))
