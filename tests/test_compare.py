@@ -372,3 +372,29 @@ def test_same_seed_gives_byte_identical_files(synthetic: Comparison) -> None:
     assert sorted(first) == sorted(n for names in COMPARE_FORMATS.values() for n in names)
     for name, data in first.items():
         assert data == second[name], name
+
+
+def test_edition_boilerplate_is_removed() -> None:
+    from talktopics.compare_editions import strip_boilerplate
+    from talktopics.records import Talk
+
+    names = ("Ada", "Bob", "Cyd", "Dee", "Eve", "Fay", "Gus", "Hal")
+    subjects = ("asyncio", "typing", "pandas", "Django", "pytest", "NumPy", "Rust", "LLMs")
+    talks = tuple(
+        Talk(
+            id=f"t{i}",
+            title=f"Talk {i}",
+            description=f"Speaker: {names[i]}\n\nA talk about {subjects[i]}.\n\nRecorded at "
+            f"Conf 2019.\nMore details: https://example.org/program/{i}\n"
+            f"[Hall {i % 2} on 2019-07-0{i + 1}]",
+        )
+        for i in range(8)
+    )
+    edition = strip_boilerplate(Edition(label="2019", year=2019, talks=talks, paths=()))
+    assert edition.talks[0].description == "Speaker: Ada\n\nA talk about asyncio."
+    assert "recorded at conf 0000." in edition.boilerplate
+    assert "more details: <url>" in edition.boilerplate
+    assert "[hall 0 on 0000-00-00]" in edition.boilerplate  # each hall in half of the talks
+    # Lines in fewer than three talks stay.
+    few = strip_boilerplate(Edition(label="x", year=None, talks=talks[:2], paths=()))
+    assert few.talks == talks[:2] and few.boilerplate == ()

@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from talktopics import __version__
-from talktopics.compare_editions import Edition
+from talktopics.compare_editions import Edition, strip_boilerplate
 from talktopics.compare_records import (
     Comparison,
     EditionInfo,
@@ -117,7 +117,7 @@ def compare_topics(
             "(compare.max_editions)"
         )
     clock = _Clock()
-    usable, skipped, issues = _usable(editions, config)
+    usable, skipped, issues = _usable([strip_boilerplate(e) for e in editions], config)
     if len(usable) < 2:
         raise NotEnoughEditionsError(len(usable), skipped)
     talks = tuple(t for e in usable for t in e.talks)
@@ -369,6 +369,7 @@ def _assemble(
                 with_text=sum(1 for t in e.talks if t.has_text),
                 other=int(other_counts[k]),
                 topics=int(sum(1 for s in order if counts[s, k] > 0)),
+                boilerplate=e.boilerplate,
             )
             for k, e in enumerate(editions)
         ),
@@ -482,12 +483,14 @@ def _similarity(fitted: Fitted, e: int, a: int, b: int) -> float | None:
 
 
 def _name(editions: list[Edition]) -> str:
-    names = [e.name for e in editions]
-    first, last = editions[0], editions[-1]
-    stems = {n.replace(str(e.year), "").strip(" +") for n, e in zip(names, editions, strict=True)}
-    if len(stems) == 1 and all(e.year is not None for e in editions):
-        return f"{stems.pop()} {first.label}–{last.label}".strip()
-    return f"{first.name} – {last.name}"
+    """``"EuroPython 2011–2024"``: the conferences of most talks and the edition span."""
+    from collections import Counter
+
+    conferences = Counter(t.conference for e in editions for t in e.talks if t.conference)
+    total = sum(conferences.values())
+    main = [c for c, n in conferences.most_common() if n >= 0.2 * total][:2]
+    span = f"{editions[0].label}–{editions[-1].label}"
+    return f"{' + '.join(main)} {span}" if main else span
 
 
 def _run_info(

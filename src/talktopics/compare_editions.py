@@ -15,6 +15,14 @@ How ``talktopics compare`` turns its PATH arguments into editions:
   the 2019 edition.
 * Editions are compared in the order of their years when every edition has one, else in the
   order given.
+
+Boilerplate (:func:`strip_boilerplate`): exports often repeat lines in every talk of one
+edition — "Recorded at the PyConDE & PyData Berlin 2019 conference.", a licence, "[Online]",
+"[Liffey Hall 1 on 2022-07-13]". Such lines say nothing about a talk's topic but make all talks
+of an edition alike, so a model over several editions would group talks by edition. A line of
+an abstract or description (compared case-folded, with digits and URLs masked) that occurs in
+at least ``BOILERPLATE_MIN_SHARE`` of an edition's talks (and at least three) is removed before
+the comparison; the removed lines are reported per edition.
 """
 
 from __future__ import annotations
@@ -30,11 +38,21 @@ from talktopics.config import IngestLimits
 from talktopics.errors import ConfigError
 from talktopics.records import IngestIssue, SourceRef, Talk
 
-__all__ = ["Edition", "EditionSpec", "load_editions", "parse_editions"]
+__all__ = [
+    "BOILERPLATE_MIN_SHARE",
+    "Edition",
+    "EditionSpec",
+    "load_editions",
+    "parse_editions",
+    "strip_boilerplate",
+]
 
 logger = logging.getLogger(__name__)
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+BOILERPLATE_MIN_SHARE = 0.1
+"""A line in at least this share of an edition's talks (and in three or more) is boilerplate."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +75,8 @@ class Edition:
     name: str = ""
     """Readable name, e.g. ``"PyCon DE 2019 + PyData Berlin 2019"``."""
     issues: tuple[IngestIssue, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+    """Lines removed from its talks by :func:`strip_boilerplate` (masked form)."""
 
 
 def parse_editions(arguments: Sequence[str], labels: Sequence[str] = ()) -> list[EditionSpec]:
@@ -226,3 +246,44 @@ def _unique_talks(talks: list[Talk]) -> tuple[list[Talk], list[IngestIssue]]:
             )
         )
     return list(seen.values()), issues
+
+
+def _line_key(line: str) -> str:
+    text = _URL.sub("<url>", " ".join(line.split()).casefold())
+    return re.sub(r"\d", "0", text)
+
+
+def strip_boilerplate(
+    edition: Edition, *, min_share: float = BOILERPLATE_MIN_SHARE, min_talks: int = 3
+) -> Edition:
+    """The edition with the lines repeated across many of its talks removed.
+
+    A line of an abstract or description is boilerplate when its masked form (case-folded,
+    whitespace collapsed, URLs and digits masked) occurs in at least ``min_talks`` talks and
+    in at least ``min_share`` of the edition's talks. Notes (a person's own words) are kept.
+
+    Returns:
+        A copy with cleaned talks and ``boilerplate`` listing the removed lines (sorted).
+    """
+    import dataclasses
+
+    counts: Counter[str] = Counter()
+    for talk in edition.talks:
+        keys = {_line_key(line) for field in (talk.abstract, talk.description)
+                for line in field.splitlines() if line.strip()}  # fmt: skip
+        counts.update(keys)
+    limit = max(min_talks, min_share * len(edition.talks))
+    found = {key for key, n in counts.items() if n >= limit}
+    if not found:
+        return edition
+
+    def clean(text: str) -> str:
+        kept = [line for line in text.splitlines() if _line_key(line) not in found]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+    talks = tuple(
+        dataclasses.replace(t, abstract=clean(t.abstract), description=clean(t.description))
+        for t in edition.talks
+    )
+    logger.info("edition %s: %d boilerplate lines removed", edition.label, len(found))
+    return dataclasses.replace(edition, talks=talks, boilerplate=tuple(sorted(found)))

@@ -57,6 +57,8 @@ class EditionInfo:
     """Talks in no topic."""
     topics: int
     """Topics with talks in this edition."""
+    boilerplate: tuple[str, ...] = ()
+    """Lines repeated across the edition's talks and removed before the comparison."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -181,6 +181,7 @@ def render_compare_html(comparison: Comparison) -> str:
                     "with_text": e.with_text,
                     "other": e.other,
                     "topics": e.topics,
+                    "boilerplate": [single_line(b) for b in e.boilerplate],
                 }
                 for e in comparison.editions
             ],

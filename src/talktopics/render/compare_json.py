@@ -124,6 +124,7 @@ def comparison_to_dict(comparison: Comparison, *, timings: bool = False) -> dict
                 "with_text": e.with_text,
                 "other": e.other,
                 "topics": e.topics,
+                "boilerplate": list(e.boilerplate),
             }
             for e in comparison.editions
         ],

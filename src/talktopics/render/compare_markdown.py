@@ -148,10 +148,15 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
     lines += ["## Editions", ""]
     for e in comparison.editions:
         paths = ", ".join(f"`{p}`" for p in e.paths) if all("`" not in p for p in e.paths) else ""
-        lines.append(
+        line = (
             f"- **{escape_markdown(e.label)}** — {escape_markdown(e.name)}: {e.talks} talks "
             f"({e.with_text} with text, {e.other} in no topic) from {paths}"
         )
+        if e.boilerplate:
+            shown = "; ".join(f"“{escape_markdown(b)}”" for b in e.boilerplate[:3])
+            more = f" and {len(e.boilerplate) - 3} more" if len(e.boilerplate) > 3 else ""
+            line += f". Boilerplate lines removed: {shown}{more}"
+        lines.append(line)
     lines.append("")
     if comparison.issues:
         lines += ["## Input problems", ""]
