@@ -213,7 +213,8 @@ def _rate(count: float, r: dict[str, Any], name: str) -> str:
 
 def render(r: dict[str, Any]) -> str:
     batches = " · ".join(
-        f"{k}: {v['wall']:.0f} ({v['cpu']:.0f})" for k, v in r["minilm_batches"].items()
+        f"{k}: {v['wall']:.0f} ({v['cpu']:.0f})"
+        for k, v in sorted(r["minilm_batches"].items(), key=lambda kv: int(kv[0]))
     )
     n = r["sample_sentences"]
     rows = [
@@ -268,8 +269,9 @@ def render(r: dict[str, Any]) -> str:
 `bench/bench_embed.py` on every pyvideo EuroPython year (**{r["talks"]} talks**, title +
 description). The 2-core machine was shared with other jobs (1-min load average
 {r["load_average_1min"]} at the start, {r["load_average_1min_end"]} at the end), so wall-clock
-rates are depressed; the figure in brackets is per CPU-second of this process, which the load
-hardly affects (for the multi-threaded embedders it sums all threads).
+rates are depressed; the figure in brackets is per CPU-second of this process (for the
+multi-threaded embedders it sums all threads, and thread contention still lowers it: under this
+load one torch thread beat the default two, see below). Treat the figures as lower bounds.
 
 | Stage | Figure: per wall second (per CPU second) |
 |---|---|
@@ -287,6 +289,12 @@ def batch_note(measured: dict[str, dict[str, float]], load: float) -> str:
     if default not in rates:
         return f"Batch size: {best} was the fastest per CPU second."
     gap = 1 - rates[default] / rates[best]
+    if best == default:
+        return (
+            f"Batch size: {default}, the default, was the fastest per CPU second "
+            "(sentence-transformers sorts texts by length, so padding stays low; larger "
+            "batches only add memory)."
+        )
     if gap <= 0.1:
         return (
             f"Batch size: the default {default} is within {gap:.0%} of the fastest ({best}) per "
