@@ -29,6 +29,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 SCRIPTS: tuple[str, ...] = (
+    "bench_embed",
     "topics_quality",
     "topics_speed",
     "bench_compare",
