@@ -15,6 +15,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
+# Embedding and term caches of the test run live inside the checkout (gitignored), never in
+# the user's home; reruns reuse them, a fresh clone starts empty.
+os.environ.setdefault("TALKTOPICS_CACHE", str(REPO / ".cache" / "tests"))
 SHARED = REPO.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
