@@ -59,6 +59,7 @@ class SentenceTransformerEmbedder:
             if is_path:
                 location = str(Path(model).expanduser().resolve())
             self.name = f"sentence-transformers:{location if is_path else model}"
+        _quiet_model_loading()
         try:
             self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not here"
@@ -139,3 +140,12 @@ class MultilingualUSEEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tokenize = self._model._tokenizer.encode
         return [len(tokenize(t, out_type=int)) for t in texts]
+
+
+def _quiet_model_loading() -> None:
+    """Silence the progress bar transformers draws while loading weights (our CLI has its own)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        return
+    hf_logging.disable_progress_bar()
