@@ -650,9 +650,16 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (callable from tests)."""
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args)
+    # SIGTERM (a service manager, `kill`) stops every command like Ctrl-C: the unwinding
+    # removes temporary files, and the exit code is 130 either way.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if in_main_thread else None
     try:
         return int(args.handler(args))
     except TalkTopicsError as exc:
@@ -661,6 +668,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("talktopics: interrupted; no partial output was written", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def main_entry() -> None:
