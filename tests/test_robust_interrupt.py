@@ -92,7 +92,9 @@ def check_cache(db: Path) -> int:
 class Run:
     """``talktopics digest`` in a child process; stderr goes to a file we can read while it runs."""
 
-    def __init__(self, corpus: Path, out: Path, cache: Path, log: Path) -> None:
+    def __init__(
+        self, corpus: Path, out: Path, cache: Path, log: Path, command: str = "digest"
+    ) -> None:
         env = dict(os.environ)
         env.update(
             HF_HUB_OFFLINE="1",
@@ -105,7 +107,7 @@ class Run:
         self.log = log
         self._err = log.open("w", encoding="utf-8")
         self.proc = subprocess.Popen(
-            [str(exe), "digest", str(corpus), "-o", str(out), "--verbose", "-q"],
+            [str(exe), command, str(corpus), "-o", str(out), "--verbose", "-q"],
             stdout=subprocess.PIPE,
             stderr=self._err,
             env=env,
@@ -152,9 +154,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"root": root, "corpus": corpus, "out": out, "cache": root / "cache"}
 
 
-def _interrupt(ws: dict[str, Path], signum: int, name: str, after_rows: int) -> tuple[int, str]:
+def _interrupt(
+    ws: dict[str, Path], signum: int, name: str, after_rows: int, command: str = "digest"
+) -> tuple[int, str]:
     db = ws["cache"] / "embeddings.sqlite3"
-    run = Run(ws["corpus"], ws["out"], ws["cache"], ws["root"] / f"{name}.log")
+    out = ws["out"] if command == "digest" else ws["root"] / "model"
+    run = Run(ws["corpus"], out, ws["cache"], ws["root"] / f"{name}.log", command)
     run.wait_for(lambda: _rows(db) > after_rows, 600, "the first committed embedding batch")
     code = run.stop(signum)
     return code, run.text()
@@ -188,4 +193,12 @@ def test_sigint_then_sigterm_leave_no_partial_output_and_a_valid_cache(
     assert calls, log[-3000:]
     cached, total, to_embed = (int(x) for x in calls[0])
     assert total >= 0.9 * TALKS and cached >= first and to_embed == total - cached < total
-    assert check_cache(db) > first
+    second = check_cache(db)
+    assert second > first
+
+    # Every command stops cleanly on SIGTERM, not only digest: `topics` writes no model.
+    code, log = _interrupt(workspace, signal.SIGTERM, "topics", second, command="topics")
+    _assert_clean_stop(workspace, code, log)
+    assert not (workspace["root"] / "model").exists()
+    cached = int(_CACHED.findall(log)[0][0])
+    assert cached >= min(second, int(0.9 * TALKS))
