@@ -3,19 +3,24 @@
 A talk's summary is taken from one of its texts: the notes when there are any (they are what
 the attendee wrote), else the description, else the abstract (``SummaryConfig.sources``).
 The text is cleaned (:func:`~talktopics.sentences.clean_markup`) and split into sentences
-(:func:`~talktopics.sentences.split_sentences`) for its language; then
+(:func:`~talktopics.sentences.split_sentences`) for its language. Candidates are the
+sentences of ``min_words`` to ``max_words`` words that do not end in a colon, without
+duplicates or a repeated title; in notes of a Cyrillic-script language, English lines are
+used only when nothing in the notes' own script is left. Then
 
-1. **centrality** (:func:`rank_sentences`): LexRank on sentence embeddings — a graph whose
-   edge weights are the positive cosine similarities, scored by PageRank whose random jumps
-   follow a position prior ``(i+1)**-position_prior`` (early sentences tend to say what the
-   text is about; news is strongly lead-biased, talk notes mildly);
+1. **centrality** (:func:`rank_sentences`): LexRank — PageRank on a sentence graph whose edge
+   weights blend the embeddings' cosine similarity with TextRank's word overlap
+   (:func:`word_overlap`, ``lexical_weight``), with random jumps that follow a position
+   prior ``(i+1)**-position_prior`` (opening sentences of a description tend to say what the
+   talk is about);
 2. **redundancy** (:func:`mmr_select`): maximal marginal relevance picks
-   ``talk_sentences`` sentences, trading centrality against similarity to those already
-   picked (``mmr_lambda``);
+   ``talk_sentences`` sentences, trading centrality against cosine similarity to those
+   already picked (``mmr_lambda``); near-duplicates (``max_similarity``) are never picked;
 3. the picked sentences are returned **in their original order**, verbatim.
 
 Texts with nothing to rank fall back to their first sentence, talks with no text at all to
-their title. A summary never holds text that is not in the cleaned source.
+their title. A summary never holds text that is not in the cleaned source. The defaults were
+chosen on held-out data; bench/bench_summaries.py measures them (bench/RESULTS.md).
 
 A topic's blurb (:func:`summarize_topic`) picks the sentences of the topic's talks closest to
 the topic's centroid (each talk's mean sentence vector, weighted by the talk's membership),
@@ -64,6 +69,7 @@ _EMBED_CHUNK = 20_000
 """Sentences embedded per call in batch mode (bounds memory on very large corpora)."""
 _TOPIC_CANDIDATES_PER_TALK = 40
 _STEM_CHARS = 5
+_CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"})
 _WORD = re.compile(r"\w+")
 
 
@@ -216,6 +222,17 @@ def _words(sentence: str) -> int:
     return sum(1 for word in sentence.split() if any(ch.isalnum() for ch in word))
 
 
+def _in_script_of(sentence: str, language: str | None) -> bool:
+    """False for a sentence mostly in Latin letters in a text of a Cyrillic-script language
+    (an English line in Russian notes); True otherwise (scripts of other languages are not
+    told apart)."""
+    if language not in _CYRILLIC_LANGUAGES:
+        return True
+    letters = [ch for ch in sentence if ch.isalpha()]
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    return cyrillic * 2 >= len(letters)
+
+
 def _prepare(talk: Talk, config: SummaryConfig) -> _Text:
     """Choose the text to summarise and the sentences worth ranking."""
     title_key = normalise_title(talk.title)
@@ -234,6 +251,7 @@ def _prepare(talk: Talk, config: SummaryConfig) -> _Text:
         if not sentences:
             continue
         seen: set[str] = set()
+        native: list[int] = []  # usable length, in the script of the text's language
         usable: list[int] = []
         long: list[int] = []
         for i, sentence in enumerate(sentences[: config.max_candidates]):
@@ -244,8 +262,13 @@ def _prepare(talk: Talk, config: SummaryConfig) -> _Text:
             words = _words(sentence)
             if words < config.min_words or sentence.rstrip().endswith(":"):
                 continue  # "Agenda", "Подробнее по пунктам:"
-            (usable if words <= config.max_words else long).append(i)
-        candidates = usable or long
+            if words > config.max_words:
+                long.append(i)
+            elif _in_script_of(sentence, language):
+                native.append(i)
+            else:
+                usable.append(i)
+        candidates = native or usable or long
         if candidates:
             return _Text(
                 subject_id=talk.id,
