@@ -257,7 +257,8 @@ def run_method(method: str, datasets: Sequence[str], seeds: Sequence[int]) -> li
     One process per method keeps the imports and JIT compilation to once per method; the
     peak-RSS mark is reset before each set so each set gets its own peak.
     """
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logger.setLevel(logging.INFO)
     results = []
     for dataset in datasets:
         _reset_peak_rss()
@@ -271,6 +272,7 @@ def run_method(method: str, datasets: Sequence[str], seeds: Sequence[int]) -> li
                 run = _fit(method, bench_set, prepared, seed)
                 run.seconds = time.perf_counter() - start + shared_seconds
                 result.runs.append(run)
+                logger.info("  %s on %s, seed %d: %.1f s", method, dataset, seed, run.seconds)
             del prepared
         except Exception as exc:  # report, don't kill the whole benchmark
             result.error = f"{type(exc).__name__}: {exc}"
