@@ -403,6 +403,22 @@ def _fmt_plain(value: float | None, fmt: str) -> str:
     return "–" if value is None or math.isnan(value) else format(value, fmt)
 
 
+def _best_bold(methods: dict[str, Any], order: Sequence[str], metric: str) -> list[str]:
+    """Mean of ``metric`` per method as table cells, the best one in bold."""
+    values = [
+        methods[m]["summary"].get(metric, [math.nan])[0]
+        if m in methods and methods[m].get("summary")
+        else math.nan
+        for m in order
+    ]
+    valid = [v for v in values if not math.isnan(v)]
+    best = max(valid) if valid else math.nan
+    return [
+        f"**{_fmt_plain(v, '.3f')}**" if valid and v == best else _fmt_plain(v, ".3f")
+        for v in values
+    ]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The "Topic quality" section from the merged JSON results."""
     lines = [
@@ -438,20 +454,21 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append("|---|" + "---:|" * len(methods_seen))
         for key in order:
             d = datasets[key]
-            amis = {
-                m: d["methods"][m]["summary"].get("ami", [math.nan])[0]
-                for m in methods_seen
-                if m in d["methods"] and d["methods"][m].get("summary")
-            }
-            valid = [v for v in amis.values() if not math.isnan(v)]
-            best = max(valid) if valid else math.nan
-            cells = []
-            for m in methods_seen:
-                v = amis.get(m, math.nan)
-                cell = _fmt_plain(v, ".3f")
-                cells.append(f"**{cell}**" if not math.isnan(v) and v == best else cell)
             tag = "tuned" if d["tuned"] else "unseen"
+            cells = _best_bold(d["methods"], methods_seen, "ami")
             lines.append(f"| {d['title']} ({tag}) | " + " | ".join(cells) + " |")
+        lines.append("")
+    if "bbc" in datasets:
+        d = datasets["bbc"]
+        lines += [
+            "### Summary: coherence on BBC News (top-10 terms)",
+            "",
+            "| metric | " + " | ".join(methods_seen) + " |",
+            "|---|" + "---:|" * len(methods_seen),
+        ]
+        for metric, label in (("npmi", "NPMI"), ("diversity", "diversity")):
+            cells = _best_bold(d["methods"], methods_seen, metric)
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
         lines.append("")
     for key in order:
         d = datasets[key]
