@@ -33,6 +33,7 @@ SCRIPTS: tuple[str, ...] = (
     "topics_quality",
     "topics_speed",
     "bench_compare",
+    "bench_scale",
 )
 """Benchmark modules, run in this order (each writes its own RESULTS.md section)."""
 
