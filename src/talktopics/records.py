@@ -40,10 +40,13 @@ def talk_id(conference: str, year: int | None, title: str) -> str:
     """Stable talk id from conference, year and normalised title.
 
     The id is readable (a slug of the conference and year) plus a short hash of the
-    normalised title, so the same talk gets the same id in every run and every format.
+    normalised title, so the same talk gets the same id in every run and every format. A
+    title with nothing left after normalising (only emoji or punctuation: "🐍", "???") is
+    hashed as it is, so two such talks do not share an id.
     """
     conf = normalise_title(conference).replace(" ", "-") or "conference"
-    key = f"{conf}|{year if year is not None else ''}|{normalise_title(title)}"
+    folded = normalise_title(title) or " ".join(title.split())
+    key = f"{conf}|{year if year is not None else ''}|{folded}"
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
     return f"{conf}-{year}-{digest}" if year is not None else f"{conf}-{digest}"
 
