@@ -287,3 +287,19 @@ def test_digest_is_byte_identical_when_run_again(
     again = run_digest([inputs], tmp_path, config=config, progress=False)
     for first, second in zip(result.paths, again.paths, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_talks_titled_only_with_emoji_or_punctuation_stay_apart(tmp_path: Path) -> None:
+    """Ids fold case and punctuation; titles that fold to nothing must still differ."""
+    path = tmp_path / "talks.jsonl"
+    titles = ["🐍🐍🐍", "😀", "🇩🇪 🇺🇦", "???", "!!!"]
+    path.write_text(
+        "".join(
+            json.dumps({"title": t, "abstract": "x"}, ensure_ascii=False) + "\n" for t in titles
+        ),
+        encoding="utf-8",
+    )
+    corpus = load_corpus([path])
+    assert [t.title for t in corpus.talks] == titles
+    assert len({t.id for t in corpus.talks}) == len(titles)
+    assert corpus.issues == ()
