@@ -145,9 +145,11 @@ def run_compare(
         ModelNotAvailableError: The embedding model is not installed.
     """
     from talktopics import embed, nlp
+    from talktopics.pipeline import check_out_dir
 
     config = config or RunConfig()
     formats = parse_compare_formats(formats)
+    check_out_dir(out_dir)  # before the slow stages, not after them
     say = progress or (lambda message: None)
     clock: dict[str, float] = {}
     start = time.perf_counter()

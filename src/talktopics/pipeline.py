@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from talktopics import __version__
 from talktopics.config import RunConfig
-from talktopics.errors import ConfigError, IngestError
+from talktopics.errors import ConfigError, IngestError, TalkTopicsError
 from talktopics.records import Corpus, Digest, RunInfo, Summary, Talk
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ __all__ = [
     "DigestResult",
     "NoTalksError",
     "build_digest",
+    "check_out_dir",
     "digest_name",
     "parse_formats",
     "run_digest",
@@ -112,7 +113,7 @@ def run_digest(
 
     config = config or RunConfig()
     formats = parse_formats(formats)
-    out = Path(out_dir)
+    out = check_out_dir(out_dir)  # before the slow stages, not after them
     with contextlib.ExitStack() as cleanup, _Stages(enabled=progress) as stage:
         # 1. Ingest: read every input; a broken record becomes an issue, never an exception.
         with stage("ingest", "Reading talks"):
@@ -166,7 +167,12 @@ def run_digest(
         with stage("render", "Rendering " + ", ".join(formats)):
             texts = {fmt: render(digest, fmt, timings=timings) for fmt in formats}
         with stage("write", f"Writing {out}"):
-            written = tuple(write_atomic(out / DIGEST_FORMATS[f], texts[f]) for f in formats)
+            try:
+                written = tuple(write_atomic(out / DIGEST_FORMATS[f], texts[f]) for f in formats)
+            except OSError as exc:  # disk full, folder removed meanwhile, ...
+                raise TalkTopicsError(
+                    f"cannot write the digest to {out}: {exc.strerror or exc}"
+                ) from exc
     return DigestResult(paths=written, digest=digest, corpus=corpus, timings=stage.timings)
 
 
@@ -290,6 +296,24 @@ def digest_name(corpus: Corpus) -> str:
     if 0 < len(editions) <= 3:
         return " + ".join(editions)
     return corpus.name or "Conference"
+
+
+def check_out_dir(out_dir: str | Path) -> Path:
+    """The output folder, checked before any work: it (or the folder it will be created in)
+    must be a writable folder.
+
+    Raises:
+        ConfigError: It is a file, or the nearest existing folder is not writable.
+    """
+    out = Path(out_dir)
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"-o {out}: {existing} is not a folder; choose another output folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"-o {out}: {existing} is not writable; choose another output folder")
+    return out
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
