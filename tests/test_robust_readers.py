@@ -1040,3 +1040,23 @@ def test_terminal_escapes_in_input_do_not_reach_the_terminal(
     captured = capsys.readouterr()
     assert "\x1b]0;" not in captured.out + captured.err
     assert "\x1b[2J" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("command", ["digest", "compare"])
+def test_cli_output_folder_that_is_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Found before any slow stage runs, and reported without a traceback."""
+    files, _ = build("jsonl", SAMPLE)
+    (tmp_path / "a.jsonl").write_bytes(files["talks.jsonl"])
+    (tmp_path / "b.jsonl").write_bytes(files["talks.jsonl"])
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
+    inputs = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]
+    for out in (taken, taken / "sub"):
+        code = main([command, *inputs, "-o", str(out), "-q"])
+        captured = capsys.readouterr()
+        assert code == ExitCode.USAGE
+        assert "Traceback" not in captured.out + captured.err
+        assert f"{taken} is not a folder" in captured.err
+    assert taken.read_text(encoding="utf-8") == "not a folder"
