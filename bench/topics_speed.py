@@ -243,6 +243,15 @@ def render_markdown(result: dict[str, Any]) -> str:
         + " | ".join(f" | **{r['peak_rss_mb']:.0f}**" for r in ok)
         + " |"
     )
+    lines += [
+        "",
+        "Stage groups are the engine's own timings: *embedding* = `embed_talks` + `embed_terms`,",
+        "which include identifying each talk's language, importing torch and loading the model;",
+        "*graph* = the word graph and the talk+term network; *labels & assembly* = distributions,",
+        "fuzzy memberships and labels. In the step table a row runs from one progress message",
+        'to the next, so "extracting terms" also holds the language identification and model',
+        'loading that precede the "embedding" message.',
+    ]
     if not all(r.get("peak_resettable") for r in ok):
         lines += ["", "(The peak-RSS mark could not be reset here: step peaks are cumulative.)"]
     lines.append("")
