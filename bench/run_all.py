@@ -32,6 +32,7 @@ SCRIPTS: tuple[str, ...] = (
     "bench_embed",
     "topics_quality",
     "topics_speed",
+    "bench_summaries",
     "bench_compare",
     "bench_scale",
 )
