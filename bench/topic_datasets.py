@@ -55,6 +55,9 @@ NON_SUBJECT_TRACKS: dict[str, frozenset[str]] = {
 }
 """Per set: tracks that are fitted but not scored (catch-alls and format tracks)."""
 
+BBC_MAX_SEEDS = 3
+"""BBC (2,225 documents) runs at most 3 seeds per method, to keep ``make bench`` in budget."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BenchSet:
@@ -70,6 +73,7 @@ class BenchSet:
         gold_multi: multi-label gold per talk (empty set = not scored), or ``None``.
         tuned: True for the sets used to choose the engine's defaults.
         reader: which code produced the talks (the project's reader or the bench's own).
+        max_seeds: at most this many seeds are run on the set (None = all asked for).
     """
 
     key: str
@@ -81,6 +85,7 @@ class BenchSet:
     gold_multi: tuple[frozenset[str], ...] | None
     tuned: bool
     reader: str
+    max_seeds: int | None = None
 
     @property
     def scored(self) -> int:
@@ -333,6 +338,7 @@ def _bbc(spec: DatasetSpec) -> BenchSet:
         gold_multi=None,
         tuned=spec.tuned,
         reader="bench reader (OCTIS corpus.tsv)",
+        max_seeds=BBC_MAX_SEEDS,
     )
 
 
