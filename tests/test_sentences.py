@@ -326,3 +326,17 @@ def test_russian_notes_file_sentences(shared: Path) -> None:
     for sentence in sentences:
         assert "http" not in sentence and "![" not in sentence and "](" not in sentence
         assert sentence in cleaned
+
+
+def test_list_item_continuation_lines_join_their_item() -> None:
+    raw = (
+        "Intro line\n"
+        "* First item that goes on\n"
+        "  Over a second line\n"
+        "* Second item\n"
+        "\n"
+        "After the list"
+    )
+    assert clean_markup(raw) == (
+        "Intro line\n\nFirst item that goes on Over a second line\nSecond item\n\nAfter the list"
+    )

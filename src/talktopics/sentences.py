@@ -125,17 +125,18 @@ def clean_markup(text: str) -> str:
     lines = _drop_code_blocks(text.split("\n"))
 
     # Blocks of lines, each with the separator that goes before it: a blank line between
-    # paragraphs, a line break between the items of one list.
-    blocks: list[tuple[str, list[str]]] = []
+    # paragraphs, a line break between the items of one list. A list item's continuation
+    # lines are joined to it; a paragraph's lines are unwrapped when they look hard-wrapped.
+    blocks: list[tuple[str, str]] = []
     current: list[str] = []
     item_indent: int | None = None
-    tight = False
-    """True while consecutive list items follow each other without a blank line."""
+    tight = False  # the block being built is a list item right after another one
 
     def close(next_tight: bool = False) -> None:
         nonlocal current, tight
         if current:
-            blocks.append(("\n" if tight and blocks else "\n\n", current))
+            text = " ".join(current) if item_indent is not None else "\n".join(_unwrap(current))
+            blocks.append(("\n" if tight and blocks else "\n\n", text))
         current = []
         tight = next_tight
 
@@ -174,8 +175,8 @@ def clean_markup(text: str) -> str:
             continue
         if kind == "heading":
             close()
-            blocks.append(("\n\n", [line]))
             item_indent = None
+            blocks.append(("\n\n", line))
         elif kind == "item":
             close(next_tight=item_indent is not None)
             current = [line]
@@ -193,7 +194,7 @@ def clean_markup(text: str) -> str:
     for separator, block in blocks:
         if parts:
             parts.append(separator)
-        parts.append("\n".join(_unwrap(block)))
+        parts.append(block)
     return "".join(parts)
 
 
