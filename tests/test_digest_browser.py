@@ -203,13 +203,22 @@ def test_topic_highlight_and_term_tooltip(opened: Watched) -> None:
 
     # hover a fuzzy term: the tooltip lists its topics with weights, its ties show
     page.locator("#tt-network").scroll_into_view_if_needed()
-    box = page.locator("#tt-network").bounding_box()
-    pos = page.evaluate(
-        "(() => { const p = window.talktopics.cy.nodes('.term').filter(n => "
-        "n.data('label') === 'test').renderedPosition(); return [p.x, p.y]; })()"
-    )
-    page.mouse.move(box["x"] + pos[0], box["y"] + pos[1])
     tip = page.locator("#tt-tip")
+    # On a loaded machine the page may still scroll or re-fit the network after the first
+    # read of the node's position: read it again and move there until the tooltip shows.
+    for _attempt in range(5):
+        box = page.locator("#tt-network").bounding_box()
+        pos = page.evaluate(
+            "(() => { const p = window.talktopics.cy.nodes('.term').filter(n => "
+            "n.data('label') === 'test').renderedPosition(); return [p.x, p.y]; })()"
+        )
+        page.mouse.move(box["x"] + pos[0] + 1, box["y"] + pos[1] + 1)
+        page.mouse.move(box["x"] + pos[0], box["y"] + pos[1])
+        try:
+            tip.wait_for(state="visible", timeout=5_000)
+            break
+        except Exception:  # playwright's TimeoutError: try the hover again
+            page.wait_for_timeout(500)
     tip.wait_for(state="visible")
     text = tip.inner_text()
     assert "test" in text and "shared by 3 topics" in text and "60 %" in text
