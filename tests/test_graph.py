@@ -16,6 +16,7 @@ from talktopics.graph import (
     build_word_graph,
     document_frequency,
     knn_cosine,
+    language_talks,
     select_terms,
     write_graph,
 )
@@ -240,3 +241,25 @@ def test_write_graph_for_gephi(tmp_path: Path, planted: tuple[TermTable, np.ndar
     assert len(data["edges"]) == graph.number_of_edges()
     with pytest.raises(ConfigError, match=r"use \.graphml or \.json"):
         write_graph(graph, tmp_path / "words.gexf")
+
+
+def test_document_frequency_is_measured_within_the_terms_language() -> None:
+    # 30 English talks; 6 of them also have Russian notes. "типа" is in 4 of the 6 Russian
+    # notes: common in Russian, though only in 4 of 30 talks.
+    docs = [["python", f"topic{i % 10}"] for i in range(30)]
+    for i in range(6):
+        docs[i] = [*docs[i], "заметки"] + (["типа"] if i < 4 else [])
+    table = _table(docs)
+    langs = tuple(("ru",) if t in {"типа", "заметки"} else ("en",) for t in table.terms)
+    table = TermTable(
+        talk_ids=table.talk_ids,
+        terms=table.terms,
+        display=table.display,
+        counts=table.counts,
+        languages=langs,
+    )
+    base = dict(zip(table.terms, language_talks(table).tolist(), strict=True))
+    assert base["типа"] == 6 and base["заметки"] == 6 and base["topic1"] == 30
+    keep = {table.terms[j] for j in select_terms(table, GraphConfig(max_df_min_talks=5))}
+    assert "типа" not in keep and "заметки" not in keep  # in most Russian notes
+    assert "python" not in keep and "topic1" in keep

@@ -353,6 +353,19 @@ def test_duplicate_ids_and_bad_options_are_clear_errors(talks: list[Talk]) -> No
         _fit(talks, _config(target_topics=0))
 
 
+def test_talk_text_leaves_out_notes_in_another_language() -> None:
+    from talktopics.topicmodel import talk_text
+
+    english = "We show how pandas and numpy handle large tables of sensor data in production."
+    russian = "Доклад о том, как обрабатывать большие таблицы данных с датчиков в продакшене."
+    talk = Talk(id="a", title="Big tables", abstract=english, notes=russian)
+    assert talk_text(talk) == f"Big tables\n\n{english}"
+    same = Talk(id="b", title="Big tables", abstract=english, notes="Great talk about pandas.")
+    assert talk_text(same).endswith("Great talk about pandas.")
+    only_notes = Talk(id="c", title="Большие таблицы", notes=russian)
+    assert talk_text(only_notes) == f"Большие таблицы\n\n{russian}"
+
+
 # --- labels -----------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "build_word_graph",
     "document_frequency",
     "knn_cosine",
+    "language_talks",
     "select_terms",
     "write_graph",
 ]
@@ -54,19 +55,48 @@ def document_frequency(terms: TermTable) -> np.ndarray:
     return np.asarray((counts > 0).sum(axis=0), dtype=np.int64).ravel()
 
 
+def language_talks(terms: TermTable) -> np.ndarray:
+    """For each term, the number of talks with text in the term's language(s).
+
+    A talk "has" a language when it uses any term of that language. In a one-language corpus
+    (or without language data) this is the number of talks for every term; in a mixed one
+    (English abstracts, Russian notes on a fifth of the talks) a Russian term is measured
+    against the talks that have Russian text, so a word every Russian note uses counts as
+    common, as it is, not as rare.
+    """
+    counts = sp.csr_matrix(terms.counts)
+    n_talks, n_terms = counts.shape
+    langs = terms.languages if len(terms.languages) == n_terms else ()
+    codes = sorted({lang for ls in langs for lang in ls})
+    if len(codes) < 2:
+        return np.full(n_terms, n_talks, dtype=np.int64)
+    index = {code: i for i, code in enumerate(codes)}
+    rows = [j for j, ls in enumerate(langs) for _ in ls]
+    cols = [index[lang] for ls in langs for lang in ls]
+    term_lang = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_terms, len(codes)))
+    talk_lang = sp.csr_matrix((counts > 0).astype(np.float64) @ term_lang) > 0
+    out = np.full(n_terms, n_talks, dtype=np.int64)
+    for j, ls in enumerate(langs):
+        if ls:
+            cols_j = [index[lang] for lang in ls]
+            out[j] = int(talk_lang[:, cols_j].max(axis=1).sum())
+    return out
+
+
 def select_terms(terms: TermTable, config: GraphConfig) -> np.ndarray:
     """Column indices of the terms that become graph nodes, in column order.
 
-    A term is kept when it occurs in at least ``config.min_df`` talks and — on corpora of at
-    least ``config.max_df_min_talks`` talks — in no more than ``config.max_df_share`` of them.
-    When more than ``config.max_terms`` remain, the most frequent are kept (ties by term key).
+    A term is kept when it occurs in at least ``config.min_df`` talks and — when at least
+    ``config.max_df_min_talks`` talks have text in its language (:func:`language_talks`) —
+    in no more than ``config.max_df_share`` of those. When more than ``config.max_terms``
+    remain, the most frequent are kept (ties by term key).
     """
     _check_config(config)
     df = document_frequency(terms)
-    n_talks = len(terms.talk_ids)
+    base = language_talks(terms)
     keep = df >= config.min_df
-    if n_talks >= config.max_df_min_talks:
-        keep &= df <= config.max_df_share * n_talks
+    big = base >= config.max_df_min_talks
+    keep &= ~big | (df <= config.max_df_share * base)
     idx = np.flatnonzero(keep)
     if idx.size > config.max_terms:
         order = sorted(idx.tolist(), key=lambda j: (-int(df[j]), terms.terms[j]))
@@ -108,13 +138,15 @@ def knn_cosine(
         sims = unit[start:stop] @ unit.T
         local = np.arange(stop - start)
         sims[local, local + start] = -np.inf
-        # Stable sort on (-similarity, column): deterministic under ties.
-        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        top_vals = np.take_along_axis(sims, top, axis=1)
-        mask = top_vals >= min_similarity
-        rows.append(np.repeat(np.arange(start, stop), k)[mask.ravel()])
-        cols.append(top[mask])
-        vals.append(top_vals[mask])
+        # Everything at least as similar as the k-th best (ties included), then the first k
+        # by (-similarity, column): deterministic under ties, no full sort of each row.
+        kth = np.partition(sims, n - k, axis=1)[:, n - k]
+        r, c = np.nonzero((sims >= kth[:, None]) & (sims >= min_similarity))
+        v = sims[r, c]
+        keep = _first_k_per_row(r, c, v, k)
+        rows.append(r[keep] + start)
+        cols.append(c[keep])
+        vals.append(v[keep])
     return sp.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
         shape=(n, n),
@@ -315,10 +347,11 @@ def _npmi_block(
 def _topk_blockwise(
     block_fn: Any, n: int, k: int, *, block_rows: int = _BLOCK_ROWS // 4
 ) -> sp.csr_matrix:
-    """Top-``k`` off-diagonal entries per row of a matrix produced block by block.
+    """Top-``k`` positive off-diagonal entries per row of a matrix produced block by block.
 
-    ``block_fn(slice)`` returns the rows of that slice (sparse, ``len(slice) x n``); only the
-    kept entries are accumulated, so memory is bounded by one block. Ties: lower column first.
+    ``block_fn(slice)`` returns the rows of that slice (``len(slice) x n``, sparse or dense);
+    only the kept entries are accumulated, so memory is bounded by one (dense) block. Ties:
+    lower column first.
     """
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
@@ -326,18 +359,15 @@ def _topk_blockwise(
     for start in range(0, n, block_rows):
         stop = min(start + block_rows, n)
         block = sp.csr_matrix(block_fn(slice(start, stop)))
-        for local in range(stop - start):
-            lo, hi = block.indptr[local], block.indptr[local + 1]
-            c = block.indices[lo:hi]
-            v = block.data[lo:hi]
-            off = (c != start + local) & (v > 0)
-            c, v = c[off], v[off]
-            if c.size > k:
-                order = np.lexsort((c, -v))[:k]
-                c, v = c[order], v[order]
-            rows.append(np.full(c.size, start + local, dtype=np.int64))
-            cols.append(c.astype(np.int64))
-            vals.append(v.astype(np.float32))
+        block.sort_indices()
+        coo = block.tocoo()
+        r, c, v = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+        ok = (c != r + start) & (v > 0)
+        r, c, v = r[ok], c[ok], v[ok]
+        keep = _first_k_per_row(r, c, v, k)
+        rows.append(r[keep] + start)
+        cols.append(c[keep])
+        vals.append(v[keep].astype(np.float32))
     if not rows:
         return sp.csr_matrix((n, n), dtype=np.float32)
     return sp.csr_matrix(
@@ -345,6 +375,23 @@ def _topk_blockwise(
         shape=(n, n),
         dtype=np.float32,
     )
+
+
+def _first_k_per_row(r: np.ndarray, c: np.ndarray, v: np.ndarray, k: int) -> np.ndarray:
+    """Indices of each row's ``k`` best entries by (-value, column); entries come sorted by
+    (row, column) and values are finite."""
+    if r.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    # One stable sort on a composite key: row ascending, then value descending (values mapped
+    # into [0, 1)); equal values keep their column order.
+    v = np.asarray(v, dtype=np.float64)
+    low, high = float(v.min()), float(v.max())
+    scaled = (v - low) / ((high - low) * (1.0 + 1e-9)) if high > low else np.zeros_like(v)
+    order = np.argsort(r.astype(np.float64) * 2.0 - scaled, kind="stable")
+    sorted_rows = r[order]
+    first = np.searchsorted(sorted_rows, sorted_rows, side="left")
+    rank = np.arange(order.size) - first
+    return np.sort(order[rank < k])
 
 
 def _keep_top_per_node(

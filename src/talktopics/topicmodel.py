@@ -392,9 +392,28 @@ class TopicModel:
 
 
 def talk_text(talk: Talk) -> str:
-    """The text embedded for a talk: its title, then abstract, description and notes."""
-    body = talk.text
-    return f"{talk.title}\n\n{body}" if body else talk.title
+    """The text embedded for a talk: its title, abstract, description and notes.
+
+    Notes in another language than the programme text (Russian notes on an English talk) are
+    left out when there is programme text: one embedding of a two-language text mostly
+    encodes the languages, and talks with such notes would group by language, not subject.
+    The notes still count through their terms (and summaries).
+    """
+    parts = [talk.title.strip()]
+    programme = "\n\n".join(p for p in (talk.abstract.strip(), talk.description.strip()) if p)
+    if programme:
+        parts.append(programme)
+    notes = talk.notes.strip()
+    if notes and notes not in parts and not (programme and _other_language(notes, programme)):
+        parts.append(notes)
+    return "\n\n".join(p for p in parts if p)
+
+
+def _other_language(text: str, reference: str) -> bool:
+    from talktopics.nlp import detect_language
+
+    lang, ref = detect_language(text), detect_language(reference)
+    return lang is not None and ref is not None and lang != ref
 
 
 def align_terms(terms: TermTable, talks: Sequence[Talk]) -> TermTable:
@@ -428,9 +447,10 @@ def align_terms(terms: TermTable, talks: Sequence[Talk]) -> TermTable:
     )
 
 
-def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
-    """``log((1 + n) / (1 + df)) + 1`` (scikit-learn's smoothed idf)."""
-    return np.log((1.0 + n_docs) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
+def smooth_idf(df: np.ndarray, n_docs: int | np.ndarray) -> np.ndarray:
+    """``log((1 + n) / (1 + df)) + 1`` (scikit-learn's smoothed idf); ``n`` may be per term."""
+    n = np.asarray(n_docs, dtype=np.float64)
+    return np.asarray(np.log((1.0 + n) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0)
 
 
 def tfidf(counts: sp.spmatrix, idf: np.ndarray) -> sp.csr_matrix:

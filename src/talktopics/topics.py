@@ -38,7 +38,7 @@ from talktopics.community import (
 )
 from talktopics.config import TopicConfig
 from talktopics.errors import ConfigError
-from talktopics.graph import build_word_graph, knn_cosine, select_terms
+from talktopics.graph import build_word_graph, knn_cosine, language_talks, select_terms
 from talktopics.labels import rank_topic_terms, unique_labels
 from talktopics.records import OTHER_TOPIC, Talk, TermMembership, TermTable, Topic
 from talktopics.topicmodel import (
@@ -187,7 +187,8 @@ def _fit(
 ) -> TopicModel:
     n = len(talks)
     counts = sp.csr_matrix(terms.counts)[:, selected]
-    idf = smooth_idf(np.asarray((counts > 0).sum(axis=0)).ravel(), n)
+    # idf against the talks that have text in the term's language (see language_talks).
+    idf = smooth_idf(np.asarray((counts > 0).sum(axis=0)).ravel(), language_talks(terms)[selected])
     x = tfidf(counts, idf)
     m = x.shape[1]
 
@@ -541,8 +542,8 @@ def _split(group: np.ndarray, net: _Net) -> list[np.ndarray]:
 
 def _towards(groups: list[np.ndarray], target: int, net: _Net) -> list[np.ndarray]:
     """``--topics K``: split the largest topic one level down (module tree, or a sub-run of
-    Infomap) while there are fewer than K; merge the two topics whose talk centroids are most
-    similar while there are more."""
+    Infomap) while there are fewer than K; merge the two topics whose union is tightest
+    (Ward's criterion on the talk embeddings) while there are more."""
     n, communities, talk_vectors = net.n, net.communities, net.talk_vectors
     groups = _sort_groups(groups, communities, n)
     stuck: set[int] = set()
@@ -564,10 +565,24 @@ def _towards(groups: list[np.ndarray], target: int, net: _Net) -> list[np.ndarra
             parts = [*parts[: room - 1], np.sort(np.concatenate(parts[room - 1 :]))]
         groups = _sort_groups([g for g in groups if g is not largest] + parts, communities, n)
     while len(groups) > max(target, 1):
-        centroids = np.stack([_centroid(talk_vectors, g[g < n]) for g in groups])
-        sims = centroids @ centroids.T
-        np.fill_diagonal(sims, -np.inf)
-        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        # Ward's criterion on the talk embeddings: merge the pair whose union adds the least
+        # within-topic variance, ``n_i n_j / (n_i + n_j) * |mean_i - mean_j|^2``. Plain
+        # centroid similarity chains: a merged topic's centroid drifts to the corpus centre
+        # and swallows everything.
+        sizes = np.array([max(_talks_in(g, n), 1) for g in groups], dtype=np.float64)
+        means = np.stack(
+            [
+                np.asarray(talk_vectors[g[g < n]], dtype=np.float64).mean(axis=0)
+                if _talks_in(g, n)
+                else np.zeros(talk_vectors.shape[1])
+                for g in groups
+            ]
+        )
+        sq = (means**2).sum(axis=1)
+        dist2 = np.clip(sq[:, None] + sq[None, :] - 2.0 * means @ means.T, 0.0, None)
+        cost = sizes[:, None] * sizes[None, :] / (sizes[:, None] + sizes[None, :]) * dist2
+        np.fill_diagonal(cost, np.inf)
+        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
         merged = np.sort(np.concatenate([groups[i], groups[j]]))
         groups = _sort_groups(
             [g for t, g in enumerate(groups) if t not in (i, j)] + [merged], communities, n
