@@ -39,11 +39,15 @@ def _check_structure(data: dict, talk_ids: set[str]) -> None:
     assert all(s["total_talks"] >= 1 and s["terms"] for s in data["series"])
 
 
-def test_synthetic_conference_with_the_real_model() -> None:
+@pytest.mark.parametrize("strategy", ["joint", "align"])
+def test_synthetic_conference_with_the_real_model(strategy: str) -> None:
     editions = synthetic_editions()
-    result = compare_topics(editions, CompareConfig(), topic_config=TopicConfig(seed=42))
+    result = compare_topics(
+        editions, CompareConfig(strategy=strategy), topic_config=TopicConfig(seed=42)
+    )
     by_id = {s.id: s for s in result.series}
-    for topic, expected in (("llm", "emerging"), ("py2", "fading"), ("web", "stable")):
+    planted = (("llm", "emerging"), ("py2", "fading"), ("web", "stable"), ("dataviz", "stable"))
+    for topic, expected in planted:
         placed = Counter(p.series for p in result.placements if topic_of(p.talk_id) == topic)
         series, n = placed.most_common(1)[0]
         assert n >= 0.8 * sum(PLANTED[topic]), (topic, placed)
