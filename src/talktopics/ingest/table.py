@@ -278,9 +278,10 @@ def read_jsonl(doc: Document, ctx: ReadContext) -> ReadResult:
     result = ReadResult(role="programme")
     factory = _factory(doc, ctx, result, "jsonl")
     rows = list(_jsonl_rows(doc, factory))
-    headers: list[str] = []
+    keys: dict[str, None] = {}  # ordered set: an object with a million keys stays linear
     for _, row in rows:
-        headers.extend(k for k in row if k not in headers)
+        keys.update(dict.fromkeys(row))
+    headers = list(keys)
     if not rows:
         if not result.issues:
             raise IngestError(doc.label, "no JSON objects found")
@@ -307,10 +308,11 @@ def read_json_records(doc: Document, ctx: ReadContext) -> ReadResult:
     data = doc.json()
     if not isinstance(data, list):
         raise IngestError(doc.label, f"expected a JSON list of talks, found {type(data).__name__}")
-    headers: list[str] = []
+    keys: dict[str, None] = {}  # ordered set: objects with a million keys stay linear
     for row in data:
         if isinstance(row, dict):
-            headers.extend(k for k in row if k not in headers)
+            keys.update(dict.fromkeys(row))
+    headers = list(keys)
     columns = _columns(headers, ctx.column_map, doc.label)
     for i, row in enumerate(data):
         record = f"[{i}]"
