@@ -1060,3 +1060,65 @@ def test_cli_output_folder_that_is_a_file(
         assert "Traceback" not in captured.out + captured.err
         assert f"{taken} is not a folder" in captured.err
     assert taken.read_text(encoding="utf-8") == "not a folder"
+
+
+def _hostile_value(size: int = 2_000_000) -> str:
+    """What once took hours in one field: distinct names joined by separators (quadratic
+    de-duplication), then a run of spaces (quadratic regex backtracking). 2 MB is plenty: at
+    40,000 spaces the old code already took minutes (10 MB lines are tested above)."""
+    names = " and ".join(f"n{i}, m{i}; t{i}" for i in range(size // 20))[: size // 2]
+    return names + " " * (size // 2) + "end"
+
+
+def _fill_record(value: Any, hostile: str) -> Any:
+    """``value`` (a record) with every string in it except its title replaced by ``hostile``."""
+    if isinstance(value, str):
+        return hostile
+    if isinstance(value, list):
+        return [_fill_record(v, hostile) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "title" else _fill_record(v, hostile) for k, v in value.items()}
+    return value
+
+
+def _fill_first_record(name: str, data: bytes, hostile: str) -> bytes:
+    target = SAMPLE[0].title
+    if name.endswith(".xml"):
+        root = ET.fromstring(data)
+        for node in root.iter():
+            if node.findtext("title") == target:
+                for child in node.iter():
+                    if child is not node and child.tag != "title":
+                        child.text = hostile
+                break
+        return _xml(root)
+    if name.endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(data.decode())))
+        rows[1] = [rows[1][0], *(hostile for _ in rows[1][1:])]
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        return out.getvalue().encode()
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get("title") == target:
+                return _fill_record(value, hostile)
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    if name.endswith(".jsonl"):
+        lines = [json.dumps(walk(json.loads(line))) for line in data.decode().splitlines()]
+        return ("\n".join(lines) + "\n").encode()
+    return json.dumps(walk(json.loads(data))).encode()
+
+
+@pytest.mark.timeout(180)  # a hang guard, not a timing
+@pytest.mark.parametrize("fmt", sorted(f for f in BUILDERS if f != "markdown"))
+def test_huge_values_in_every_field(scratch: _Scratch, fmt: str) -> None:
+    files, read = build(fmt, SAMPLE)
+    name = next(n for n in files if SAMPLE[0].title.encode() in files[n])
+    files[name] = _fill_first_record(name, files[name], _hostile_value())
+    corpus, _ = ingest_files(scratch(), files, read=read)
+    assert [t.title for t in corpus.talks] == [r.title for r in SAMPLE]
