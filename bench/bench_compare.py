@@ -71,9 +71,17 @@ THEMES: dict[str, str] = {
     r"\bdagster\b|\bprefect\b|\bdata lakes?\b|\bdata warehous|\blakehouse\b|\bkafka\b",
     "LLMs": r"\bllms?\b|\blarge language models?\b|\bgpt-?\d?\b|\bchatgpt\b|\blangchain\b|"
     r"\bretrieval[- ]augmented\b|\brag\b|\bgenerative ai\b|\bgenai\b",
-    "Python 2 -> 3": r"\bpython ?2(\.\d)?\b|\bpy3k\b|\b2to3\b|\bporting\b|\bpython 3 (migration|"
-    r"support|port)|\bmigrat\w* to python ?3|\bsix\b",
+    "Python 2 -> 3": r"\bpython ?2(\.\d)?\b|\bpy3k\b|\b2to3\b|\bpython 3 (migration|support|"
+    r"port)|\b(migrat|port)\w* (\w+ )?to python ?3|\blegacy python\b",
 }
+
+
+READING = """### Reading the results
+
+*Written for the run below; re-check it against the tables when they change.*
+
+READING_TEXT
+"""
 
 
 def _edition_paths(names: Sequence[str]) -> list[str]:
@@ -81,7 +89,13 @@ def _edition_paths(names: Sequence[str]) -> list[str]:
 
 
 def _run(
-    name: str, arguments: list[str], out: Path, *, strategy: str, cache: Path | None
+    name: str,
+    arguments: list[str],
+    out: Path,
+    *,
+    strategy: str,
+    cache: Path | None,
+    extra: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One ``talktopics compare`` in a child process: wall time, peak RSS, its timings."""
     env = dict(os.environ)
@@ -89,7 +103,7 @@ def _run(
         env["TALKTOPICS_CACHE"] = str(cache)
     command = [
         "compare", *arguments, "-o", str(out), "--strategy", strategy, "--seed", str(SEED),
-        "--timings", "-q", "--format", "json,md",
+        "--timings", "-q", "--format", "json,md", *extra,
     ]  # fmt: skip
     logger.info("%s (%s, cache %s)", name, strategy, cache or "shared")
     start = time.perf_counter()
@@ -243,34 +257,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     timings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="talktopics-bench-compare-") as tmp:
         work = Path(tmp)
-        plans: list[tuple[str, str, list[str], list[tuple[str, str, bool]]]] = []
+        Variant = tuple[str, str, bool, tuple[str, ...]]
+        plans: list[tuple[str, str, list[str], list[Variant]]] = []
+        both: list[Variant] = [("joint", "warm", False, ()), ("align", "warm", False, ())]
         if "demo" in chosen:
-            plans.append(("demo", "Demo corpus (PyCon.DE 2018, 2019)", [str(REPO / "corpus")],
-                          [("joint", "warm", False), ("align", "warm", False)]))  # fmt: skip
+            plans.append(
+                ("demo", "Demo corpus (PyCon.DE 2018, 2019)", [str(REPO / "corpus")], both)
+            )
         if "pyconde" in chosen:
-            plans.append(("pyconde", "PyCon DE 2016–2019, 2022–2023 (+ PyData Berlin 2019, 2023)",
-                          _edition_paths(PYCONDE),
-                          [("joint", "warm", False), ("align", "warm", False)]))  # fmt: skip
+            title = "PyCon DE 2016–2019, 2022–2023 (+ PyData Berlin 2019, 2023)"
+            plans.append(("pyconde", title, _edition_paths(PYCONDE), both))
         if "europython" in chosen:
             plans.append(("europython", "EuroPython 2011–2024", _edition_paths(EUROPYTHON),
-                          [("joint", "cold", True), ("joint", "warm", True),
-                           ("align", "warm", True)]))  # fmt: skip
+                          [("joint", "cold", True, ()), ("joint", "warm", True, ()),
+                           ("joint", "warm", True, ("--topics", "30")),
+                           ("align", "warm", True, ())]))  # fmt: skip
         for key, title, arguments, variants in plans:
             texts = _talk_texts(arguments)
             cache = work / f"cache-{key}"
-            for strategy, temperature, own_cache in variants:
-                out = work / f"{key}-{strategy}-{temperature}"
+            for strategy, temperature, own_cache, extra in variants:
+                suffix = (" " + " ".join(extra)) if extra else ""
+                out = work / f"{key}-{strategy}-{temperature}-{len(runs)}"
                 run = _run(
-                    key, arguments, out, strategy=strategy, cache=cache if own_cache else None
+                    key, arguments, out, strategy=strategy, cache=cache if own_cache else None,
+                    extra=extra,
+                )  # fmt: skip
+                runs[f"{key}/{strategy}{suffix}/{temperature}"] = run
+                label = (
+                    f"{title}: {strategy}{suffix}, {temperature if own_cache else 'shared'} cache"
                 )
-                runs[f"{key}/{strategy}/{temperature}"] = run
-                label = f"{title}: {strategy}, {temperature if own_cache else 'shared'} cache"
                 timings.append(_timing_row(label, run))
                 if temperature == "cold":
                     continue  # the warm run of the same strategy gives the same findings
                 themes = _themes(run["data"], texts) if key != "demo" else None
-                findings.append(_findings_md(title, run, themes))
-                logger.info("%s %s: %.0f s", key, strategy, run["wall_s"])
+                findings.append(_findings_md(title + suffix, run, themes))
+                logger.info("%s %s%s: %.0f s", key, strategy, suffix, run["wall_s"])
     body = [
         "## Compare across years",
         "",
@@ -287,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         "Cold = empty embedding and term caches (fresh `TALKTOPICS_CACHE`); warm = the same "
         'run again; shared = the user\'s usual cache. "topics" holds embedding and fitting.',
+        "",
+        READING,
         "",
         *findings,
     ]

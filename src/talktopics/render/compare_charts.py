@@ -116,7 +116,8 @@ def flow_chart(
     tooltips: dict[str, str] = {}
     with matplotlib.rc_context(_rc()):
         height = min(14.0, max(6.4, 0.16 * len(comparison.series) + 3.5))
-        fig = Figure(figsize=(max(6.0, 1.5 * n_ed + 2.5), height))
+        per_edition = 1.5 if n_ed <= 6 else 1.0
+        fig = Figure(figsize=(max(6.0, per_edition * n_ed + 2.5), height))
         ax = fig.add_axes((0.02, 0.04, 0.96, 0.88))
         ax.set_axis_off()
         # Bars: per edition, series in series order, then "other"; y grows downwards.

@@ -198,7 +198,7 @@ def render_compare_html(comparison: Comparison) -> str:
                         {
                             "label": single_line(s.label),
                             "href": "#" + anchor("series", s.id),
-                            "span": _span(view, s),
+                            "span": single_line(view.summary(s)),
                         }
                         for s in members
                     ],
@@ -214,14 +214,6 @@ def render_compare_html(comparison: Comparison) -> str:
             hidden_issues=max(0, len(comparison.issues) - _ISSUES_SHOWN),
         )
     )
-
-
-def _span(view: CompareView, series: TopicSeries) -> str:
-    first, last = view.first_edition(series), view.last_edition(series)
-    span = first if first == last else f"{first}–{last}"
-    if len(series.shares) <= 4:
-        span += ": " + " → ".join(percent(x.share) for x in series.shares)
-    return single_line(span)
 
 
 def _markup(text: str) -> Any:

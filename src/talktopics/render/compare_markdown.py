@@ -120,7 +120,9 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
 
     lines += ["## At a glance", ""]
     for cls, members in view.by_class():
-        listed = ", ".join(f"{_series_link(s)} ({_span(view, s)})" for s in members)
+        listed = ", ".join(
+            f"{_series_link(s)} ({escape_markdown(view.summary(s))})" for s in members
+        )
         lines.append(f"- **{cls}** ({len(members)}) — {CLASS_TEXT[cls]}: {listed}")
     lines.append("")
     for image in images:
@@ -167,10 +169,3 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
             lines.append(f"- … and {hidden} more (see compare.json)")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _span(view: CompareView, series: TopicSeries) -> str:
-    first, last = view.first_edition(series), view.last_edition(series)
-    shares = " → ".join(percent(x.share) for x in series.shares)
-    span = escape_markdown(first if first == last else f"{first}–{last}")
-    return f"{span}: {shares}" if len(series.shares) <= 4 else span

@@ -98,6 +98,25 @@ class CompareView:
     def talk(self, talk_id: str) -> Talk | None:
         return self.talks.get(talk_id)
 
+    def summary(self, series: TopicSeries) -> str:
+        """A few words on the series' course for lists: ``"since 2015"``, ``"last in 2016"``,
+        ``"2.9% → 1.0%"``; the shares in full for up to four editions."""
+        if len(series.shares) <= 4:
+            return " → ".join(percent(x.share) for x in series.shares)
+        present = [
+            x.edition for x in series.shares if x.talks >= self.comparison.config.present_min_talks
+        ] or [x.edition for x in series.shares if x.talks]
+        cls = series.classification
+        if cls in ("new", "split") and present:
+            return f"since {present[0]}"
+        if cls in ("gone", "merged") and present:
+            return f"last in {present[-1]}"
+        if cls in ("emerging", "fading"):
+            test = series.test
+            return f"{percent(test.early_share)} → {percent(test.late_share)}"
+        first, last = self.first_edition(series), self.last_edition(series)
+        return first if first == last else f"{first}–{last}"
+
 
 def compare_table(comparison: Comparison) -> Any:
     """A rich table of the comparison: topic, class, share per edition (for the terminal)."""
