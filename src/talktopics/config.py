@@ -173,6 +173,9 @@ class TopicConfig:
     """Multiplier of the talk-talk cosine links against the (L2-normalised) tf-idf links."""
     markov_time: float = 1.0
     """Infomap's Markov time: above 1 fewer, larger topics; below 1 more, smaller ones."""
+    max_topic_share: float = 0.5
+    """A module holding more of the talks than this is replaced by its sub-modules (Infomap's
+    tree on large corpora can put nearly everything under one top module)."""
     min_topic_talks: int = 3
     """A module needs this many talks to be a topic (smaller ones feed "other")."""
     subtopic_min_talks: int = 12

@@ -75,11 +75,17 @@ def language_talks(terms: TermTable) -> np.ndarray:
     cols = [index[lang] for ls in langs for lang in ls]
     term_lang = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_terms, len(codes)))
     talk_lang = sp.csr_matrix((counts > 0).astype(np.float64) @ term_lang) > 0
+    talk_lang = sp.csc_matrix(talk_lang)
     out = np.full(n_terms, n_talks, dtype=np.int64)
+    by_set: dict[tuple[str, ...], int] = {}
     for j, ls in enumerate(langs):
-        if ls:
-            cols_j = [index[lang] for lang in ls]
-            out[j] = int(talk_lang[:, cols_j].max(axis=1).sum())
+        if not ls:
+            continue
+        key = tuple(sorted(ls))
+        if key not in by_set:
+            cols_j = [index[lang] for lang in key]
+            by_set[key] = int((np.asarray(talk_lang[:, cols_j].sum(axis=1)).ravel() > 0).sum())
+        out[j] = by_set[key]
     return out
 
 

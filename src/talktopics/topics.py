@@ -210,6 +210,7 @@ def _fit(
     top = communities.modules(1)
     n_modules = int(top.max()) + 1 if top.size else 0
     groups = [np.flatnonzero(top == k) for k in range(n_modules)]
+    groups = _expand_giants(groups, net)
     groups = [g for g in groups if _talks_in(g, n) >= config.min_topic_talks]
     if config.target_topics is not None:
         groups = _towards(groups, config.target_topics, net)
@@ -540,6 +541,27 @@ def _split(group: np.ndarray, net: _Net) -> list[np.ndarray]:
     return [p for p in parts if p.size]
 
 
+def _expand_giants(groups: list[np.ndarray], net: _Net) -> list[np.ndarray]:
+    """Replace a module holding more than ``max_topic_share`` of the talks by its parts.
+
+    On large corpora Infomap's multi-level tree may put almost everything under one top
+    module whose children are the real subjects (EuroPython 2011-2024: one module of 1,809
+    of 1,910 talks over 100 sub-modules); a flat cut at the top would then be meaningless.
+    """
+    limit = net.config.max_topic_share * net.n
+    out: list[np.ndarray] = []
+    todo = list(groups)
+    while todo:
+        group = todo.pop(0)
+        if _talks_in(group, net.n) > limit:
+            parts = _split(group, net)
+            if len(parts) > 1:
+                todo = parts + todo
+                continue
+        out.append(group)
+    return out
+
+
 def _towards(groups: list[np.ndarray], target: int, net: _Net) -> list[np.ndarray]:
     """``--topics K``: split the largest topic one level down (module tree, or a sub-run of
     Infomap) while there are fewer than K; merge the two topics whose union is tightest
@@ -725,6 +747,7 @@ def _check_config(config: TopicConfig) -> None:
         ("talk_link_weight", config.talk_link_weight >= 0, ">= 0"),
         ("markov_time", config.markov_time > 0, "> 0"),
         ("min_topic_talks", config.min_topic_talks >= 1, ">= 1"),
+        ("max_topic_share", 0 < config.max_topic_share <= 1, "in (0, 1]"),
         ("subtopic_min_talks", config.subtopic_min_talks >= 2, ">= 2"),
         ("secondary_threshold", 0 < config.secondary_threshold <= 1, "in (0, 1]"),
         ("other_min_share", 0 <= config.other_min_share <= 1, "in [0, 1]"),
