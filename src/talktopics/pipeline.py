@@ -130,15 +130,25 @@ def run_digest(
             raise NoTalksError(corpus, paths)
         logger.info("%d talks from %d sources", len(corpus.talks), len(corpus.sources))
 
-        # 2. One embedder for the whole run, chosen by the language each talk is read in
-        #    (a talk with notes is summarised from its notes), wrapped in the on-disk cache.
+        # 2. Embedders, wrapped in the on-disk cache. Topics embed the programme text where
+        #    there is one (notes in another language are left out of talk vectors), so their
+        #    embedder follows that text's language; summaries read the notes first, so theirs
+        #    follows the notes' language. With "auto", English programme + Russian notes gets
+        #    MiniLM for topics and the multilingual model for summaries.
         with stage("embedder", "Loading the embedding model"):
             embedder = select_embedder(
-                config.topics.embed, [_reading_language(t) for t in corpus.talks]
+                config.topics.embed, [_programme_language(t) for t in corpus.talks]
             )
-        close = getattr(embedder, "close", None)
-        if callable(close):
-            cleanup.callback(close)  # the embedding cache is closed even on an interrupt
+            summary_embedder = embedder
+            reading = [_reading_language(t) for t in corpus.talks]
+            if config.topics.embed.embedder == "auto" and _mostly_non_english(
+                reading
+            ) != _mostly_non_english([_programme_language(t) for t in corpus.talks]):
+                summary_embedder = select_embedder(config.topics.embed, reading)
+        for used in {id(embedder): embedder, id(summary_embedder): summary_embedder}.values():
+            close = getattr(used, "close", None)
+            if callable(close):
+                cleanup.callback(close)  # the embedding cache is closed even on an interrupt
 
         # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
         with stage("topics", "Finding topics") as say:
@@ -146,10 +156,12 @@ def run_digest(
 
         # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
         with stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
-            talk_summaries = summarize_talks(corpus.talks, embedder=embedder, config=config.summary)
+            talk_summaries = summarize_talks(
+                corpus.talks, embedder=summary_embedder, config=config.summary
+            )
         with stage("topic_summaries", f"Summarising {len(model.topics)} topics"):
             topic_summaries = summarize_topics(
-                model.topics, corpus.talks, embedder=embedder, config=config.summary
+                model.topics, corpus.talks, embedder=summary_embedder, config=config.summary
             )
 
         # 5. The digest record: everything the renderers need, the word network laid out.
@@ -351,6 +363,24 @@ def _file_mode(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def _programme_language(talk: Talk) -> str | None:
+    """The language of the text a talk's topic vector is made from: its programme text's
+    when it has one (abstract or description), else its notes'."""
+    programme = f"{talk.abstract.strip()}\n{talk.description.strip()}".strip()
+    if programme:
+        if talk.language:
+            return talk.language
+        from talktopics.nlp import detect_language
+
+        return detect_language(programme[:2000])
+    return _reading_language(talk)
+
+
+def _mostly_non_english(languages: Sequence[str | None]) -> bool:
+    known = [lang for lang in languages if lang]
+    return bool(known) and sum(1 for lang in known if lang != "en") > len(known) / 2
 
 
 def _reading_language(talk: Talk) -> str | None:
