@@ -490,6 +490,12 @@ def _name(editions: list[Edition]) -> str:
     total = sum(conferences.values())
     main = [c for c, n in conferences.most_common() if n >= 0.2 * total][:2]
     span = f"{editions[0].label}–{editions[-1].label}"
+    if len(main) == 2:
+        # "PyCon.DE & PyData Karlsruhe" + "PyCon.DE & PyData Berlin" -> "PyCon.DE & PyData"
+        words = [name.split() for name in main]
+        common = [a for a, b in zip(*words, strict=False) if a == b]
+        if common and words[0][: len(common)] == common == words[1][: len(common)]:
+            main = [" ".join(common).rstrip(" &+-")]
     return f"{' + '.join(main)} {span}" if main else span
 
 
