@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RESULTS_DIR", "RESULTS_MD", "write_json", "write_section"]
+__all__ = ["RESULTS_DIR", "RESULTS_MD", "git_commit", "write_json", "write_section"]
 
 BENCH = Path(__file__).resolve().parent
 RESULTS_MD = BENCH / "RESULTS.md"
@@ -59,3 +60,26 @@ def write_json(name: str, data: Any) -> Path:
     path = RESULTS_DIR / f"{name}.json"
     _atomic_write(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return path
+
+
+def git_commit() -> str:
+    """Short commit of HEAD, with ``+dirty`` when src/ has uncommitted changes."""
+    repo = BENCH.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=repo,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=repo,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")

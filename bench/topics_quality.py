@@ -19,7 +19,7 @@ Methods (every embedding-based method sees the same MiniLM document embeddings, 
 ``talktopics.embed`` and cached under bench/.cache/):
 
 * ``ours``: ``talktopics.topics.fit_topics`` with ``TopicConfig(seed=seed)``; candidate terms
-  are extracted once per set (their time is added to every seed's).
+  are extracted once per set with the term cache off (their time is added to every seed's).
 * ``ours-k``: the same with ``target_topics`` = the number of gold labels (``--topics K``),
   i.e. given the same oracle K as the two baselines below.
 * ``bertopic``: BERTopic's defaults (UMAP 15 neighbours / 5 dims / cosine, HDBSCAN
@@ -39,13 +39,13 @@ document-topic distribution; BERTopic: ``approximate_distribution``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import math
 import multiprocessing as mp
 import os
 import resource
-import subprocess
 import sys
 import time
 import traceback
@@ -60,7 +60,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import topic_metrics as tm
-from results_md import write_json, write_section
+from results_md import git_commit, write_json, write_section
 from topic_datasets import DATASETS, BenchSet, load_dataset
 from topic_embeddings import embed_docs, make_embedder
 
@@ -131,8 +131,10 @@ def _prepare(method: str, bench_set: BenchSet) -> tuple[Any, tuple[float, float]
         from talktopics.nlp import extract_terms
 
         embedder = make_embedder()
+        # The term cache is off: like the baselines' vectorizers, the terms are found anew.
+        nlp_config = dataclasses.replace(TopicConfig().nlp, use_cache=False)
         start, cpu = time.perf_counter(), time.process_time()
-        terms = extract_terms(bench_set.talks, TopicConfig().nlp)
+        terms = extract_terms(bench_set.talks, nlp_config)
         return (terms, embedder), (time.perf_counter() - start, time.process_time() - cpu)
     return None, (0.0, 0.0)
 
@@ -385,29 +387,6 @@ def _warm_seconds(seconds: Sequence[float]) -> float:
 # --- report -----------------------------------------------------------------------------------
 
 
-def _git_commit() -> str:
-    """Short commit of HEAD, with ``+dirty`` when src/ has uncommitted changes."""
-    repo = Path(__file__).resolve().parents[1]
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=repo,
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all", "--", "src"],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=repo,
-        ).stdout.strip()
-        return out.stdout.strip() + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _fmt(pair: Sequence[float] | None, digits: int = 3) -> str:
     if not pair or math.isnan(pair[0]):
         return "–"
@@ -435,6 +414,35 @@ def _best_bold(methods: dict[str, Any], order: Sequence[str], metric: str) -> li
         f"**{_fmt_plain(v, '.3f')}**" if valid and v == best else _fmt_plain(v, ".3f")
         for v in values
     ]
+
+
+def _mean(methods: dict[str, Any], method: str, metric: str) -> float:
+    summary = methods.get(method, {}).get("summary") or {}
+    return float(summary.get(metric, [math.nan])[0])
+
+
+def _verdicts(datasets: dict[str, Any], order: Sequence[str], metric: str, label: str) -> list[str]:
+    """One line per engine variant: on which sets it beats the best baseline on ``metric``."""
+    lines = []
+    for ours in ("ours", "ours-k"):
+        won, lost = [], []
+        for key in order:
+            methods = datasets[key]["methods"]
+            mine = _mean(methods, ours, metric)
+            rivals = [
+                v
+                for m in methods
+                if not m.startswith("ours") and not math.isnan(v := _mean(methods, m, metric))
+            ]
+            if math.isnan(mine) or not rivals:
+                continue
+            (won if mine >= max(rivals) else lost).append(datasets[key]["title"])
+        if won or lost:
+            lines.append(
+                f"`{ours}` beats the best baseline on {label} on {len(won)} of "
+                f"{len(won) + len(lost)} sets" + (f"; not on: {', '.join(lost)}." if lost else ".")
+            )
+    return lines
 
 
 def render_markdown(results: dict[str, Any]) -> str:
@@ -472,21 +480,13 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines += ["### Summary: AMI of the primary topic (mean over seeds)", ""]
         lines.append("| set | " + " | ".join(methods_seen) + " |")
         lines.append("|---|" + "---:|" * len(methods_seen))
-        behind: dict[str, list[str]] = {m: [] for m in ("ours", "ours-k") if m in methods_seen}
         for key in order:
             d = datasets[key]
             tag = "tuned" if d["tuned"] else "unseen"
             cells = _best_bold(d["methods"], methods_seen, "ami")
             lines.append(f"| {d['title']} ({tag}) | " + " | ".join(cells) + " |")
-            for m, sets in behind.items():
-                if not cells[methods_seen.index(m)].startswith("**"):
-                    sets.append(d["title"])
         lines.append("")
-        for m, sets in behind.items():
-            lines.append(
-                f"`{m}` has the best AMI on {len(order) - len(sets)} of {len(order)} sets"
-                + (f"; not on: {', '.join(sets)}." if sets else ".")
-            )
+        lines += _verdicts(datasets, order, "ami", "AMI")
         lines.append("")
     if "bbc" in datasets:
         d = datasets["bbc"]
@@ -499,6 +499,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         for metric, label in (("npmi", "NPMI"), ("diversity", "diversity")):
             cells = _best_bold(d["methods"], methods_seen, metric)
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines += _verdicts(datasets, ["bbc"], "npmi", "BBC NPMI")
         lines.append("")
     for key in order:
         d = datasets[key]
@@ -617,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = list(range(1, args.seeds + 1))  # Infomap seeds start at 1
     json_path = Path(__file__).resolve().parent / "results" / f"{SECTION}.json"
     results = _load_previous(json_path)
-    commit, date = _git_commit(), dt.date.today().isoformat()
+    commit, date = git_commit(), dt.date.today().isoformat()
     load = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
     failures = 0
     sets: dict[str, BenchSet] = {}

@@ -4,8 +4,9 @@ Usage::
 
     python bench/topics_speed.py [--no-write]
 
-Two runs, each in a fresh child process: *cold* (an empty embedding cache in a temporary
-folder) and *warm* (the same cache again, as a user's re-run). Each run reads the corpus with
+Two runs, each in a fresh child process with ``TALKTOPICS_CACHE`` pointing to a temporary
+folder: *cold* (empty embedding and term caches) and *warm* (the same caches again, as a
+user's re-run). Each run reads the corpus with
 ``talktopics.ingest.load_corpus`` and fits it with ``talktopics.topics.fit_topics`` (default
 config, seed 42, the embedder the config selects), then reports:
 
@@ -21,7 +22,6 @@ Writes the "Topic engine speed" section of bench/RESULTS.md and bench/results/to
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import logging
 import multiprocessing as mp
@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_md import write_json, write_section
+from results_md import git_commit, write_json, write_section
 from topic_datasets import SHARED
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -114,6 +114,8 @@ def _reset_hwm() -> bool:
 def run_once(cache_dir: str, label: str) -> dict[str, Any]:
     """Ingest and fit the corpus once (meant for a fresh child process)."""
     logging.basicConfig(level=logging.WARNING)
+    # Every cache the engine keeps (embeddings, per-talk terms) goes to this run's folder.
+    os.environ["TALKTOPICS_CACHE"] = cache_dir
     started = time.perf_counter()
     overall_peak = 0.0
     try:
@@ -127,10 +129,7 @@ def run_once(cache_dir: str, label: str) -> dict[str, Any]:
         corpus = load_corpus(corpus_paths())
         talks = [t for t in corpus.talks if t.has_text or t.title]
         meter.mark("fit: setup")
-        base = TopicConfig(seed=SEED)
-        config = dataclasses.replace(
-            base, embed=dataclasses.replace(base.embed, cache_dir=cache_dir)
-        )
+        config = TopicConfig(seed=SEED)
         model = fit_topics(talks, config, progress=lambda message: meter.mark(f"fit: {message}"))
         meter.mark("end")
         overall_peak = max(step["peak_rss_mb"] for step in meter.steps)
@@ -190,8 +189,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         "Written by `bench/topics_speed.py` (raw numbers: `bench/results/topics_speed.json`).",
         f"Corpus: all pyvideo EuroPython years ({result['folders']} folders), read with",
         "`talktopics.ingest.load_corpus` and fitted with `fit_topics` (default config, seed",
-        f"{SEED}). *cold* = empty embedding cache, *warm* = the same cache again; each run is a",
-        f"fresh process. Machine: {os.cpu_count()} CPUs. Measured at {result['commit']}",
+        f"{SEED}). *cold* = empty embedding and term caches, *warm* = the same caches again; each",
+        f"run is a fresh process. Machine: {os.cpu_count()} CPUs, 1-min load average "
+        f"{result.get('loadavg', '?')} at the start. Measured at {result['commit']}",
         f"({result['date']}).",
         "",
     ]
@@ -258,21 +258,6 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _git_commit() -> str:
-    import subprocess
-
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parent,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="topics_speed.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -282,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not folders:
         logger.error("no pyvideo EuroPython folders under %s", SHARED)
         return 1
+    load = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
     runs = []
     with tempfile.TemporaryDirectory(prefix="talktopics-speed-") as cache:
         for label in ("cold", "warm"):
@@ -300,9 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             runs.append(run)
     result = {
         "folders": len(folders),
-        "commit": _git_commit(),
+        "commit": git_commit(),
         "date": dt.date.today().isoformat(),
         "cpus": os.cpu_count(),
+        "loadavg": load,
         "runs": runs,
     }
     markdown = render_markdown(result)
