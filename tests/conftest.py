@@ -22,6 +22,17 @@ SHARED = REPO.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` for a child that tests Ctrl-C: SIGINT as a terminal user has it.
+
+    A test run started in the background by a shell without job control inherits SIGINT
+    ignored, and Python then never raises KeyboardInterrupt; the child must not inherit that.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def shared_path(*parts: str) -> Path:
     """Path under ../shared; skips the test where it is absent (but fails in CI)."""
     path = SHARED.joinpath(*parts)

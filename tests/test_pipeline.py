@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, default_sigint
 from talktopics import pipeline
 from talktopics.cli import main
 from talktopics.config import RunConfig
@@ -293,6 +293,7 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: s
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=default_sigint,
     )
     assert proc.stderr is not None
     deadline = time.monotonic() + 300

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import default_sigint
+
 pytestmark = pytest.mark.real
 
 TALKS = 1500
@@ -111,6 +113,7 @@ class Run:
             stdout=subprocess.PIPE,
             stderr=self._err,
             env=env,
+            preexec_fn=default_sigint,
         )
 
     def wait_for(self, condition: object, timeout: float, what: str) -> None:
