@@ -331,6 +331,17 @@ def test_target_topics_merges_and_splits(talks: list[Talk]) -> None:
         assert len(m.talk_topics) == len(talks)
 
 
+def test_a_module_with_too_many_talks_is_split(talks: list[Talk]) -> None:
+    # The data topic holds 20 of 43 talks; with a 30 % cap it is replaced by its two parts.
+    model = _fit(talks, _config(max_topic_share=0.3))
+    primary = _primary(model)
+    assert len(model.topics) == 4
+    assert primary["pandas-0"] != primary["plots-0"]
+    for group in GROUPS:
+        assert len({primary[f"{group}-{i}"] for i in range(TALKS_PER_GROUP)}) == 1
+    assert max(len(t.talk_ids) for t in model.topics) <= 0.3 * len(talks)
+
+
 # --- edge cases and errors --------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from talktopics.community import (
 from talktopics.config import TopicConfig
 from talktopics.errors import ConfigError
 from talktopics.graph import build_word_graph, knn_cosine, language_talks, select_terms
-from talktopics.labels import rank_topic_terms, unique_labels
+from talktopics.labels import describe_topics
 from talktopics.records import OTHER_TOPIC, Talk, TermMembership, TermTable, Topic
 from talktopics.topicmodel import (
     ModelInfo,
@@ -302,16 +302,16 @@ def _fit(
     tf = sp.csr_matrix(counts, dtype=np.float64)
     tf.data = 1.0 + np.log(np.maximum(tf.data, 1.0))
     unit_terms = _unit(term_vectors)
-    ranked = rank_topic_terms(
+    used: set[str] = set()
+    ranked, label = describe_topics(
         tf=tf,
         weights=soft,
         display=display,
+        used=used,
         membership=member,
         vectors=unit_terms,
         top_n=config.top_terms,
     )
-    used: set[str] = set()
-    label = unique_labels(ranked, used)
     topics = tuple(
         Topic(
             id=topic_ids[t],
@@ -649,16 +649,16 @@ def _subtopics(
     for col, s in enumerate(keep):
         rows = members[best == s]
         weights[rows, col] = soft[rows, t]
-    ranked = rank_topic_terms(
+    ranked, label = describe_topics(
         tf=tf,
         weights=weights,
         display=display,
+        used=used,
         vectors=unit_terms,
         background=soft[:, t],
         context=np.delete(soft, t, axis=1),
         top_n=config.top_terms,
     )
-    label = unique_labels(ranked, used)
     out = []
     for col, s in enumerate(keep):
         rows = members[best == s]
