@@ -20,7 +20,6 @@ tf-idf flow into its talks' topics, smoothed over its word-graph neighbours) and
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -31,15 +30,24 @@ import numpy as np
 import scipy.sparse as sp
 
 from talktopics.community import (
-    Communities,
     detect_communities,
     flow_memberships,
     sparsify_memberships,
 )
 from talktopics.config import TopicConfig
 from talktopics.errors import ConfigError
-from talktopics.graph import build_word_graph, knn_cosine, language_talks, select_terms
+from talktopics.graph import build_word_graph, language_talks, select_terms
 from talktopics.labels import describe_topics
+from talktopics.partition import (
+    TalkTermNetwork,
+    expand_giants,
+    node_labels,
+    sort_groups,
+    split_group,
+    talk_term_links,
+    talks_in,
+    towards_target,
+)
 from talktopics.records import OTHER_TOPIC, Talk, TermMembership, TermTable, Topic
 from talktopics.topicmodel import (
     ModelInfo,
@@ -204,16 +212,18 @@ def _fit(
         trials=config.trials,
         markov_time=config.markov_time,
     )
-    net = _Net(counts=counts, talk_vectors=talk_vectors, communities=communities, config=config)
+    net = TalkTermNetwork(
+        counts=counts, talk_vectors=talk_vectors, communities=communities, config=config
+    )
     timer.lap("infomap")
 
     top = communities.modules(1)
     n_modules = int(top.max()) + 1 if top.size else 0
     groups = [np.flatnonzero(top == k) for k in range(n_modules)]
-    groups = _expand_giants(groups, net)
-    groups = [g for g in groups if _talks_in(g, n) >= config.min_topic_talks]
+    groups = expand_giants(groups, net)
+    groups = [g for g in groups if talks_in(g, n) >= config.min_topic_talks]
     if config.target_topics is not None:
-        groups = _towards(groups, config.target_topics, net)
+        groups = towards_target(groups, config.target_topics, net)
 
     # Talk distributions; a topic that ends up primary for no talk is dropped (once).
     links = sp.hstack(
@@ -232,7 +242,7 @@ def _fit(
     def distribute(
         groups: list[np.ndarray],
     ) -> tuple[np.ndarray, list[tuple[int, tuple[tuple[int, float], ...]]], np.ndarray, np.ndarray]:
-        labels = _node_labels(groups, top, n + m)
+        labels = node_labels(groups, top, n + m)
         dists = talk_distributions(links, labels, len(groups), config, own=labels[:n])
         pre = np.array([p for p, _ in dists], dtype=np.int64)
         # Talks that do not resemble their topic at all fit nowhere.
@@ -241,7 +251,7 @@ def _fit(
 
     # A topic that ends up primary for no talk is dropped.
     while True:
-        groups = _sort_groups(groups, communities, n)
+        groups = sort_groups(groups, communities, n)
         labels, dists, centroids, fit = distribute(groups)
         primary = np.array([p for p, _ in dists], dtype=np.int64)
         alive = [k for k in range(len(groups)) if np.any(primary == k)]
@@ -415,203 +425,6 @@ def _empty_model(config: TopicConfig, embedder_name: str) -> TopicModel:
     )
 
 
-# --- topics from modules --------------------------------------------------------------------
-
-
-def _talks_in(group: np.ndarray, n: int) -> int:
-    return int((group < n).sum())
-
-
-def _node_labels(groups: list[np.ndarray], top: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Topic index ``0..K-1`` for nodes in a topic; ``K + module`` for the rest, so that flow
-    into a module too small to be a topic counts as flow outside every topic."""
-    labels = np.full(n_nodes, -1, dtype=np.int64)
-    for k, g in enumerate(groups):
-        labels[g] = k
-    rest = labels < 0
-    labels[rest] = len(groups) + top[rest]
-    return labels
-
-
-def _sort_groups(groups: list[np.ndarray], communities: Communities, n: int) -> list[np.ndarray]:
-    """Most talks first, then most flow, then lowest node id: deterministic topic order."""
-    return sorted(
-        (np.sort(g) for g in groups),
-        key=lambda g: (-_talks_in(g, n), -round(float(communities.flow[g].sum()), 9), int(g[0])),
-    )
-
-
-class _Net:
-    """The partitioned talk-term network and what re-partitioning a part of it needs."""
-
-    __slots__ = ("communities", "config", "counts", "n", "talk_vectors")
-
-    def __init__(
-        self,
-        *,
-        counts: sp.csr_matrix,
-        talk_vectors: np.ndarray,
-        communities: Communities,
-        config: TopicConfig,
-    ) -> None:
-        self.counts = counts
-        self.talk_vectors = talk_vectors
-        self.communities = communities
-        self.config = config
-        self.n = talk_vectors.shape[0]
-
-
-def talk_term_links(
-    x: sp.csr_matrix, talk_vectors: np.ndarray, config: TopicConfig
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Links of the talk-term network: nodes ``0..n-1`` are talks, ``n + j`` term ``j``.
-
-    Each talk links to its ``talk_neighbors`` nearest talks (``talk_link_weight x cosine``)
-    and to its terms (tf-idf ``x``). No term-term links.
-    """
-    n = talk_vectors.shape[0]
-    knn = sp.coo_matrix(knn_cosine(talk_vectors, config.talk_neighbors, min_similarity=0.0))
-    tx = sp.coo_matrix(x)
-    rows = np.concatenate([knn.row, tx.row]).astype(np.int64)
-    cols = np.concatenate([knn.col, tx.col + n]).astype(np.int64)
-    weights = np.concatenate([knn.data * config.talk_link_weight, tx.data]).astype(np.float64)
-    return rows, cols, weights
-
-
-def _split(group: np.ndarray, net: _Net) -> list[np.ndarray]:
-    """Split a node group one level down.
-
-    Where Infomap's module tree has a level below the group, its sub-modules are the parts.
-    Otherwise the same construction is applied to the group's own talks: a talk-term network
-    of just those talks (idf and document-frequency cut within the group, so the words every
-    one of them uses no longer glue them together), partitioned by a two-level Infomap run.
-    Term nodes of the group left out of that network join the part that holds most of their
-    tf-idf flow.
-    """
-    n, config = net.n, net.config
-    paths = [net.communities.paths[i] for i in group.tolist()]
-    depth = 0
-    while all(len(p) > depth for p in paths) and len({p[depth] for p in paths}) == 1:
-        depth += 1
-    keys = [p[: depth + 1] for p in paths]
-    if len(set(keys)) > 1:
-        index = {key: i for i, key in enumerate(sorted(set(keys)))}
-        labels = np.array([index[key] for key in keys], dtype=np.int64)
-        return [group[labels == k] for k in range(int(labels.max()) + 1)]
-
-    talks = group[group < n]
-    if talks.size < 2:
-        return [group]
-    counts = net.counts[talks]
-    df = np.asarray((counts > 0).sum(axis=0)).ravel()
-    keep = df >= 2
-    if talks.size >= config.graph.max_df_min_talks:
-        keep &= df <= config.graph.max_df_share * talks.size
-    cols = np.flatnonzero(keep)
-    x = tfidf(counts[:, cols], smooth_idf(df[cols], talks.size))
-    # Fewer neighbours among a topic's few (and similar) talks, else kNN links glue it whole.
-    neighbours = max(2, min(config.talk_neighbors, talks.size // 4))
-    sub_config = dataclasses.replace(config, talk_neighbors=neighbours)
-    rows, links_to, weights = talk_term_links(x, net.talk_vectors[talks], sub_config)
-    found = detect_communities(
-        talks.size + cols.size,
-        rows,
-        links_to,
-        weights,
-        seed=config.seed,
-        trials=config.trials,
-        markov_time=config.markov_time,
-        two_level=True,
-    ).modules(1)
-    talk_label = found[: talks.size]
-    n_parts = int(talk_label.max()) + 1
-    # Every term node of the group goes to the part its flow favours.
-    terms = group[group >= n] - n
-    flow = net.counts[talks][:, terms].T.tocsr()
-    shares = flow_memberships(flow, talk_label, n_parts)
-    term_label = np.where(shares.sum(axis=1) > 0, np.argmax(shares, axis=1), -1)
-    parts = []
-    for k in range(n_parts):
-        members = np.concatenate([talks[talk_label == k], n + terms[term_label == k]])
-        parts.append(np.sort(members))
-    orphans = n + terms[term_label < 0]
-    if orphans.size:
-        largest = max(range(n_parts), key=lambda k: (_talks_in(parts[k], n), -k))
-        parts[largest] = np.sort(np.concatenate([parts[largest], orphans]))
-    return [p for p in parts if p.size]
-
-
-def _expand_giants(groups: list[np.ndarray], net: _Net) -> list[np.ndarray]:
-    """Replace a module holding more than ``max_topic_share`` of the talks by its parts.
-
-    On large corpora Infomap's multi-level tree may put almost everything under one top
-    module whose children are the real subjects (EuroPython 2011-2024: one module of 1,809
-    of 1,910 talks over 100 sub-modules); a flat cut at the top would then be meaningless.
-    """
-    limit = net.config.max_topic_share * net.n
-    out: list[np.ndarray] = []
-    todo = list(groups)
-    while todo:
-        group = todo.pop(0)
-        if _talks_in(group, net.n) > limit:
-            parts = _split(group, net)
-            if len(parts) > 1:
-                todo = parts + todo
-                continue
-        out.append(group)
-    return out
-
-
-def _towards(groups: list[np.ndarray], target: int, net: _Net) -> list[np.ndarray]:
-    """``--topics K``: split the largest topic one level down (module tree, or a sub-run of
-    Infomap) while there are fewer than K; merge the two topics whose union is tightest
-    (Ward's criterion on the talk embeddings) while there are more."""
-    n, communities, talk_vectors = net.n, net.communities, net.talk_vectors
-    groups = _sort_groups(groups, communities, n)
-    stuck: set[int] = set()
-    while len(groups) < target:
-        candidates = [g for g in groups if int(g[0]) not in stuck and _talks_in(g, n) >= 2]
-        if not candidates:
-            logger.warning("only %d topics can be told apart (asked for %d)", len(groups), target)
-            break
-        largest = candidates[0]
-        parts = sorted(
-            (p for p in _split(largest, net) if _talks_in(p, n) > 0),
-            key=lambda p: (-_talks_in(p, n), int(p[0])),
-        )
-        if len(parts) < 2:
-            stuck.add(int(largest[0]))
-            continue
-        room = target - len(groups) + 1
-        if len(parts) > room:  # fold the smallest parts together to land on K exactly
-            parts = [*parts[: room - 1], np.sort(np.concatenate(parts[room - 1 :]))]
-        groups = _sort_groups([g for g in groups if g is not largest] + parts, communities, n)
-    while len(groups) > max(target, 1):
-        # Ward's criterion on the talk embeddings: merge the pair whose union adds the least
-        # within-topic variance, ``n_i n_j / (n_i + n_j) * |mean_i - mean_j|^2``. Plain
-        # centroid similarity chains: a merged topic's centroid drifts to the corpus centre
-        # and swallows everything.
-        sizes = np.array([max(_talks_in(g, n), 1) for g in groups], dtype=np.float64)
-        means = np.stack(
-            [
-                np.asarray(talk_vectors[g[g < n]], dtype=np.float64).mean(axis=0)
-                if _talks_in(g, n)
-                else np.zeros(talk_vectors.shape[1])
-                for g in groups
-            ]
-        )
-        sq = (means**2).sum(axis=1)
-        dist2 = np.clip(sq[:, None] + sq[None, :] - 2.0 * means @ means.T, 0.0, None)
-        cost = sizes[:, None] * sizes[None, :] / (sizes[:, None] + sizes[None, :]) * dist2
-        np.fill_diagonal(cost, np.inf)
-        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
-        merged = np.sort(np.concatenate([groups[i], groups[j]]))
-        groups = _sort_groups(
-            [g for t, g in enumerate(groups) if t not in (i, j)] + [merged], communities, n
-        )
-    return groups
-
-
 def _subtopics(
     t: int,
     parent_id: str,
@@ -623,14 +436,14 @@ def _subtopics(
     tf: sp.csr_matrix,
     display: tuple[str, ...],
     unit_terms: np.ndarray,
-    net: _Net,
+    net: TalkTermNetwork,
     used: set[str],
 ) -> list[Topic]:
-    """Sub-topics of topic ``t``: its group split one level down (:func:`_split`). A talk of
+    """Sub-topics of topic ``t``: its group split one level down (:func:`split_group`). A talk of
     the topic belongs to the part it was put in, or (a talk that joined the topic through its
     links) to the part receiving most of its links. Parts with too few talks are left out."""
     n, config = len(talks), net.config
-    parts = _split(group, net)
+    parts = split_group(group, net)
     if len(parts) < 2:
         return []
     labels = np.full(links.shape[1], -1, dtype=np.int64)
@@ -708,15 +521,6 @@ def _smooth_over_graph(
     neighbours[has] /= degree[has, None]
     out = shares.copy()
     out[has] = (1 - weight) * shares[has] + weight * neighbours[has]
-    return out
-
-
-def _centroid(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    if rows.size == 0:
-        return np.zeros(vectors.shape[1], dtype=np.float32)
-    c = np.asarray(vectors[rows], dtype=np.float64).mean(axis=0)
-    norm = float(np.linalg.norm(c))
-    out: np.ndarray = (c / norm if norm else c).astype(np.float32)
     return out
 
 
