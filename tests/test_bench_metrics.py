@@ -186,3 +186,31 @@ def test_write_section_replaces_only_its_own_section(tmp_path: Path) -> None:
     assert text.count("<!-- alpha:start -->") == 1
     with pytest.raises(ValueError, match="invalid"):
         write_section("bad name", "x", path=path)
+
+
+@pytest.mark.real
+def test_benchmark_sets_follow_the_documented_scoring_rules() -> None:
+    from conftest import shared_path
+
+    shared_path("corpora", "europython-website", "europython-2022")
+    shared_path("corpora", "pyconde-www", "pycon-de-2018")
+    shared_path("benchmarks", "octis", "BBC_News")
+    from topic_datasets import load_dataset
+
+    ep = load_dataset("ep2022")
+    assert ep.reader == "talktopics.ingest"
+    assert len(ep.talks) == len(ep.docs) == len(ep.gold)
+    tracks = {t.labels.track for t in ep.talks}
+    assert None not in tracks  # talks without a track are dropped
+    unscored = {t.labels.track for t, g in zip(ep.talks, ep.gold, strict=True) if g is None}
+    assert "~None of the above" in unscored and "Web" not in unscored
+    assert ep.tuned and ep.gold_k == len({g for g in ep.gold if g})
+
+    de = load_dataset("pyconde2018")
+    assert de.gold_multi is not None and not de.tuned
+    for talk, gold, multi in zip(de.talks, de.gold, de.gold_multi, strict=True):
+        assert gold == (talk.labels.domains[0] if talk.labels.domains else None)
+        assert multi == frozenset(talk.labels.domains)
+
+    bbc = load_dataset("bbc")
+    assert len(bbc.talks) == 2225 and bbc.gold_k == 5 and bbc.max_seeds == 3
