@@ -22,13 +22,12 @@ Scoring rules, the same for every method:
 from __future__ import annotations
 
 import csv
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from talktopics.records import Labels, SourceRef, Talk, talk_id
+from talktopics.records import Labels, SourceRef, Talk
 
 __all__ = [
     "DATASETS",
@@ -110,12 +109,13 @@ class DatasetSpec:
 # --- reading talks ----------------------------------------------------------------------------
 
 
-def _project_talks(path: Path) -> list[Talk] | None:
-    """Talks read by the project's own ingest, or ``None`` while that reader is not there."""
-    try:
-        from talktopics.ingest import load_corpus  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _read_talks(spec: DatasetSpec) -> tuple[list[Talk], str]:
+    """The set's talks as the project's own ingest reads them (the real path, labels included)."""
+    from talktopics.ingest import load_corpus
+
+    path = SHARED.joinpath(*spec.path)
+    if not path.exists():
+        raise FileNotFoundError(f"{spec.key}: {path} is missing")
     corpus = load_corpus([path])
     for issue in corpus.issues:
         logger.debug("%s", issue)
@@ -123,135 +123,7 @@ def _project_talks(path: Path) -> list[Talk] | None:
         logger.info(
             "%s: %d ingest issues (%d errors)", path.name, len(corpus.issues), corpus.skipped
         )
-    return list(corpus.talks)
-
-
-def _en(value: object) -> str | None:
-    """pretalx i18n value (``{"en": ...}``) or plain string."""
-    if isinstance(value, dict):
-        text = value.get("en") or next(iter(value.values()), None)
-        return str(text) if text else None
-    return str(value) if value else None
-
-
-def _talk(
-    conference: str,
-    year: int,
-    path: Path,
-    record: str,
-    *,
-    title: str,
-    abstract: str | None,
-    description: str | None,
-    session_type: str | None,
-    labels: Labels,
-) -> Talk:
-    return Talk(
-        id=talk_id(conference, year, title),
-        title=title,
-        conference=conference,
-        year=year,
-        abstract=abstract or "",
-        description=description or "",
-        session_type=session_type,
-        labels=labels,
-        source=SourceRef(path=path.name, record=record, format="bench"),
-    )
-
-
-def _split_domains(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    return ()
-
-
-def _direct_talks(key: str, path: Path) -> list[Talk]:
-    """The bench's own minimal readers, used only until ``talktopics.ingest`` lands."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    talks: list[Talk] = []
-    if key == "ep2022":
-        for i, s in enumerate(data):
-            talks.append(
-                _talk(
-                    "EuroPython",
-                    2022,
-                    path,
-                    f"[{i}]",
-                    title=s["title"],
-                    abstract=s.get("abstract"),
-                    description=s.get("description"),
-                    session_type=s.get("submission_type"),
-                    labels=Labels(track=s.get("track")),
-                )
-            )
-    elif key in {"ep2023", "juliacon2023"}:
-        slots = data["slots"] if isinstance(data, dict) else data
-        conference, year = ("EuroPython", 2023) if key == "ep2023" else ("JuliaCon", 2023)
-        for i, s in enumerate(slots):
-            talks.append(
-                _talk(
-                    conference,
-                    year,
-                    path,
-                    f"[{i}]",
-                    title=_en(s["title"]) or "",
-                    abstract=s.get("abstract"),
-                    description=s.get("description"),
-                    session_type=_en(s.get("submission_type")),
-                    labels=Labels(track=_en(s.get("track"))),
-                )
-            )
-    elif key == "pyconde2018":
-        for slot, s in data.items():
-            talks.append(
-                _talk(
-                    "PyCon.DE",
-                    2018,
-                    path,
-                    slot,
-                    title=s["title"],
-                    abstract=s.get("abstract"),
-                    description=s.get("description"),
-                    session_type=s.get("submission_type"),
-                    labels=Labels(domains=_split_domains(s.get("domains"))),
-                )
-            )
-    elif key == "pyconde2019":
-        for d in data["dates"]:
-            for room in d["rooms"]:
-                for s in room["sessions"]:
-                    if not s.get("code"):
-                        continue
-                    talks.append(
-                        _talk(
-                            "PyCon.DE & PyData Berlin",
-                            2019,
-                            path,
-                            s["code"],
-                            title=s["title"],
-                            abstract=s.get("short_description"),
-                            description=s.get("description"),
-                            session_type=s.get("type"),
-                            labels=Labels(
-                                track=s.get("track"), domains=_split_domains(s.get("domains"))
-                            ),
-                        )
-                    )
-    else:  # pragma: no cover - guarded by DATASETS
-        raise ValueError(f"no direct reader for {key!r}")
-    return talks
-
-
-def _read_talks(spec: DatasetSpec) -> tuple[list[Talk], str]:
-    path = SHARED.joinpath(*spec.path)
-    if not path.exists():
-        raise FileNotFoundError(f"{spec.key}: {path} is missing")
-    talks = _project_talks(path)
-    if talks is not None:
-        return talks, "talktopics.ingest"
-    return _direct_talks(spec.key, path), "bench reader (talktopics.ingest not available)"
+    return list(corpus.talks), "talktopics.ingest"
 
 
 def _doc(talk: Talk) -> str:
