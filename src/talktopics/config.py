@@ -167,6 +167,11 @@ class TopicConfig:
     """Infomap trials; the partition with the shortest codelength wins."""
     target_topics: int | None = None
     """``--topics K``: merge or split towards K topics; None = let Infomap decide."""
+    target_refine_iterations: int = 20
+    """With ``target_topics``: at most this many k-means (Lloyd) passes that move each talk to
+    the nearest topic centre after merging/splitting; 0 = keep the merged groups as they are."""
+    target_refine_term_weight: float = 0.5
+    """Weight of a talk's (unit) tf-idf row beside its (unit) embedding in those passes."""
     talk_neighbors: int = 10
     """Each talk links to this many nearest talks by embedding cosine."""
     talk_link_weight: float = 2.0

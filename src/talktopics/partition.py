@@ -3,7 +3,8 @@
 Nodes ``0..n-1`` are talks, node ``n + j`` is vocabulary term ``j``. Infomap partitions the
 network (:mod:`talktopics.community`); the functions here turn its modules into topic groups:
 over-large modules are opened up, groups are split one level down (Infomap's own tree, or the
-same construction on a topic's own talks) and merged towards ``--topics K`` (Ward).
+same construction on a topic's own talks) and merged towards ``--topics K`` (Ward), after
+which k-means passes seeded by those groups settle each talk in the nearest of the K.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "TalkTermNetwork",
     "expand_giants",
     "node_labels",
+    "refine_to_centres",
     "sort_groups",
     "split_group",
     "talk_term_links",
@@ -228,4 +230,51 @@ def towards_target(groups: list[np.ndarray], target: int, net: TalkTermNetwork) 
         groups = sort_groups(
             [g for t, g in enumerate(groups) if t not in (i, j)] + [merged], communities, n
         )
-    return groups
+    return sort_groups(refine_to_centres(groups, net), communities, n)
+
+
+def refine_to_centres(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np.ndarray]:
+    """K-means (Lloyd) passes seeded by the groups: each talk moves to the nearest centre.
+
+    Merging whole modules (or splitting one) towards a fixed K leaves talks that sat on a
+    module's edge in a group whose centre is far from them. A talk is described by its unit
+    embedding beside its unit tf-idf row scaled by ``target_refine_term_weight``; passes stop
+    when no talk moves, after ``target_refine_iterations`` passes, or before a pass that would
+    empty a group (so K stays K). Talks of modules too small to be topics join the nearest
+    group in the first pass. Deterministic: no random start, ties go to the lower group.
+    Term nodes then join the group that holds most of their tf-idf flow (a term used by no
+    talk of any group stays where it was).
+    """
+    n, config = net.n, net.config
+    k = len(groups)
+    if k < 2 or config.target_refine_iterations == 0:
+        return groups
+    label = np.full(n, -1, dtype=np.int64)
+    for t, g in enumerate(groups):
+        label[g[g < n]] = t
+    counts = net.counts
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    x = tfidf(counts, smooth_idf(df, n)).toarray()
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    vectors = np.asarray(net.talk_vectors, dtype=np.float64)
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    features = np.hstack([vectors, config.target_refine_term_weight * x])
+    sq = (features**2).sum(axis=1)
+    for _ in range(config.target_refine_iterations):
+        one_hot = np.zeros((n, k))
+        placed = np.flatnonzero(label >= 0)  # at first, talks of too-small modules are not
+        one_hot[placed, label[placed]] = 1.0
+        centres = (one_hot.T @ features) / one_hot.sum(axis=0)[:, None]
+        dist = sq[:, None] - 2.0 * features @ centres.T + (centres**2).sum(axis=1)[None, :]
+        moved = np.argmin(dist, axis=1)
+        if np.array_equal(moved, label) or np.bincount(moved, minlength=k).min() == 0:
+            break
+        label = moved
+    terms = np.concatenate([g[g >= n] for g in groups]) - n
+    before = np.concatenate([np.full(int((g >= n).sum()), t) for t, g in enumerate(groups)])
+    shares = flow_memberships(counts[:, terms].T.tocsr(), label, k)
+    term_label = np.where(shares.sum(axis=1) > 0, np.argmax(shares, axis=1), before)
+    return [
+        np.sort(np.concatenate([np.flatnonzero(label == t), n + terms[term_label == t]]))
+        for t in range(k)
+    ]

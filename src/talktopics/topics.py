@@ -560,6 +560,8 @@ def _check_config(config: TopicConfig) -> None:
         ("max_term_topics", config.max_term_topics >= 1, ">= 1"),
         ("membership_graph_weight", 0 <= config.membership_graph_weight <= 1, "in [0, 1]"),
         ("top_terms", config.top_terms >= 1, ">= 1"),
+        ("target_refine_iterations", config.target_refine_iterations >= 0, ">= 0"),
+        ("target_refine_term_weight", config.target_refine_term_weight >= 0, ">= 0"),
     ]
     if config.target_topics is not None:
         checks.append(("target_topics", config.target_topics >= 1, ">= 1"))
