@@ -190,6 +190,60 @@ def test_russian_lemmas_one_key_for_all_forms() -> None:
     assert table.languages[table.terms.index("нейронный сеть")] == ("ru",)
 
 
+def test_generic_russian_note_words_are_not_terms() -> None:
+    """Attendee notes are full of note-taking words ("Список докладов", "Следующий пример",
+    "Примеры применения"); alone they say nothing about a talk's subject, so they must not
+    become terms that tie unrelated notes together. Content words stay."""
+    table = extract_terms(
+        [
+            talk(
+                "a",
+                "Lightning talks",
+                "Список докладов. Следующий пример применения: разметка текстур какого-то "
+                "физического процесса.",
+            ),
+            talk(
+                "b",
+                "Keynote",
+                "Примеры применения нейронных сетей для анализа данных. Первый вопрос про "
+                "связный список.",
+            ),
+        ]
+    )
+    terms = set(table.terms)
+    for generic in ("список", "следующий", "пример", "применение", "какой-то", "первый"):
+        assert generic not in terms
+    assert not any(t.startswith(("какой-то ", "первый ", "следующий ")) for t in terms)
+    # Content words and keyphrases survive, the generic word inside a keyphrase too.
+    for content in ("нейронный сеть", "данные", "анализ данные", "физический процесс"):
+        assert content in terms
+    assert "связный список" in terms and "разметка" in terms
+
+
+def test_russian_substantivised_participles_and_display() -> None:
+    """Russian "данные" is the noun "data" in every case form (not the participle of "дать"); a
+    participle modifier gets its own base form; single Russian words show as their lemma."""
+    table = extract_terms(
+        [
+            talk("a", "Данные", "Размеченных данных мало. Работа с данными."),
+            talk("b", "Процессы", "Модель физического процесса на размеченные данные."),
+        ]
+    )
+    assert column(table, "данные") == [3, 1]
+    assert column(table, "размеченный данные") == [1, 1]
+    assert "дать" not in table.terms
+    assert table.display[table.terms.index("процесс")] == "процесс"
+    assert table.display[table.terms.index("физический")] == "физический"
+
+
+def test_german_generic_words_are_not_terms_alone() -> None:
+    table = extract_terms(
+        [talk("a", "Beispiele", "Ein Beispiel mit einer Liste: das Ergebnis der Datenanalyse.")]
+    )
+    assert not {"beispiel", "liste", "ergebnis"} & set(table.terms)
+    assert "datenanalyse" in table.terms
+
+
 def test_german_lookup_lemmas() -> None:
     table = extract_terms(
         [
@@ -407,3 +461,8 @@ def test_terms_of_russian_notes_about_an_english_conference() -> None:
     langs = dict(zip(table.terms, table.languages, strict=True))
     assert "ru" in langs.get("данные", ()) or "ru" in langs.get("модель", ())
     assert not any(t in df for t in ("доклад", "докладчик", "слайд", "видео"))
+    # Note-taking words of the notes-only sections (lightning talks, keynotes, sprints) are no
+    # terms: they would make a "topic" of their own.
+    for generic in ("список", "следующий", "пример", "применение", "какой-то", "конфа"):
+        assert generic not in df
+    assert df.get("scikit-image", 0) >= 1 and df.get("обработка изображение", 0) >= 1

@@ -32,10 +32,15 @@ How a talk becomes terms (modules of this package in brackets):
    near-duplicate keys across languages ("машинное обучение" / "machine learning") with a
    multilingual embedder.
 
-Stop words (``lexicon``): spaCy's list for each language, plus :data:`DOMAIN_STOP_WORDS`
-(conference vocabulary that describes the event rather than the topic: talk, speaker, slide,
-доклад, Vortrag, ...), plus :data:`GENERIC_WORDS` (too vague to be a term alone, but allowed
-inside a keyphrase: "use case", "large language model"), plus ``NLPConfig.extra_stop_words``.
+Stop words (``lexicon``): spaCy's list for each language (minus
+:data:`STOP_WORD_EXCEPTIONS`, words it lists for another sense: Russian "данные", data), plus
+:data:`DOMAIN_STOP_WORDS` (conference vocabulary that describes the event rather than the
+topic: talk, speaker, slide, доклад, Vortrag, and the scaffolding of attendee notes: фото,
+оглавление, ...), plus :data:`GENERIC_WORDS` (too vague to be a term alone, but allowed inside
+a keyphrase: "use case", "large language model"; in English, Russian and German, including
+the discourse words of note-taking: список, следующий, пример, применение), plus
+``NLPConfig.extra_stop_words``. Russian pronominal adjectives and ordinals (какой-то, этот,
+первый: pymorphy3's ``Apro``/``Anum``) are function words, never terms.
 
 The analysis of each talk is cached on disk (``terms.sqlite3`` beside the embedding cache,
 keyed by the talk's text, the options and this package's code), so a re-run skips spaCy.
@@ -44,7 +49,12 @@ keyed by the talk's text, the options and this package's code), so a re-run skip
 from __future__ import annotations
 
 from talktopics.nlp.language import detect_language, sentence_languages, talk_language
-from talktopics.nlp.lexicon import DOMAIN_STOP_WORDS, GENERIC_WORDS, PRODUCT_NAMES
+from talktopics.nlp.lexicon import (
+    DOMAIN_STOP_WORDS,
+    GENERIC_WORDS,
+    PRODUCT_NAMES,
+    STOP_WORD_EXCEPTIONS,
+)
 from talktopics.nlp.terms import extract_terms, merge_similar_terms
 from talktopics.nlp.text import clean_text, split_sentences
 
@@ -52,6 +62,7 @@ __all__ = [
     "DOMAIN_STOP_WORDS",
     "GENERIC_WORDS",
     "PRODUCT_NAMES",
+    "STOP_WORD_EXCEPTIONS",
     "clean_text",
     "detect_language",
     "extract_terms",

@@ -138,18 +138,38 @@ def _morph() -> Any:
     return pymorphy3.MorphAnalyzer()
 
 
+_RU_FUNCTION_ADJ = frozenset({"Apro", "Anum"})
+"""pymorphy3 grammemes of adjectives that work as function words: pronominal adjectives
+(какой-то, такой, этот, свой, весь) and ordinal numerals (первый, второй). Never terms, and
+they break keyphrases ("какого-то физического процесса" -> "физический процесс")."""
+
+_RU_PREFERENCE = {"NOUN": 0, "ADJF": 1, "PRTF": 2}
+"""Among parses pymorphy3 rates equally likely, nouns win over adjectives over participles:
+"данные" is the noun "data" (not the participle of "дать"), "обученная" the adjective."""
+
+
 @functools.lru_cache(maxsize=200_000)
 def _ru_parse(word: str) -> tuple[str, str]:
     """(lemma, POS) of a Russian word via pymorphy3's most probable parse."""
-    parse = _morph().parse(word)[0]
+    parses = _morph().parse(word)
+    best = parses[0].score
+    tied = [p for p in parses if p.score >= best - 1e-9]
+    parse = min(tied, key=lambda p: _RU_PREFERENCE.get(str(p.tag.POS), 3))
     tag = parse.tag
+    grammemes = set(tag.grammemes)
     if tag.POS == "NOUN":
-        pos = "PROPN" if ({"Name", "Surn", "Patr", "Geox", "Orgn"} & set(tag.grammemes)) else "NOUN"
-    elif tag.POS in ("ADJF", "PRTF"):
+        pos = "PROPN" if ({"Name", "Surn", "Patr", "Geox", "Orgn"} & grammemes) else "NOUN"
+    elif tag.POS in ("ADJF", "PRTF") and not (_RU_FUNCTION_ADJ & grammemes):
         pos = "ADJ"
     else:
         pos = "X"
-    lemma = str(parse.normal_form) if tag.POS != "PRTF" else word.casefold()
+    if tag.POS == "PRTF":
+        # A participle's normal form is its verb; as a modifier it keeps its own base form
+        # ("размеченных" -> "размеченный", not "разметить").
+        base = parse.inflect({"masc", "sing", "nomn"})
+        lemma = str(base.word) if base is not None else word.casefold()
+    else:
+        lemma = str(parse.normal_form)
     return lemma, pos
 
 

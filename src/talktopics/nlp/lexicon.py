@@ -7,7 +7,7 @@ import re
 
 from talktopics.config import NLPConfig
 
-__all__ = ["DOMAIN_STOP_WORDS", "GENERIC_WORDS", "PRODUCT_NAMES"]
+__all__ = ["DOMAIN_STOP_WORDS", "GENERIC_WORDS", "PRODUCT_NAMES", "STOP_WORD_EXCEPTIONS"]
 
 
 def _wordlist(text: str) -> tuple[str, ...]:
@@ -25,13 +25,18 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
     доклад доклады докладчик докладчица спикер слайд слайды презентация аудитория
     выступление конференция рассказ автор видео описание заметка лекция слушатель участник
     воркшоп мастер-класс
+    конфа кейноут туториал выступающий организатор зритель зал перерыв оглавление фото
+    фотография фотка картинка скриншот
     vortrag vorträge sprecher sprecherin referent referentin folie folien präsentation
     publikum teilnehmer teilnehmerin konferenz
+    vortragende vortragender redner rednerin zuhörer zuhörerin veranstalter tagung
     """
     )
 )
 """Conference-domain stop words (any language, case-folded, surface forms and lemmas): they
-describe the event, never the topic. Neither terms nor parts of keyphrases."""
+describe the event, never the topic. Neither terms nor parts of keyphrases. Attendee notes add
+their own scaffolding (photos of slides, the notes' table of contents, the organisers, "конфа"
+for conference): it says how the notes were taken, not what the talk was about."""
 
 GENERIC_WORDS: frozenset[str] = frozenset(
     _wordlist(
@@ -55,19 +60,42 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     monday tuesday wednesday thursday friday saturday sunday morning afternoon evening
     вопрос ответ пример штука вещь часть время день год минута способ тема человек проблема
     решение подход идея цель результат случай помощь возможность работа использование
+    введение вступление обзор итог вывод резюме начало конец момент пункт уровень знание
+    опыт новичок применение необходимость количество число набор порядок шаг этап деталь
+    подробность изменение разница отличие техника приём прием концепция понятие информация
+    мир взгляд факт причина мотивация разнообразие основа урок совет трюк польза
+    преимущество задача термин аспект сторона область сфера вариант контекст назначение
+    смысл суть мысль мнение впечатление внимание история
+    список перечень слово пара раз ряд вид образ название ссылка
     январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь
-    понедельник вторник среда четверг пятница суббота воскресенье утро вечер
+    понедельник вторник среда четверг пятница суббота воскресенье утро вечер неделя месяц
+    час
     новый хороший разный простой интересный важный основной другой свой большой маленький
     весь каждый сам первый второй последний
+    отличный лучший различный многий лёгкий легкий одинаковый собственный главный целый
+    возможный полезный приятный крутой классный удивительный замечательный общий типичный
+    конкретный определённый определенный реальный настоящий крупный небольшой высокий
+    низкий базовый продвинутый современный текущий полный доступный популярный мощный
+    ключевой следующий третий длинный долгий короткий практический отдельный особый
+    недавний единственный правильный неправильный понятный итоговый финальный
+    дополнительный существующий необходимый нужный значительный похожий подобный
+    предыдущий известный классический традиционный
     beispiel frage antwort einführung überblick zeit jahr tag art weise teil thema problem
     lösung neu gut verschieden einfach interessant wichtig groß klein viel erste zweite
     letzte januar februar märz juni juli oktober dezember montag dienstag mittwoch
     donnerstag freitag samstag sonntag
+    zusammenfassung anfang ende punkt schritt ziel idee ergebnis möglichkeit hilfe
+    erfahrung wissen grundlage vorteil nachteil herausforderung tipp bereich aspekt
+    liste stück sache menge anzahl zahl mensch leute welt woche monat stunde
+    nächste nächster vorherige dritte ganz möglich nützlich spannend schnell
     """
     )
 )
 """Too vague to be a term alone, but fine inside a keyphrase ("use case", "large language
-model", "user experience")."""
+model", "user experience"). Per language (lemmas as the language's analyser gives them): the
+English list, then its Russian and German counterparts, which also hold the discourse words
+of note-taking ("список докладов", "следующий пример", "Beispiel"): without them a few short
+notes-only sections (lightning talks, keynotes) share a "topic" of such words."""
 
 _WEAK_MODIFIERS: frozenset[str] = frozenset(
     _wordlist(
@@ -76,7 +104,12 @@ _WEAK_MODIFIERS: frozenset[str] = frozenset(
     important same other own main few whole possible useful nice cool awesome amazing
     typical specific certain next last first second third little much more most less
     новый хороший разный простой интересный важный другой свой весь каждый сам
-    neu gut verschieden einfach interessant wichtig viel
+    отличный лучший различный многий лёгкий легкий одинаковый собственный основной главный
+    целый возможный полезный приятный крутой классный удивительный замечательный типичный
+    конкретный определённый определенный небольшой следующий последний предыдущий первый
+    второй третий
+    neu gut verschieden einfach interessant wichtig viel nächste nächster ganz möglich
+    nützlich spannend
     """
     )
 )
@@ -113,6 +146,12 @@ _VERB_LIKE = frozenset({"react", "spark", "flask", "rust"})
 _PRODUCT_ALIASES = {"sklearn": "scikit-learn", "skimage": "scikit-image", "np": "NumPy"}
 
 
+STOP_WORD_EXCEPTIONS: dict[str, frozenset[str]] = {"ru": frozenset({"данные"})}
+"""Lemmas that spaCy's stop list of a language holds for another sense: "данные" (data, a
+noun) is listed with the pronoun-like "данный" (given, this). Such a word is a stop word only
+when its lemma is not listed here."""
+
+
 @functools.cache
 def _stop_words(lang: str) -> frozenset[str]:
     import spacy
@@ -139,8 +178,7 @@ class _Lexicon:
         w, lem = word.casefold(), lemma.casefold()
         stops = _stop_words(lang)
         return (
-            w in stops
-            or lem in stops
+            ((w in stops or lem in stops) and lem not in STOP_WORD_EXCEPTIONS.get(lang, ()))
             or w in DOMAIN_STOP_WORDS
             or lem in DOMAIN_STOP_WORDS
             or w in self.extra

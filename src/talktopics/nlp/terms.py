@@ -28,6 +28,9 @@ __all__ = ["extract_terms", "merge_similar_terms"]
 
 logger = logging.getLogger(__name__)
 
+_CYRILLIC_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+"""A lower-case Russian word (a pymorphy3 lemma), hyphenated compounds included."""
+
 
 def _canonical_keys(occurrences: Iterable[Occurrence]) -> dict[str, str]:
     """Map each key to the representative of its case-folded group (most frequent spelling)."""
@@ -273,8 +276,12 @@ def extract_terms(
         dtype=np.int32,
     )
     # Most frequent spelling; ties prefer the lower-case one (titles capitalise words).
+    # A Russian word is shown as its lemma: its case forms ("процесса", "разметку") read
+    # as fragments in a list of topic words.
     display = tuple(
-        min(surfaces[k].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0]))[0]
+        k
+        if languages[k] == {"ru"} and " " not in k and _CYRILLIC_WORD.fullmatch(k)
+        else min(surfaces[k].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0]))[0]
         for k in keys
     )
     logger.info(
