@@ -16,13 +16,17 @@ from talktopics import embed as embed_module
 from talktopics.config import EmbedConfig
 from talktopics.embed import (
     CachedEmbedder,
+    DeferredEmbedder,
     Embedder,
     MultilingualUSEEmbedder,
     SentenceTransformerEmbedder,
     chunk_text,
     default_cache_dir,
     embed_documents,
+    multilingual_use_name,
+    pool_documents,
     select_embedder,
+    sentence_transformer_name,
 )
 from talktopics.errors import ConfigError, ModelNotAvailableError
 
@@ -247,6 +251,152 @@ def test_missing_model_names_what_to_do() -> None:
         SentenceTransformerEmbedder("no-such-org/no-such-model-xyz")
 
 
+# --- deferred backends: a warm re-run loads no model ----------------------------------------
+
+
+class _TokenLimitedFake(CountingEmbedder):
+    """A counting fake with a token limit (one token per word) that records token counting."""
+
+    def __init__(self, name: str = "fake", *, dim: int = 64, max_tokens: int = 6) -> None:
+        inner = FakeEmbedder()
+        inner.dim = dim
+        super().__init__(inner, max_tokens=max_tokens)
+        self.name = name
+        self.counted = 0
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        self.counted += len(texts)
+        return [len(t.split()) for t in texts]
+
+
+def _must_not_load() -> Embedder:
+    raise AssertionError("the backend was loaded although every text is cached")
+
+
+DOCS = [
+    "Type hints in Python. Gradual typing with mypy catches bugs early. Protocols help too.",
+    "short talk",
+    "Pandas data frames. Group by and window functions. Plotting the results quickly.",
+    "short talk",
+]
+TERMS = ["type hints", "data frames", "mypy"]
+
+
+def test_fully_cached_run_never_builds_the_backend(tmp_path: Path) -> None:
+    backend = _TokenLimitedFake("fake:deferred")
+    first = CachedEmbedder(DeferredEmbedder("fake:deferred", lambda: backend), tmp_path)
+    docs, terms = first.embed_documents(DOCS), first.embed(TERMS)
+    assert first.inner.loaded and backend.counted > 0  # cold: built, chunked
+    first.close()
+    # The document vectors are exactly what chunking and pooling through the vector cache
+    # alone (no document cache) gives.
+    plain = CachedEmbedder(_TokenLimitedFake("fake:deferred"), tmp_path / "other")
+    assert np.array_equal(docs, pool_documents(DOCS, plain))
+    plain.close()
+
+    again = CachedEmbedder(DeferredEmbedder("fake:deferred", _must_not_load), tmp_path)
+    assert again.dim == 64
+    assert np.array_equal(again.embed_documents(DOCS), docs)  # byte-identical
+    assert np.array_equal(embed_documents(list(reversed(DOCS)), again), docs[::-1])
+    assert np.array_equal(again.embed(TERMS), terms)
+    assert not again.inner.loaded
+    again.close()
+
+
+def test_deferred_backend_is_built_once_a_text_is_missing(tmp_path: Path) -> None:
+    CachedEmbedder(_TokenLimitedFake("fake:deferred"), tmp_path).embed(["alpha"])
+    built: list[_TokenLimitedFake] = []
+
+    def load() -> Embedder:
+        built.append(_TokenLimitedFake("fake:deferred"))
+        return built[-1]
+
+    cache = CachedEmbedder(DeferredEmbedder("fake:deferred", load), tmp_path)
+    cache.embed(["alpha"])
+    assert built == []
+    out = cache.embed(["alpha", "beta"])
+    assert len(built) == 1 and built[0].calls == ["beta"]
+    assert np.allclose(out, FakeEmbedder().embed(["alpha", "beta"]), atol=1e-6)
+
+
+def test_wrong_remembered_dimension_is_corrected(tmp_path: Path) -> None:
+    """A remembered dimension that the backend contradicts (the model behind a path changed)
+    is replaced; cached vectors of the old length count as corrupt and are recomputed."""
+    CachedEmbedder(_TokenLimitedFake("fake:model", dim=32), tmp_path).embed(["alpha"])
+    wider = _TokenLimitedFake("fake:model", dim=64)
+    cache = CachedEmbedder(DeferredEmbedder("fake:model", lambda: wider), tmp_path)
+    assert cache.dim == 32  # remembered, nothing built yet
+    out = cache.embed(["alpha", "beta"])
+    assert out.shape == (2, 64) and cache.dim == 64
+    assert sorted(wider.calls) == ["alpha", "beta"]
+    assert CachedEmbedder(DeferredEmbedder("fake:model", _must_not_load), tmp_path).dim == 64
+
+
+def test_deferred_backend_must_keep_its_name() -> None:
+    deferred = DeferredEmbedder("fake:one", lambda: _TokenLimitedFake("fake:other"))
+    with pytest.raises(ValueError, match="loaded a backend named 'fake:other'"):
+        deferred.embed(["x"])
+
+
+def test_deferred_backend_reports_a_missing_package_up_front() -> None:
+    with pytest.raises(ModelNotAvailableError, match="pip install no-such-package"):
+        DeferredEmbedder(
+            "x",
+            _must_not_load,
+            requires=["no_such_package_xyz"],
+            missing="pip install no-such-package",
+        )
+
+
+def test_select_embedder_defers_the_model_and_names_it_alike(tmp_path: Path) -> None:
+    cached = select_embedder(EmbedConfig(cache_dir=str(tmp_path)), ["en"])
+    assert isinstance(cached, CachedEmbedder) and isinstance(cached.inner, DeferredEmbedder)
+    assert not cached.inner.loaded
+    assert cached.name == f"sentence-transformers:{embed_module.DEFAULT_MODEL_NAME}"
+    model_dir = tmp_path / "my-model"
+    model_dir.mkdir()
+    local = select_embedder(EmbedConfig(cache_dir=str(tmp_path), model=str(model_dir)), ["en"])
+    assert local.name == f"sentence-transformers:{model_dir.resolve()}"
+    use = select_embedder(EmbedConfig(cache_dir=str(tmp_path), embedder="use-multilingual"), [])
+    assert use.name == multilingual_use_name() and not use.inner.loaded  # type: ignore[attr-defined]
+
+
+_CHILD = """
+import json, sys
+import numpy as np
+from talktopics.config import EmbedConfig
+from talktopics.embed import embed_documents, select_embedder
+docs, terms = json.loads(sys.argv[2]), json.loads(sys.argv[3])
+cache = select_embedder(EmbedConfig(cache_dir=sys.argv[1]), ["en"] * len(docs))
+vectors = np.vstack([embed_documents(docs, cache), cache.embed(terms)])
+heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
+print(json.dumps({"heavy": heavy, "vectors": vectors.tobytes().hex()}))
+"""
+
+
+def test_warm_run_imports_no_torch(tmp_path: Path) -> None:
+    """A new process whose texts are all cached neither imports torch nor loads MiniLM."""
+    import json
+    import subprocess
+    import sys
+
+    name = sentence_transformer_name()
+    backend = _TokenLimitedFake(name, dim=384, max_tokens=254)
+    first = CachedEmbedder(DeferredEmbedder(name, lambda: backend), tmp_path)
+    expected = np.vstack([embed_documents(DOCS, first), first.embed(TERMS)])
+    first.close()
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(tmp_path), json.dumps(DOCS), json.dumps(TERMS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    assert report["heavy"] == []
+    assert report["vectors"] == expected.tobytes().hex()
+
+
 # --- real models ---------------------------------------------------------------------------
 
 
@@ -268,6 +418,8 @@ def cos(a: np.ndarray, b: np.ndarray) -> float:
 def test_minilm_semantic_similarity(minilm: SentenceTransformerEmbedder) -> None:
     assert isinstance(minilm, Embedder)
     assert minilm.dim == 384 and "all-MiniLM-L6-v2" in minilm.name
+    # The name a deferred backend is cached under before loading is the loaded model's.
+    assert minilm.name == sentence_transformer_name()
     v = minilm.embed(
         [
             "Training neural networks with PyTorch on GPUs.",

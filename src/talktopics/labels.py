@@ -169,16 +169,28 @@ def term_scores(
 def _frex(p: np.ndarray, exclusivity: np.ndarray, weight: float = _FREX_WEIGHT) -> np.ndarray:
     """FREX (Bischof & Airoldi 2012; the stm package): the weighted harmonic mean of a term's
     frequency rank and exclusivity rank among the topic's terms (ranks as ECDF in (0, 1])."""
-    from scipy.stats import rankdata
-
     score = np.zeros_like(p)
     present = np.flatnonzero(p > 0)
     if present.size == 0:
         return score
-    f = rankdata(p[present], method="average") / present.size
-    e = rankdata(exclusivity[present], method="average") / present.size
+    f = _average_ranks(p[present]) / present.size
+    e = _average_ranks(exclusivity[present]) / present.size
     score[present] = 1.0 / (weight / e + (1.0 - weight) / f)
     return score
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties sharing their mean rank: ``scipy.stats.rankdata(values, "average")``
+    for finite values, without importing scipy.stats (over a second of a warm re-run)."""
+    values = np.asarray(values).ravel()
+    order = np.argsort(values, kind="mergesort")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    bounds = np.r_[starts, values.size]  # each run of equal values: [bounds[i], bounds[i+1])
+    run = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]]) - 1
+    ranks = np.empty(values.size, dtype=np.float64)
+    ranks[order] = 0.5 * (bounds[run] + bounds[run + 1] + 1)
+    return ranks
 
 
 def _select(

