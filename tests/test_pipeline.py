@@ -154,6 +154,21 @@ def test_only_the_requested_formats(tmp_path: Path, fake_models: None) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.md"]
 
 
+def test_cli_digest_prints_the_topics(
+    tmp_path: Path, fake_models: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["digest", str(FIXTURE), "-o", str(tmp_path / "out"), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.SKIPPED
+    assert out.splitlines() == [str(tmp_path / "out" / "digest.json")]  # stdout: the files
+    digest = json.loads((tmp_path / "out" / "digest.json").read_text())
+    topics = digest["topics"]
+    assert topics
+    assert f"{len(topics)} topics in {len(digest['talks'])} talks" in err
+    for topic in topics:  # every topic with its label and its top term, in the table on stderr
+        assert topic["label"] in err and topic["terms"][0]["term"] in err
+
+
 def test_cli_exit_codes_and_printed_paths(
     tmp_path: Path, fake_models: None, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from talktopics import __version__
 from talktopics.config import RunConfig
 from talktopics.errors import ConfigError, ExitCode, TalkTopicsError
-from talktopics.records import Corpus, Talk, Topic
+from talktopics.records import OTHER_TOPIC, Corpus, Talk, TalkTopics, Topic
 
 if TYPE_CHECKING:
-    from talktopics.topicmodel import TopicModel
+    pass
 
 __all__ = ["build_parser", "main", "main_entry"]
 
@@ -474,7 +474,15 @@ def _cmd_digest(args: argparse.Namespace) -> ExitCode:
     _print_issues(result.corpus, show_all=args.verbose)
     if not args.quiet:
         digest = result.digest
-        others = sum(1 for tt in digest.talk_topics if tt.primary == "other")
+        _print_topics_table(
+            digest.topics,
+            (),  # sub-topics are in the digest files; the terminal gets the overview
+            digest.talk_topics,
+            {t.id: t.title for t in digest.talks},
+            f"seed {digest.run.seed}, {digest.run.embedder}",
+            stderr=True,
+        )
+        others = sum(1 for tt in digest.talk_topics if tt.primary == OTHER_TOPIC)
         print(
             f"{len(digest.talks)} talks in {len(digest.topics)} topics ({others} in no topic), "
             f"{len(result.corpus.issues)} input issues, "
@@ -521,21 +529,36 @@ def _cmd_topics(args: argparse.Namespace) -> ExitCode:
         print(f"talktopics: error: cannot write the model: {exc}", file=sys.stderr)
         return ExitCode.FAILED
     if not args.quiet:
-        _print_topics_table(model, {t.id: t.title for t in corpus.talks})
+        _print_topics_table(
+            model.topics,
+            model.subtopics,
+            model.talk_topics,
+            {t.id: t.title for t in corpus.talks},
+            f"seed {model.info.seed}, {model.info.embedder}",
+        )
     print(folder / "model.json")
     if graph_path is not None:
         print(graph_path)
     return ExitCode.SKIPPED if corpus.skipped else ExitCode.OK
 
 
-def _print_topics_table(model: TopicModel, titles: dict[str, str], shown_talks: int = 3) -> None:
+def _print_topics_table(
+    topics: Sequence[Topic],
+    subtopics: Sequence[Topic],
+    talk_topics: Sequence[TalkTopics],
+    titles: dict[str, str],
+    caption: str,
+    *,
+    stderr: bool = False,
+    shown_talks: int = 3,
+) -> None:
+    """The topics as a rich table: label, top terms, talks, sub-topics below their topic."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     table = Table(
-        title=f"{len(model.topics)} topics in {len(model.talk_topics)} talks "
-        f"(seed {model.info.seed}, {model.info.embedder})",
+        title=f"{len(topics)} topics in {len(talk_topics)} talks ({caption})",
         show_lines=True,
     )
     table.add_column("topic", no_wrap=True)
@@ -543,9 +566,9 @@ def _print_topics_table(model: TopicModel, titles: dict[str, str], shown_talks: 
     table.add_column("top terms")
     table.add_column("talks", justify="right")
     table.add_column("most representative talks")
-    subtopics: dict[str, list[Topic]] = {}
-    for sub in model.subtopics:
-        subtopics.setdefault(sub.parent or "", []).append(sub)
+    children: dict[str, list[Topic]] = {}
+    for sub in subtopics:
+        children.setdefault(sub.parent or "", []).append(sub)
 
     def row(topic: Topic, indent: str = "") -> None:
         talks = "\n".join(escape(titles.get(t, t)) for t in topic.talk_ids[:shown_talks])
@@ -557,11 +580,11 @@ def _print_topics_table(model: TopicModel, titles: dict[str, str], shown_talks: 
             talks,
         )
 
-    for topic in model.topics:
+    for topic in topics:
         row(topic)
-        for sub in subtopics.get(topic.id, []):
+        for sub in children.get(topic.id, []):
             row(sub, indent="  ")
-    others = model.other_talk_ids
+    others = [t.talk_id for t in talk_topics if t.primary == OTHER_TOPIC]
     if others:
         table.add_row(
             "other",
@@ -570,7 +593,7 @@ def _print_topics_table(model: TopicModel, titles: dict[str, str], shown_talks: 
             str(len(others)),
             "\n".join(escape(titles.get(t, t)) for t in others[:shown_talks]),
         )
-    Console().print(table)
+    Console(stderr=stderr).print(table)
 
 
 def _cmd_compare(args: argparse.Namespace) -> ExitCode:
