@@ -66,24 +66,30 @@ def write_corpus(path: Path, n: int = TALKS, seed: int = 7) -> None:
 
 
 def _rows(db: Path) -> int:
-    """Committed rows of a cache database (0 while it does not exist yet)."""
+    """Committed rows of a cache database, the remembered backend dimension aside (0 while
+    it does not exist yet)."""
     if not db.exists():
         return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+            query = "SELECT COUNT(*) FROM entries WHERE namespace != 'backend'"  # vectors only
+            return int(conn.execute(query).fetchone()[0])
     except sqlite3.Error:
         return 0
 
 
 def check_cache(db: Path) -> int:
     """The database passes SQLite's integrity check and every entry its own checksum; every
-    stored vector is whole (384 floats for all-MiniLM-L6-v2) and finite. Returns the count."""
+    stored vector is whole (384 floats for all-MiniLM-L6-v2) and finite, and the remembered
+    backend dimension (namespace "backend") says 384. Returns the count of the other entries."""
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         total = 0
-        for crc, value in conn.execute("SELECT crc, value FROM entries"):
+        for namespace, crc, value in conn.execute("SELECT namespace, crc, value FROM entries"):
             assert zlib.crc32(value) == crc, f"{db.name}: entry with a bad checksum"
+            if db.name == "embeddings.sqlite3" and namespace == "backend":
+                assert json.loads(value) == {"dim": 384}
+                continue  # not a vector
             if db.name == "embeddings.sqlite3":
                 assert len(value) == 384 * 4
                 assert np.all(np.isfinite(np.frombuffer(value, dtype="<f4")))
