@@ -313,7 +313,7 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: s
     assert proc.stderr is not None
     deadline = time.monotonic() + 300
     for line in proc.stderr:
-        if "Loading the embedding model" in line:
+        if "Choosing the embedding model" in line:
             break
         assert time.monotonic() < deadline, "the embedding stage never started"
     proc.send_signal(getattr(signal, signal_name))

@@ -135,7 +135,7 @@ def run_digest(
         #    embedder follows that text's language; summaries read the notes first, so theirs
         #    follows the notes' language. With "auto", English programme + Russian notes gets
         #    MiniLM for topics and the multilingual model for summaries.
-        with stage("embedder", "Loading the embedding model"):
+        with stage("embedder", "Choosing the embedding model"):
             embedder = select_embedder(
                 config.topics.embed, [_programme_language(t) for t in corpus.talks]
             )
