@@ -294,7 +294,7 @@ def test_real_run_structure(real_run: tuple[Path, Path]) -> None:
 @pytest.mark.real
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: str) -> None:
-    """Ctrl-C or a kill while the model loads: exit 130, no new file, no temp file."""
+    """Ctrl-C or a kill as the topic stage starts: exit 130, no new file, no temp file."""
     import signal
     import time
 
