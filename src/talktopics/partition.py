@@ -238,7 +238,9 @@ def refine_to_centres(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np
 
     Merging whole modules (or splitting one) towards a fixed K leaves talks that sat on a
     module's edge in a group whose centre is far from them. A talk is described by its unit
-    embedding beside its unit tf-idf row scaled by ``target_refine_term_weight``; passes stop
+    embedding beside its unit tf-idf row scaled by ``target_refine_term_weight``, blended
+    with the mean of its nearest talks' (``target_refine_neighbor_weight``: one smoothing step
+    along the talk graph, so a talk follows its neighbourhood, not only itself); passes stop
     when no talk moves, after ``target_refine_iterations`` passes, or before a pass that would
     empty a group (so K stays K). Talks of modules too small to be topics join the nearest
     group in the first pass. Deterministic: no random start, ties go to the lower group.
@@ -259,6 +261,13 @@ def refine_to_centres(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np
     vectors = np.asarray(net.talk_vectors, dtype=np.float64)
     vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     features = np.hstack([vectors, config.target_refine_term_weight * x])
+    alpha = config.target_refine_neighbor_weight
+    if alpha > 0 and n > 1:
+        knn = sp.csr_matrix(knn_cosine(net.talk_vectors, config.talk_neighbors, min_similarity=0.0))
+        knn = (knn + knn.T).tocsr()
+        degree = np.asarray(knn.sum(axis=1)).ravel()
+        mean = sp.diags(1.0 / np.where(degree > 0, degree, 1.0)) @ knn @ features
+        features = np.where(degree[:, None] > 0, (1.0 - alpha) * features + alpha * mean, features)
     sq = (features**2).sum(axis=1)
     for _ in range(config.target_refine_iterations):
         one_hot = np.zeros((n, k))

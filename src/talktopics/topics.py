@@ -565,6 +565,11 @@ def _check_config(config: TopicConfig) -> None:
         ("top_terms", config.top_terms >= 1, ">= 1"),
         ("target_refine_iterations", config.target_refine_iterations >= 0, ">= 0"),
         ("target_refine_term_weight", config.target_refine_term_weight >= 0, ">= 0"),
+        (
+            "target_refine_neighbor_weight",
+            0 <= config.target_refine_neighbor_weight <= 1,
+            "in [0, 1]",
+        ),
     ]
     if config.target_topics is not None:
         checks.append(("target_topics", config.target_topics >= 1, ">= 1"))
