@@ -336,3 +336,18 @@ def test_symlinks_outside_and_loops_are_not_followed(tmp_path: Path, good: Path)
     warned = sorted(Path(i.source.path).name for i in corpus.issues)
     assert warned == ["escape", "secret.md"]
     assert all("outside the input folder" in i.message for i in corpus.issues)
+
+
+def test_a_folder_given_with_a_trailing_slash_names_its_files_once(tmp_path: Path) -> None:
+    folder = tmp_path / "conf-2024"
+    folder.mkdir()
+    (folder / "talks.jsonl").write_text(
+        '{"title": "Typed pandas", "abstract": "Type hints for data frames."}\n{broken\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus([f"{folder}/"])
+    assert [t.source.path for t in corpus.talks] == [f"{folder}/talks.jsonl"]
+    assert [i.source.path for i in corpus.issues] == [f"{folder}/talks.jsonl"]
+    for issue in corpus.issues:
+        assert "//" not in str(issue), issue
+        assert f"{folder}/talks.jsonl" in str(issue)

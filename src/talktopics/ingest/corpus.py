@@ -236,6 +236,13 @@ class _Run:
 # --- entry points ---------------------------------------------------------------------------
 
 
+def _path_label(raw: str | Path) -> str:
+    """A path as the user gave it, for messages and source labels; a folder's trailing
+    slash dropped (``corpus/`` + ``notes.md`` reads ``corpus/notes.md``, not ``corpus//``)."""
+    text = str(raw)
+    return text.rstrip("/") or text
+
+
 def _corpus_name(talks: Sequence[Talk], labels: Sequence[str]) -> str:
     editions = sorted({f"{t.conference} {t.year or ''}".strip() for t in talks if t.conference})
     if len(editions) == 1:
@@ -289,12 +296,12 @@ def load_corpus(
         paths = (paths,)
     run = _Run(ctx=ctx, format=format)
     for raw in paths:
-        run.add_path(Path(raw), str(raw), explicit=True)
+        run.add_path(Path(raw), _path_label(raw), explicit=True)
 
     if schedule:
         programme_run = _Run(ctx=ctx, format=None)
         for raw in schedule:
-            programme_run.add_path(Path(raw), str(raw), explicit=True)
+            programme_run.add_path(Path(raw), _path_label(raw), explicit=True)
         run.issues.extend(programme_run.issues)
         run.sources.extend(programme_run.sources)
         programme = [t for seg in programme_run.segments for t in seg.talks]
