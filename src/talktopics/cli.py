@@ -29,8 +29,15 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 def _add_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
+    _add_reading(p, "--format")
+    _add_schedule(p)
+    p.add_argument("--year", type=int, help="year when the input does not say")
+
+
+def _add_reading(p: argparse.ArgumentParser, format_flag: str) -> None:
+    """How the input is read: a forced format (``format_flag``), a column map, a name."""
     p.add_argument(
-        "--format",
+        format_flag,
         dest="input_format",
         metavar="FMT",
         help="force the input format instead of detecting it (see `talktopics formats`)",
@@ -41,6 +48,10 @@ def _add_input(p: argparse.ArgumentParser) -> None:
         metavar="FIELD=COLUMN,...",
         help="CSV/JSONL column mapping, e.g. title=Title,abstract=Abstract",
     )
+    p.add_argument("--conference", help="conference name when the input does not say")
+
+
+def _add_schedule(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--schedule",
         action="append",
@@ -48,8 +59,26 @@ def _add_input(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="programme export to join notes with (fuzzy title match); repeatable",
     )
-    p.add_argument("--conference", help="conference name when the input does not say")
-    p.add_argument("--year", type=int, help="year when the input does not say")
+
+
+def _add_model(p: argparse.ArgumentParser, topics_help: str) -> None:
+    """Seed, embedding model and backend, and the topic count."""
+    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
+    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
+    p.add_argument(
+        "--embedder",
+        choices=("auto", "sentence-transformers", "use-multilingual"),
+        help="embedding backend (default auto: multilingual when most texts are not English)",
+    )
+    p.add_argument("--topics", type=int, metavar="K", help=topics_help)
+
+
+def _add_timings(p: argparse.ArgumentParser, output: str) -> None:
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help=f"add stage timings to {output} (the file then differs between runs)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,13 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "nothing was written; 130: interrupted (no partial file is left).",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
-    p.add_argument(
-        "--schedule",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="programme export to join notes with (fuzzy title match); repeatable",
-    )
+    _add_schedule(p)
     p.add_argument("-o", "--out", required=True, metavar="DIR", help="output folder")
     p.add_argument(
         "--format",
@@ -100,33 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FMT,...",
         help="digest formats to write: md, html, json (default: all three)",
     )
-    p.add_argument(
-        "--input-format",
-        dest="input_format",
-        metavar="FMT",
-        help="force the input format instead of detecting it (see `talktopics formats`)",
-    )
-    p.add_argument(
-        "--map",
-        dest="column_map",
-        metavar="FIELD=COLUMN,...",
-        help="CSV/JSONL column mapping, e.g. title=Title,abstract=Abstract",
-    )
-    p.add_argument("--conference", help="conference name when the input does not say")
+    _add_reading(p, "--input-format")
     p.add_argument("--year", type=int, help="year when the input does not say")
-    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
-    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
-    p.add_argument(
-        "--embedder",
-        choices=("auto", "sentence-transformers", "use-multilingual"),
-        help="embedding backend (default auto: multilingual when most texts are not English)",
-    )
-    p.add_argument("--topics", type=int, metavar="K", help="aim for about K topics")
-    p.add_argument(
-        "--timings",
-        action="store_true",
-        help="add stage timings to digest.json (the file then differs between runs)",
-    )
+    _add_model(p, "aim for about K topics")
+    _add_timings(p, "digest.json")
     _add_common(p)
     p.set_defaults(handler=_cmd_digest)
 
@@ -141,14 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "could be read.",
     )
     _add_input(p)
-    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
-    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
-    p.add_argument(
-        "--embedder",
-        choices=("auto", "sentence-transformers", "use-multilingual"),
-        help="embedding backend (default auto: multilingual when most texts are not English)",
-    )
-    p.add_argument("--topics", type=int, metavar="K", help="merge or split towards K topics")
+    _add_model(p, "merge or split towards K topics")
     p.add_argument(
         "-o",
         "--out",
@@ -200,32 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FMT,...",
         help="outputs to write: md, html, json, svg, png (default: all)",
     )
-    p.add_argument(
-        "--input-format",
-        dest="input_format",
-        metavar="FMT",
-        help="force the input format instead of detecting it (see `talktopics formats`)",
-    )
-    p.add_argument(
-        "--map",
-        dest="column_map",
-        metavar="FIELD=COLUMN,...",
-        help="CSV/JSONL column mapping, e.g. title=Title,abstract=Abstract",
-    )
-    p.add_argument("--conference", help="conference name when the input does not say")
-    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 42)")
-    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
-    p.add_argument(
-        "--embedder",
-        choices=("auto", "sentence-transformers", "use-multilingual"),
-        help="embedding backend (default auto: multilingual when most texts are not English)",
-    )
-    p.add_argument("--topics", type=int, metavar="K", help="aim for about K topics per model")
-    p.add_argument(
-        "--timings",
-        action="store_true",
-        help="add step timings to compare.json (the file then differs between runs)",
-    )
+    _add_reading(p, "--input-format")
+    _add_model(p, "aim for about K topics per model")
+    _add_timings(p, "compare.json")
     _add_common(p)
     p.set_defaults(handler=_cmd_compare)
 
