@@ -58,23 +58,9 @@ def parse_compare_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     Raises:
         ConfigError: An unknown or no format.
     """
-    items = formats.split(",") if isinstance(formats, str) else list(formats)
-    out: list[str] = []
-    for item in items:
-        name = item.strip().lower().lstrip(".")
-        name = {"markdown": "md", "htm": "html"}.get(name, name)
-        if not name:
-            continue
-        if name not in COMPARE_FORMATS:
-            raise ConfigError(
-                f"unknown compare format {item.strip()!r}; known formats: "
-                + ", ".join(COMPARE_FORMATS)
-            )
-        if name not in out:
-            out.append(name)
-    if not out:
-        raise ConfigError("no compare format given; use e.g. --format md,html,json,svg,png")
-    return tuple(out)
+    from talktopics.pipeline import parse_formats
+
+    return parse_formats(formats, tuple(COMPARE_FORMATS), "compare")
 
 
 def render_compare(

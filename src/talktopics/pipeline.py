@@ -191,8 +191,15 @@ def run_digest(
 # --- the steps ------------------------------------------------------------------------------
 
 
-def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
+def parse_formats(
+    formats: str | Sequence[str], known: Sequence[str] = tuple(DIGEST_FORMATS), what: str = "digest"
+) -> tuple[str, ...]:
     """``"md,html"`` or ``["md", "html"]`` -> ``("md", "html")``, checked and de-duplicated.
+
+    Args:
+        formats: Comma-separated names or a sequence of them ("markdown" = md, "htm" = html).
+        known: The formats that can be written, in their usual order.
+        what: What is written ("digest", "compare"), for the error messages.
 
     Raises:
         ConfigError: An unknown or no format.
@@ -204,13 +211,14 @@ def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
         name = {"markdown": "md", "htm": "html"}.get(name, name)
         if not name:
             continue
-        if name not in DIGEST_FORMATS:
-            known = ", ".join(DIGEST_FORMATS)
-            raise ConfigError(f"unknown digest format {item.strip()!r}; known formats: {known}")
+        if name not in known:
+            raise ConfigError(
+                f"unknown {what} format {item.strip()!r}; known formats: {', '.join(known)}"
+            )
         if name not in out:
             out.append(name)
     if not out:
-        raise ConfigError("no digest format given; use e.g. --format md,html,json")
+        raise ConfigError(f"no {what} format given; use e.g. --format {','.join(known)}")
     return tuple(out)
 
 
