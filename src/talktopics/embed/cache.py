@@ -15,7 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from talktopics.embed.protocol import Embedder, normalise_rows
+from talktopics.embed.protocol import (
+    Embedder,
+    inner_count_tokens,
+    inner_max_tokens,
+    normalise_rows,
+)
 
 __all__ = ["CachedEmbedder", "SqliteCache", "default_cache_dir"]
 
@@ -222,14 +227,10 @@ class CachedEmbedder:
 
     @property
     def max_tokens(self) -> int | None:
-        value = getattr(self.inner, "max_tokens", None)
-        return int(value) if value is not None else None
+        return inner_max_tokens(self.inner)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        counter = getattr(self.inner, "count_tokens", None)
-        if counter is None:
-            raise AttributeError(f"{self.inner!r} cannot count tokens")
-        return list(counter(texts))
+        return inner_count_tokens(self.inner, texts)
 
     def close(self) -> None:
         self.store.close()

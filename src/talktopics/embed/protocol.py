@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Embedder", "TokenLimited", "normalise_rows"]
+__all__ = ["Embedder", "TokenLimited", "inner_count_tokens", "inner_max_tokens", "normalise_rows"]
 
 
 @runtime_checkable
@@ -42,3 +42,21 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
+
+
+def inner_max_tokens(inner: Embedder) -> int | None:
+    """``max_tokens`` of a wrapped embedder (None when it has no token limit)."""
+    value = getattr(inner, "max_tokens", None)
+    return int(value) if value is not None else None
+
+
+def inner_count_tokens(inner: Embedder, texts: Sequence[str]) -> list[int]:
+    """Token counts from a wrapped embedder that can count them.
+
+    Raises:
+        AttributeError: The wrapped embedder cannot count tokens.
+    """
+    counter = getattr(inner, "count_tokens", None)
+    if counter is None:
+        raise AttributeError(f"{inner!r} cannot count tokens")
+    return list(counter(texts))
