@@ -9,7 +9,6 @@ autoescape; the SVG text by matplotlib's XML writer.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from talktopics.render.compare_view import (
     percent,
     rules_text,
 )
-from talktopics.render.view import anchor, safe_url, single_line
+from talktopics.render.view import anchor, safe_url, single_line, template_environment
 
 if TYPE_CHECKING:
     from talktopics.compare_records import Comparison, TopicSeries
@@ -52,20 +51,6 @@ _CLASS_COLOURS = {
     "fading": "#cf222e",
     "gone": "#a40e26",
 }
-
-
-@functools.cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("talktopics.render", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -162,7 +147,7 @@ def render_compare_html(comparison: Comparison) -> str:
     flow = inline_svg(str(flow_chart(comparison, "svg", links=True)), "flow")
     shares = inline_svg(str(share_chart(comparison, "svg", links=True)), "shares")
     run = comparison.run
-    template = _environment().get_template("compare.html.j2")
+    template = template_environment().get_template("compare.html.j2")
     return str(
         template.render(
             name=single_line(comparison.name) or "Conference",

@@ -12,7 +12,14 @@ from importlib import resources
 from typing import Any
 
 from talktopics.records import OTHER_TOPIC, Digest, Talk, Topic
-from talktopics.render.view import DigestView, anchor, safe_url, schedule_text, single_line
+from talktopics.render.view import (
+    DigestView,
+    anchor,
+    safe_url,
+    schedule_text,
+    single_line,
+    template_environment,
+)
 
 __all__ = ["PALETTE", "render_html", "script_json", "topic_colours"]
 
@@ -70,20 +77,6 @@ def _static(name: str) -> str:
     if "</script" in text.lower() or "<!--" in text:
         raise RuntimeError(f"static asset {name} cannot be inlined: it contains </script or <!--")
     return text
-
-
-@functools.cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("talktopics.render", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _csp_hash(script: str) -> str:
@@ -266,7 +259,7 @@ def render_html(digest: Digest) -> str:
     bars, chart_height = _chart(view, colours)
     others = view.other_talks()
     run = digest.run
-    template = _environment().get_template("digest.html.j2")
+    template = template_environment().get_template("digest.html.j2")
     return str(
         template.render(
             name=single_line(digest.name) or "Conference",

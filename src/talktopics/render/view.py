@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import unicodedata
 from collections import defaultdict
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from talktopics.records import OTHER_TOPIC, Digest, Summary, Talk, TalkTopics, Topic
 
-__all__ = ["DigestView", "anchor", "safe_url", "schedule_text", "single_line"]
+__all__ = [
+    "DigestView",
+    "anchor",
+    "safe_url",
+    "schedule_text",
+    "single_line",
+    "template_environment",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -163,3 +172,18 @@ class DigestView:
         if tt is None:
             return 0.0
         return sum(w for tid, w in tt.distribution if self.top_level(tid) == topic_id)
+
+
+@functools.cache
+def template_environment() -> Any:
+    """The Jinja environment of the HTML templates (autoescaped, strict about undefined names)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("talktopics.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
