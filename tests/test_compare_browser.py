@@ -4,14 +4,12 @@ link to the topic sections, fits a phone. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import IN_CI, REPO, FakeEmbedder
+from conftest import REPO, FakeEmbedder
 from fixtures.compare_corpus import synthetic_editions, word_terms
 from talktopics.compare import compare_topics
 from talktopics.config import CompareConfig, EmbedConfig, TopicConfig
@@ -19,20 +17,9 @@ from talktopics.render.compare_html import render_compare_html
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 ARTIFACTS = REPO / "test-artifacts"
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if path is None:
-        if IN_CI:
-            pytest.fail("chromium is not installed (make browser installs it)")
-        pytest.skip("chromium is not installed (make browser installs it)")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +41,6 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("compare") / "compare.html"
     path.write_text(render_compare_html(comparison), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    executable = _chromium()
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -13,7 +13,6 @@ import html
 import itertools
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +23,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from conftest import IN_CI
 from talktopics.ingest import load_corpus
 from talktopics.records import (
     OTHER_TOPIC,
@@ -516,38 +514,24 @@ def test_json_digest_keeps_every_string_verbatim() -> None:
 
 # --- in the browser -------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if path is None:
-        if IN_CI:
-            pytest.fail("chromium is not installed (make browser installs it)")
-        pytest.skip("chromium is not installed (make browser installs it)")
-    return path
-
 
 @pytest.fixture(scope="module")
-def hostile_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Digest]]:
-    playwright = pytest.importorskip("playwright.sync_api")
+def hostile_page(
+    tmp_path_factory: pytest.TempPathFactory, browser: Any
+) -> Iterator[tuple[Any, Digest]]:
     digest = hostile_digest(list(PAYLOADS))
     path = tmp_path_factory.mktemp("hostile") / "digest.html"
     path.write_text(render_html(digest), encoding="utf-8")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        events: list[str] = []
-        page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
-        page.on("pageerror", lambda e: events.append(f"error {e}"))
-        page.on("request", lambda r: r.url == path.as_uri() or events.append(f"request {r.url}"))
-        page.goto(path.as_uri())
-        page.wait_for_function("window.talktopics && window.talktopics.cy")
-        page.events = events  # type: ignore[attr-defined]
-        yield page, digest
-        browser.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    events: list[str] = []
+    page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: events.append(f"error {e}"))
+    page.on("request", lambda r: r.url == path.as_uri() or events.append(f"request {r.url}"))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.talktopics && window.talktopics.cy")
+    page.events = events  # type: ignore[attr-defined]
+    yield page, digest
+    page.close()
 
 
 @pytest.mark.browser
