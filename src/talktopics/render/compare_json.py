@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from talktopics.compare_rules import CLASSES
@@ -188,10 +187,6 @@ def render_compare_json(comparison: Comparison, *, timings: bool = False) -> str
 
 def load_compare_schema() -> dict[str, Any]:
     """The JSON Schema of the compare format (``render/schema/compare.schema.json``)."""
-    text = (
-        resources.files("talktopics.render")
-        .joinpath("schema/compare.schema.json")
-        .read_text(encoding="utf-8")
-    )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    from talktopics.render.json import load_schema
+
+    return load_schema("compare")

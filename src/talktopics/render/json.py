@@ -202,11 +202,12 @@ def render_json(digest: Digest, *, timings: bool = False) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema of the digest format (``render/schema/digest.schema.json``)."""
+def load_schema(name: str = "digest") -> dict[str, Any]:
+    """A JSON Schema shipped with the package: ``render/schema/{name}.schema.json``
+    (``"digest"`` or ``"compare"``)."""
     text = (
         resources.files("talktopics.render")
-        .joinpath("schema/digest.schema.json")
+        .joinpath(f"schema/{name}.schema.json")
         .read_text(encoding="utf-8")
     )
     schema: dict[str, Any] = json.loads(text)
