@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
+from fixtures.term_tables import counts_matrix, term_table_from_tokens
 from talktopics.config import GraphConfig
 from talktopics.errors import ConfigError
 from talktopics.graph import (
@@ -24,35 +25,14 @@ from talktopics.records import TermTable
 
 
 def _table(docs: list[list[str]], *, sentences: list[list[str]] | None = None) -> TermTable:
-    vocab = sorted({w for doc in docs for w in doc})
-    col = {w: j for j, w in enumerate(vocab)}
-    rows, cols = [], []
-    for i, doc in enumerate(docs):
-        for w in doc:
-            rows.append(i)
-            cols.append(col[w])
-    counts = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(docs), len(vocab))
-    )
-    counts.sum_duplicates()
-    sentence_counts = None
-    if sentences is not None:
-        srows, scols = [], []
-        for i, sent in enumerate(sentences):
-            for w in set(sent):
-                srows.append(i)
-                scols.append(col[w])
-        sentence_counts = sp.csr_matrix(
-            (np.ones(len(srows), dtype=np.int32), (srows, scols)),
-            shape=(len(sentences), len(vocab)),
-        )
-    return TermTable(
-        talk_ids=tuple(f"t{i}" for i in range(len(docs))),
-        terms=tuple(vocab),
-        display=tuple(w.title() if w == "django" else w for w in vocab),
-        counts=counts,
-        languages=tuple(("en",) for _ in vocab),
-        sentence_counts=sentence_counts,
+    table = term_table_from_tokens([f"t{i}" for i in range(len(docs))], docs)
+    column = {w: j for j, w in enumerate(table.terms)}
+    return dataclasses.replace(
+        table,
+        display=tuple(w.title() if w == "django" else w for w in table.terms),
+        sentence_counts=(
+            counts_matrix([sorted(set(s)) for s in sentences], column) if sentences else None
+        ),
         sentence_talk=tuple(range(len(sentences))) if sentences else (),
     )
 

@@ -14,6 +14,7 @@ import pytest
 import scipy.sparse as sp
 
 from conftest import FakeEmbedder, shared_path
+from fixtures.term_tables import term_table_from_tokens
 from talktopics.config import GraphConfig, TopicConfig
 from talktopics.errors import ConfigError
 from talktopics.labels import near_duplicate, rank_topic_terms, stem_key, unique_labels
@@ -86,21 +87,7 @@ def _planted_talks() -> list[Talk]:
 def term_table(talks: Sequence[Talk]) -> TermTable:
     """Whitespace tokens of title + text as terms (a stand-in for nlp.extract_terms)."""
     docs = [f"{t.title} {t.text}".lower().split() for t in talks]
-    vocab = sorted({w for doc in docs for w in doc})
-    col = {w: j for j, w in enumerate(vocab)}
-    rows = [i for i, doc in enumerate(docs) for _ in doc]
-    cols = [col[w] for doc in docs for w in doc]
-    counts = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(docs), len(vocab))
-    )
-    counts.sum_duplicates()
-    return TermTable(
-        talk_ids=tuple(t.id for t in talks),
-        terms=tuple(vocab),
-        display=tuple(vocab),
-        counts=counts,
-        languages=tuple(("en",) for _ in vocab),
-    )
+    return term_table_from_tokens([t.id for t in talks], docs)
 
 
 def _config(**changes: object) -> TopicConfig:
