@@ -55,7 +55,8 @@ from talktopics.nlp.lexicon import (
     PRODUCT_NAMES,
     STOP_WORD_EXCEPTIONS,
 )
-from talktopics.nlp.terms import extract_terms, merge_similar_terms
+from talktopics.nlp.merge import merge_similar_terms
+from talktopics.nlp.terms import extract_terms
 from talktopics.nlp.text import clean_text, split_sentences
 
 __all__ = [
