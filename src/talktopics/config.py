@@ -226,7 +226,7 @@ SummarySourceName = Literal["notes", "description", "abstract"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SummaryConfig:
-    """Extractive summaries of talks and topics (see :mod:`talktopics.summarize`)."""
+    """Extractive summaries of talks and topics (see :mod:`talktopics.summaries`)."""
 
     talk_sentences: int = 2
     """Sentences per talk summary (1-3 reads well; any positive number is allowed)."""
