@@ -1,6 +1,4 @@
-"""Comparison configuration: the ``[compare]`` TOML table in, a validated :class:`CompareConfig`
-out.
-"""
+"""Comparison options: the ``[compare]`` TOML table in, a validated :class:`CompareConfig` out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Long documents: chunks within the model's token limit, pooled into one vector."""
+"""Long documents: texts of any length in, one vector each out (chunked at sentences, pooled)."""
 
 from __future__ import annotations
 

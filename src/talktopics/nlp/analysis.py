@@ -1,4 +1,4 @@
-"""Candidate terms of sentences: analysed words in, term occurrences (key, surface, language) out.
+"""Candidate terms of sentences: sentences in, term occurrences (key, surface, language) out.
 
 Single words (nouns, proper nouns, adjectives that are not generic) and keyphrases: runs of
 modifiers and nouns that end in a noun, up to ``NLPConfig.max_phrase_words`` words.

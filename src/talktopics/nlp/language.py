@@ -1,4 +1,6 @@
-"""Language identification per text, talk and sentence (py3langid after a script check).
+"""Language identification: a text, talk or sentence in, an ISO 639-1 code (or None) out.
+
+py3langid decides after a script check (Cyrillic, Latin, Han, Kana).
 
 :func:`talk_language` remembers its answers on disk (``languages.sqlite3`` beside the
 embedding and term caches, keyed by the talk's text, the languages asked for, py3langid's

@@ -1,5 +1,8 @@
-"""Cross-lingual merging of terms: a :class:`TermTable` and a multilingual embedder in, a table
-with near-duplicate terms of different languages in one column out."""
+"""Cross-lingual merging of terms: a :class:`TermTable` and an embedder in, a merged table out.
+
+Near-duplicate terms of different languages ("машинное обучение" / "machine learning") end up
+in one column.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Cleaning and sentence splitting: raw talk text in, plain text and sentences out."""
+"""Cleaning and splitting for term extraction: raw talk text in, plain text and sentences out.
+
+Rule-based and language-agnostic (the summaries split per language:
+:mod:`talktopics.summaries.sentences`).
+"""
 
 from __future__ import annotations
 
