@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SentenceTransformerEmbedder,
         embed_documents,
     )
-    from talktopics.nlp import analysis
+    from talktopics.nlp import words
 
     talks = load_europython()
     if not talks:
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # --- term extraction -----------------------------------------------------------------
     clock = Clock()
-    clock("nlp_load", lambda: (analysis._english(), analysis._german(), analysis._morph()), res)
+    clock("nlp_load", words.load_pipelines, res)
     with tempfile.TemporaryDirectory() as tmp:
         table = clock("terms_cold", lambda: nlp.extract_terms(talks, cache_dir=tmp), res)
         warm = clock("terms_warm", lambda: nlp.extract_terms(talks, cache_dir=tmp), res)

@@ -19,7 +19,7 @@ only the choice of sentences differs):
 * ``sumy-lexrank`` / ``sumy-textrank``: sumy 0.13 (tf-idf / word-overlap sentence graphs,
   English Snowball stemmer and stop words), given a tokenizer built on our splitter because
   sumy's default needs NLTK's punkt data, which cannot be downloaded here;
-* ``ours``: :func:`talktopics.summarize.summarize_talks` with the default configuration and
+* ``ours``: :func:`talktopics.summaries.summarize_talks` with the default configuration and
   all-MiniLM-L6-v2; ``ours-no-prior`` without the position prior, ``ours-embeddings-only``
   without word overlap in the sentence graph, ``ours-no-mmr`` without MMR, ``ours-use`` with
   the multilingual USE embedder.
@@ -66,7 +66,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from talktopics.config import SummaryConfig
 from talktopics.records import Talk
-from talktopics.sentences import clean_markup, split_sentences
+from talktopics.summaries import clean_markup, split_sentences
 
 logger = logging.getLogger("bench.summaries")
 
@@ -307,7 +307,7 @@ def _random(seed: int) -> Callable[[Article, int], list[str]]:
 def _ours(
     embedder: Any, config: SummaryConfig
 ) -> Callable[[Sequence[Article], Sequence[int]], list[list[str]]]:
-    from talktopics.summarize import summarize_talks
+    from talktopics.summaries import summarize_talks
 
     def run(articles: Sequence[Article], ks: Sequence[int]) -> list[list[str]]:
         out: dict[str, list[str]] = {}

@@ -21,7 +21,6 @@ from talktopics.embed import (
     MultilingualUSEEmbedder,
     SentenceTransformerEmbedder,
     chunk_text,
-    default_cache_dir,
     embed_documents,
     multilingual_use_name,
     pool_documents,
@@ -189,13 +188,6 @@ def test_cache_dir_not_writable_falls_back_to_plain_embedding(
         out = CachedEmbedder(FakeEmbedder(), blocker / "cache").embed(["alpha", "beta"])
     assert out.shape == (2, 64)
     assert "unavailable" in caplog.text
-
-
-def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("TALKTOPICS_CACHE", str(tmp_path / "c"))
-    assert default_cache_dir() == tmp_path / "c"
-    monkeypatch.delenv("TALKTOPICS_CACHE")
-    assert default_cache_dir() == Path.home() / ".cache" / "talktopics"
 
 
 # --- backend selection ---------------------------------------------------------------------

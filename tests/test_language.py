@@ -35,7 +35,7 @@ def _forbid_detection(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object, **kwargs: object) -> str | None:
         raise AssertionError("the language was identified again")
 
-    monkeypatch.setattr(language, "_detect", fail)
+    monkeypatch.setattr(language, "identify_language", fail)
 
 
 @pytest.mark.usefixtures("fresh_memos")

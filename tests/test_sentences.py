@@ -1,4 +1,4 @@
-"""Sentence splitting per language and markup cleaning (talktopics.sentences)."""
+"""Sentence splitting per language and markup cleaning (talktopics.summaries)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talktopics.sentences import (
+from talktopics.summaries import (
     clean_markup,
     detect_language,
     sentence_spans,

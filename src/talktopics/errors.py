@@ -1,4 +1,7 @@
-"""The project's own errors. Every message says what went wrong, where, and what to do next."""
+"""The project's own errors and exit codes: raised by the stages, mapped to exit codes by the CLI.
+
+Every message says what went wrong, where, and what to do next.
+"""
 
 from __future__ import annotations
 

@@ -108,7 +108,7 @@ def run_digest(
     """
     from talktopics.embed import select_embedder
     from talktopics.ingest import load_corpus
-    from talktopics.summarize import summarize_talks, summarize_topics
+    from talktopics.summaries import summarize_talks, summarize_topics
     from talktopics.topics import fit_topics
 
     config = config or RunConfig()

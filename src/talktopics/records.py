@@ -1,4 +1,10 @@
-"""Frozen records that flow between the pipeline stages (ingest -> topics -> digest)."""
+"""Frozen records that flow between the stages: each stage takes some in and gives others out.
+
+Ingest gives :class:`Talk` records (in a :class:`Corpus`, with :class:`IngestIssue`), term
+extraction a :class:`TermTable`, the topic model :class:`Topic`, :class:`TalkTopics` and the
+word graph (:class:`WordNode`, :class:`WordEdge`), the summaries :class:`Summary`; a
+:class:`Digest` bundles them for rendering.
+"""
 
 from __future__ import annotations
 

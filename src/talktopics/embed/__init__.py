@@ -31,21 +31,21 @@ from talktopics.embed.backends import (
     multilingual_use_name,
     sentence_transformer_name,
 )
-from talktopics.embed.cache import CachedEmbedder, SqliteCache, default_cache_dir
+from talktopics.embed.cache import CachedEmbedder
 from talktopics.embed.documents import chunk_text, embed_documents, pool_documents
-from talktopics.embed.protocol import Embedder, TokenLimited, normalise_rows
+from talktopics.embed.protocol import DocumentCache, Embedder, TokenLimited, normalise_rows
+from talktopics.errors import ConfigError
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
     "CachedEmbedder",
     "DeferredEmbedder",
+    "DocumentCache",
     "Embedder",
     "MultilingualUSEEmbedder",
     "SentenceTransformerEmbedder",
-    "SqliteCache",
     "TokenLimited",
     "chunk_text",
-    "default_cache_dir",
     "embed_documents",
     "multilingual_use_name",
     "normalise_rows",
@@ -83,8 +83,6 @@ def select_embedder(config: EmbedConfig, sample_languages: Sequence[str | None])
             choice,
         )
     if choice not in ("use-multilingual", "sentence-transformers"):
-        from talktopics.errors import ConfigError
-
         raise ConfigError(
             f"embedder = {choice!r} is invalid; must be auto, sentence-transformers or "
             "use-multilingual"

@@ -1,4 +1,7 @@
-"""Embedding backends: sentence-transformers (MiniLM by default) and multilingual USE."""
+"""Embedding backends: texts in, unit vectors out (sentence-transformers MiniLM, multilingual USE).
+
+:class:`DeferredEmbedder` builds a backend only when a text must really be embedded.
+"""
 
 from __future__ import annotations
 

@@ -1,166 +1,42 @@
-"""On-disk caches: a checksummed SQLite key-value store and the caching embedder wrapper."""
+"""The caching embedder: texts and documents in, vectors out, served from disk when known.
+
+:class:`CachedEmbedder` wraps any :class:`~talktopics.embed.protocol.Embedder` and keeps its
+vectors in a :class:`~talktopics.store.SqliteCache` (``<cache_dir>/embeddings.sqlite3``).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import sqlite3
-import time
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from talktopics.embed.backends import DeferredEmbedder
+from talktopics.embed.documents import pool_documents
 from talktopics.embed.protocol import (
     Embedder,
     inner_count_tokens,
     inner_max_tokens,
     normalise_rows,
 )
+from talktopics.store import SqliteCache, default_cache_dir
 
-__all__ = ["CachedEmbedder", "SqliteCache", "default_cache_dir"]
+__all__ = ["CachedEmbedder"]
 
 logger = logging.getLogger(__name__)
-
-
-def default_cache_dir() -> Path:
-    """``$TALKTOPICS_CACHE`` or ``~/.cache/talktopics``."""
-    env = os.environ.get("TALKTOPICS_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "talktopics"
-
-
-class SqliteCache:
-    """A small persistent key -> bytes store in one SQLite file, safe to share.
-
-    Each value carries a CRC32, so bytes damaged on disk are detected (and reported as
-    missing, to be recomputed). Writes are transactions in WAL mode: an interrupted run keeps
-    what it committed and concurrent runs do not corrupt each other. A file that is not a
-    readable database is moved aside (``<name>.corrupt-<time>``) and started afresh; a cache
-    that cannot be opened at all (read-only disk, ...) is disabled with a warning and every
-    lookup misses.
-
-    Args:
-        path: The database file; its folder is created when needed.
-    """
-
-    _SCHEMA = (
-        "CREATE TABLE IF NOT EXISTS entries (namespace TEXT NOT NULL, key BLOB NOT NULL, "
-        "crc INTEGER NOT NULL, value BLOB NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID"
-    )
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser()
-        self._conn: sqlite3.Connection | None = None
-        self._disabled = False
-
-    def __repr__(self) -> str:
-        return f"SqliteCache({str(self.path)!r})"
-
-    @property
-    def enabled(self) -> bool:
-        return self._connect() is not None
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._conn is not None or self._disabled:
-            return self._conn
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = self._open()
-        except sqlite3.DatabaseError as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            logger.warning("cache %s is unreadable (%s); moved to %s", self.path, exc, aside)
-            with contextlib.suppress(OSError):
-                self.path.rename(aside)
-            try:
-                self._conn = self._open()
-            except (OSError, sqlite3.Error) as exc2:
-                self._disable(exc2)
-        except OSError as exc:
-            self._disable(exc)
-        return self._conn
-
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=60.0)
-        try:
-            with contextlib.suppress(sqlite3.OperationalError):
-                conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(self._SCHEMA)
-            conn.commit()
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _disable(self, exc: BaseException) -> None:
-        logger.warning("cache %s unavailable (%s); going on without it", self.path, exc)
-        self._disabled = True
-        self._conn = None
-
-    def close(self) -> None:
-        """Close the database (it is reopened when used again)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def get_many(self, namespace: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        """Values of the keys found intact; damaged entries are logged and left out."""
-        conn = self._connect()
-        found: dict[bytes, bytes] = {}
-        if conn is None or not keys:
-            return found
-        bad = 0
-        try:
-            for start in range(0, len(keys), 500):
-                part = list(keys[start : start + 500])
-                marks = ",".join("?" * len(part))
-                rows = conn.execute(
-                    f"SELECT key, crc, value FROM entries WHERE namespace = ? AND key IN ({marks})",
-                    [namespace, *part],
-                ).fetchall()
-                for key, crc, value in rows:
-                    if isinstance(value, bytes) and zlib.crc32(value) == crc:
-                        found[bytes(key)] = value
-                    else:
-                        bad += 1
-        except sqlite3.DatabaseError as exc:
-            logger.warning("cache %s: cannot read (%s)", self.path, exc)
-        if bad:
-            logger.warning(
-                "cache %s: %d corrupt entries (checksum mismatch) will be recomputed",
-                self.path,
-                bad,
-            )
-        return found
-
-    def put_many(self, namespace: str, items: Sequence[tuple[bytes, bytes]]) -> None:
-        """Store values in one transaction (failures are logged, never raised)."""
-        conn = self._connect()
-        if conn is None or not items:
-            return
-        rows = [(namespace, key, zlib.crc32(value), value) for key, value in items]
-        try:
-            with conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO entries (namespace, key, crc, value) "
-                    "VALUES (?, ?, ?, ?)",
-                    rows,
-                )
-        except sqlite3.Error as exc:
-            logger.warning("cache %s: cannot write (%s)", self.path, exc)
 
 
 class CachedEmbedder:
     """Wrap an embedder with an on-disk cache, keyed by backend + model and the text's sha256.
 
-    Vectors live in ``<cache_dir>/embeddings.sqlite3`` (a :class:`SqliteCache`, namespace =
-    the embedder's name). Every entry is checked when read: a wrong checksum, a length that
-    does not match the embedder's dimension or non-finite values mean a corrupt entry, which
-    is recomputed (and logged). New vectors are written every :attr:`WRITE_EVERY` texts.
+    Vectors live in ``<cache_dir>/embeddings.sqlite3`` (a
+    :class:`~talktopics.store.SqliteCache`, namespace = the embedder's name). Every entry is
+    checked when read: a wrong checksum, a length that does not match the embedder's
+    dimension or non-finite values mean a corrupt entry, which is recomputed (and logged).
+    New vectors are written every :attr:`WRITE_EVERY` texts.
 
     Whole documents (:meth:`embed_documents`: chunked and pooled) are cached as well, in a
     namespace of their own, and so is the backend's dimension. Wrapping a
@@ -322,8 +198,6 @@ class CachedEmbedder:
         are chunked and pooled from (cached or new) chunk vectors in one call, exactly as
         without the document cache.
         """
-        from talktopics.embed.documents import pool_documents
-
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         dim = self.dim
@@ -354,6 +228,4 @@ class CachedEmbedder:
 
 def _deferred(embedder: Embedder) -> bool:
     """Whether the embedder's backend is not built yet."""
-    from talktopics.embed.backends import DeferredEmbedder
-
     return isinstance(embedder, DeferredEmbedder) and not embedder.loaded

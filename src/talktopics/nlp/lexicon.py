@@ -1,4 +1,4 @@
-"""Word lists of term extraction: stop words, generic words and product names."""
+"""Word lists of term extraction: a config in, stop-word and product-name checks out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ import re
 
 from talktopics.config import NLPConfig
 
-__all__ = ["DOMAIN_STOP_WORDS", "GENERIC_WORDS", "PRODUCT_NAMES", "STOP_WORD_EXCEPTIONS"]
+__all__ = [
+    "DOMAIN_STOP_WORDS",
+    "GENERIC_WORDS",
+    "PRODUCT_NAMES",
+    "STOP_WORD_EXCEPTIONS",
+    "WEAK_MODIFIERS",
+    "Lexicon",
+]
 
 
 def _wordlist(text: str) -> tuple[str, ...]:
@@ -98,7 +105,7 @@ English list, then its Russian and German counterparts, which also hold the disc
 of note-taking ("список докладов", "следующий пример", "Beispiel"): without them a few short
 notes-only sections (lightning talks, keynotes) share a "topic" of such words."""
 
-_WEAK_MODIFIERS: frozenset[str] = frozenset(
+WEAK_MODIFIERS: frozenset[str] = frozenset(
     _wordlist(
         """
     new good great best better different many various several simple easy interesting
@@ -164,7 +171,7 @@ def _stop_words(lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in words)
 
 
-class _Lexicon:
+class Lexicon:
     """Stop words and product names for one run (built from the config)."""
 
     def __init__(self, config: NLPConfig) -> None:

@@ -1,12 +1,14 @@
-"""Cleaning and sentence splitting: raw talk text in, plain text and sentences out."""
+"""Cleaning and splitting for term extraction: raw talk text in, plain text and sentences out.
+
+Rule-based and language-agnostic (the summaries split per language:
+:mod:`talktopics.summaries.sentences`).
+"""
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
-
-from talktopics.nlp.lexicon import _wordlist
 
 __all__ = ["clean_text", "split_sentences"]
 
@@ -70,14 +72,11 @@ def clean_text(text: str) -> str:
     return _BLANKS.sub("\n\n", text).strip()
 
 
-_ABBREVIATIONS = frozenset(
-    _wordlist(
-        """
+_ABBREVIATION_LIST = """
     e.g i.e etc vs cf al dr mr mrs ms prof inc ltd approx ca fig no vol pp st z.b u.a
     bzw ggf usw d.h т.е т.к т.д т.п др см рис стр г гг им
-    """
-    )
-)
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[\"'«“(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])")
 _LINE_END = re.compile(r"[.!?…:;]$")
 

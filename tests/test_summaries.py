@@ -1,4 +1,4 @@
-"""Extractive summaries of talks and topics (talktopics.summarize)."""
+"""Extractive summaries of talks, topics and single texts (talktopics.summaries)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from conftest import FakeEmbedder
 from talktopics.config import SummaryConfig
 from talktopics.errors import ConfigError
 from talktopics.records import Talk, Topic
-from talktopics.sentences import clean_markup
-from talktopics.summarize import (
+from talktopics.summaries import (
+    clean_markup,
     mmr_select,
     rank_sentences,
     summarize_talk,
@@ -229,7 +229,7 @@ def test_summaries_are_deterministic_and_batching_changes_nothing(fake_embedder)
 
 
 def test_one_broken_talk_does_not_stop_the_batch(fake_embedder, monkeypatch, caplog) -> None:
-    import talktopics.summarize as module
+    import talktopics.summaries.candidates as module
 
     real = module.clean_markup
 

@@ -1,0 +1,82 @@
+"""Summary options: the ``[summary]`` TOML table in, a validated :class:`SummaryConfig` out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from talktopics.errors import ConfigError
+
+__all__ = ["SummaryConfig", "SummarySourceName"]
+
+
+SummarySourceName = Literal["notes", "description", "abstract"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryConfig:
+    """Extractive summaries of talks and topics (see :mod:`talktopics.summaries`)."""
+
+    talk_sentences: int = 2
+    """Sentences per talk summary (1-3 reads well; any positive number is allowed)."""
+    topic_sentences: int = 2
+    """Sentences in a topic's blurb, at most one per talk."""
+    mmr_lambda: float = 0.7
+    """Maximal marginal relevance: 1 = centrality only, lower = less redundancy."""
+    max_similarity: float = 0.9
+    """Never pick a sentence this similar (cosine) to one already picked: a near-duplicate
+    (MMR alone keeps one when both are far more central than the rest); above 1 = off."""
+    lexical_weight: float = 0.5
+    """Share of word overlap (TextRank similarity) in the sentence graph; the rest is the
+    embeddings' cosine. 0 = embeddings only (see bench/RESULTS.md)."""
+    position_prior: float = 0.5
+    """Strength of the lead bias: sentence ``i`` (0-based) gets prior weight ``(i+1)**-p``
+    in the ranking's random jumps; 0 = plain LexRank. 0.5 was best on talk descriptions;
+    news (BBC) scores best without it (see bench/RESULTS.md)."""
+    damping: float = 0.85
+    """PageRank damping: how much centrality counts against the position prior."""
+    sources: tuple[SummarySourceName, ...] = ("notes", "description", "abstract")
+    """Talk fields to summarise, in order of preference; the first with usable text wins."""
+    min_words: int = 3
+    """Shorter sentences ("Agenda", "Пример") are not ranked."""
+    max_words: int = 60
+    """Longer sentences are ranked only when nothing shorter is left."""
+    max_candidates: int = 200
+    """Only the first this-many sentences of a text are ranked (bounds time and memory)."""
+
+    def __post_init__(self) -> None:
+        for name in ("talk_sentences", "topic_sentences", "min_words", "max_candidates"):
+            if getattr(self, name) < 1:
+                raise ConfigError(
+                    f"summary.{name} = {getattr(self, name)} is invalid; must be >= 1"
+                )
+        if self.max_words < self.min_words:
+            raise ConfigError(
+                f"summary.max_words = {self.max_words} is invalid; must be >= min_words "
+                f"({self.min_words})"
+            )
+        if not 0.0 <= self.mmr_lambda <= 1.0:
+            raise ConfigError(
+                f"summary.mmr_lambda = {self.mmr_lambda} is invalid; must be in [0, 1]"
+            )
+        if self.max_similarity <= 0:
+            raise ConfigError(
+                f"summary.max_similarity = {self.max_similarity} is invalid; must be > 0"
+            )
+        if not 0.0 <= self.damping < 1.0:
+            raise ConfigError(f"summary.damping = {self.damping} is invalid; must be in [0, 1)")
+        if not 0.0 <= self.lexical_weight <= 1.0:
+            raise ConfigError(
+                f"summary.lexical_weight = {self.lexical_weight} is invalid; must be in [0, 1]"
+            )
+        if self.position_prior < 0:
+            raise ConfigError(
+                f"summary.position_prior = {self.position_prior} is invalid; must be >= 0"
+            )
+        allowed = ("notes", "description", "abstract")
+        bad = [s for s in self.sources if s not in allowed]
+        if bad or not self.sources:
+            raise ConfigError(
+                f"summary.sources = {list(self.sources)} is invalid; use a non-empty list of "
+                f"{', '.join(allowed)}"
+            )

@@ -1,0 +1,152 @@
+"""The ranking algorithm of the summaries, as pure functions: similarities in, scores or picks out.
+
+* :func:`word_overlap` — TextRank's sentence similarity (shared content words);
+* :func:`rank_sentences` — centrality: LexRank (PageRank on the similarity graph) with a
+  position prior;
+* :func:`mmr_select` — maximal marginal relevance: relevant items unlike each other.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from talktopics.summaries.sentences import stop_words
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+__all__ = ["mmr_select", "rank_sentences", "word_overlap"]
+
+_STEM_CHARS = 5
+_WORD = re.compile(r"\w+")
+
+
+def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> NDArray[np.float64]:
+    """TextRank's sentence similarity: shared content words over the sum of log lengths.
+
+    Content words are the lower-cased word tokens that are not stop words of the language
+    (spaCy's lists), cut to their first 5 characters — a crude stemmer that works for English,
+    German and Russian alike ("кластеры"/"кластеризовать", "packages"/"packaging").
+
+    Args:
+        sentences: The sentences.
+        language: ISO 639-1 code for the stop words; None = en, de and ru together.
+
+    Returns:
+        ``(n, n)`` symmetric similarities scaled to a maximum of 1, zero diagonal.
+    """
+    stops = stop_words(language)
+    bags = [
+        {w[:_STEM_CHARS] for w in _WORD.findall(s.lower()) if w not in stops} for s in sentences
+    ]
+    n = len(bags)
+    sim = np.zeros((n, n), dtype=np.float64)
+    logs = [math.log(max(len(bag), 2)) for bag in bags]
+    for i in range(n):
+        for j in range(i + 1, n):
+            shared = len(bags[i] & bags[j])
+            if shared:
+                sim[i, j] = sim[j, i] = shared / (logs[i] + logs[j])
+    top = float(sim.max()) if n else 0.0
+    return sim / top if top > 0 else sim
+
+
+def rank_sentences(
+    similarity: NDArray[np.floating],
+    *,
+    positions: Sequence[int] | None = None,
+    position_prior: float = 0.0,
+    damping: float = 0.85,
+) -> NDArray[np.float64]:
+    """Centrality of sentences: LexRank (continuous) with a position prior.
+
+    The graph has the positive similarities as edge weights (no self loops); the score is the
+    stationary distribution of a random walk on it that jumps, with probability
+    ``1 - damping``, to sentence ``i`` with probability proportional to
+    ``(positions[i] + 1) ** -position_prior``. Solved exactly (a linear system), so the result
+    is deterministic.
+
+    Args:
+        similarity: ``(n, n)`` sentence similarities (e.g. cosine of embeddings, blended with
+            :func:`word_overlap`); negative values count as 0.
+        positions: 0-based position of each sentence in its text; default ``range(n)``.
+        position_prior: 0 = uniform jumps (plain LexRank).
+        damping: Weight of the graph against the prior, in ``[0, 1)``.
+
+    Returns:
+        ``(n,)`` scores summing to 1; empty for no sentences.
+    """
+    n = int(similarity.shape[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.float64)
+    pos = np.arange(n) if positions is None else np.asarray(positions, dtype=np.float64)
+    prior = (pos + 1.0) ** -float(position_prior)
+    prior = prior / prior.sum()
+    if n == 1:
+        return np.ones(1, dtype=np.float64)
+    sim = np.clip(np.asarray(similarity, dtype=np.float64), 0.0, None)
+    np.fill_diagonal(sim, 0.0)
+    row_sums = sim.sum(axis=1, keepdims=True)
+    # A sentence similar to nothing jumps by the prior (a dangling node).
+    transition = np.where(row_sums > 0, sim / np.where(row_sums > 0, row_sums, 1.0), prior)
+    # r = (1 - d) p + d T^T r   <=>   (I - d T^T) r = (1 - d) p
+    system = np.eye(n) - damping * transition.T
+    scores = np.linalg.solve(system, (1.0 - damping) * prior)
+    scores = np.clip(scores, 0.0, None)
+    total = float(scores.sum())
+    return np.asarray(scores / total if total > 0 else prior, dtype=np.float64)
+
+
+def mmr_select(
+    relevance: NDArray[np.floating],
+    similarity: NDArray[np.floating],
+    k: int,
+    *,
+    mmr_lambda: float = 0.7,
+    max_similarity: float = 1.0,
+    groups: Sequence[str] | None = None,
+) -> list[int]:
+    """Maximal marginal relevance: pick ``k`` items, relevant and unlike each other.
+
+    Each step picks the item maximising
+    ``mmr_lambda * relevance' - (1 - mmr_lambda) * max similarity to the picked items``,
+    where ``relevance'`` is ``relevance`` scaled to a maximum of 1. Ties go to the earlier
+    item.
+
+    Args:
+        relevance: ``(n,)`` scores, higher is better.
+        similarity: ``(n, n)`` pairwise similarities (cosine).
+        k: How many to pick (fewer if there are fewer items).
+        mmr_lambda: 1 = by relevance only; 0 = by novelty only.
+        max_similarity: Items at least this similar to a picked one are never picked
+            (near-duplicates), even if fewer than ``k`` items result; above 1 = off.
+        groups: Optional group key per item; at most one item per group is picked.
+
+    Returns:
+        Indices of the picked items, in the order they were picked.
+    """
+    n = int(relevance.shape[0])
+    if n == 0 or k <= 0:
+        return []
+    rel = np.asarray(relevance, dtype=np.float64)
+    top = float(rel.max())
+    rel = rel / top if top > 0 else rel
+    available = np.ones(n, dtype=bool)
+    max_sim = np.zeros(n, dtype=np.float64)
+    picked: list[int] = []
+    while len(picked) < k and available.any():
+        score = mmr_lambda * rel - (1.0 - mmr_lambda) * max_sim
+        score = np.where(available, score, -np.inf)
+        best = int(np.argmax(score))
+        picked.append(best)
+        available[best] = False
+        if groups is not None:
+            available &= np.asarray([g != groups[best] for g in groups])
+        max_sim = np.maximum(max_sim, np.asarray(similarity[best], dtype=np.float64))
+        available &= max_sim < max_similarity
+    return picked

@@ -1,0 +1,163 @@
+"""Per-talk summaries: talks and an embedder in, one :class:`~talktopics.records.Summary` each out.
+
+Each talk's candidate sentences (:mod:`talktopics.summaries.candidates`) are ranked by
+centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on the embeddings' cosine
+blended with word overlap, with a position prior), then maximal marginal relevance
+(:func:`~talktopics.summaries.ranking.mmr_select`) picks ``talk_sentences`` of them, never a
+near-duplicate; the picked sentences are returned in their original order, verbatim.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from talktopics.config import SummaryConfig
+from talktopics.records import Summary, Talk
+from talktopics.summaries.candidates import (
+    SourceText,
+    embed_candidates,
+    prepare_talk,
+    title_text,
+)
+from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from talktopics.embed.protocol import Embedder
+
+__all__ = ["pick_sentences", "summarize_talk", "summarize_talks"]
+
+logger = logging.getLogger(__name__)
+
+
+def pick_sentences(
+    text: SourceText, vectors: NDArray[np.float32], k: int, config: SummaryConfig
+) -> list[int]:
+    """The ``k`` sentences of a text that summarise it, as indices in text order.
+
+    Args:
+        text: The text's sentences and candidates.
+        vectors: The candidates' embeddings (see
+            :func:`~talktopics.summaries.candidates.embed_candidates`).
+        k: How many sentences to pick at most.
+        config: Ranking options (``lexical_weight``, ``position_prior``, ``damping``,
+            ``mmr_lambda``, ``max_similarity``).
+
+    Returns:
+        Indices into ``text.sentences``, sorted. With at most one candidate (or no vectors)
+        the first candidates, else the first sentence; empty for a text without sentences.
+    """
+    if len(text.candidates) <= 1 or not vectors.shape[0]:
+        picked = list(text.candidates[:k]) if text.candidates else [0] if text.sentences else []
+    elif len(text.candidates) <= k:
+        picked = list(text.candidates)
+    else:
+        matrix = np.asarray(vectors, dtype=np.float64)
+        similarity = matrix @ matrix.T
+        graph = np.clip(similarity, 0.0, None)
+        if config.lexical_weight > 0:
+            overlap = word_overlap(
+                [text.sentences[i] for i in text.candidates], language=text.language
+            )
+            graph = (1.0 - config.lexical_weight) * graph + config.lexical_weight * overlap
+        scores = rank_sentences(
+            graph,
+            positions=text.candidates,
+            position_prior=config.position_prior,
+            damping=config.damping,
+        )
+        chosen = mmr_select(
+            scores,
+            similarity,
+            k,
+            mmr_lambda=config.mmr_lambda,
+            max_similarity=config.max_similarity,
+        )
+        picked = [text.candidates[i] for i in chosen]
+    return sorted(picked)
+
+
+def _summary(text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig) -> Summary:
+    picked = pick_sentences(text, vectors, config.talk_sentences, config)
+    return Summary(
+        subject_id=text.subject_id,
+        sentences=tuple(text.sentences[i] for i in picked),
+        source=text.source,  # type: ignore[arg-type]
+        language=text.language,
+    )
+
+
+def summarize_talks(
+    talks: Iterable[Talk],
+    *,
+    embedder: Embedder,
+    config: SummaryConfig | None = None,
+) -> dict[str, Summary]:
+    """Summaries of many talks, embedding all their sentences in one batch.
+
+    A talk whose text cannot be processed gets its title as summary and a warning in the
+    log; the batch goes on.
+
+    Args:
+        talks: The talks.
+        embedder: Ranks the sentences; pass a multilingual one for non-English texts.
+        config: Summary options; ``None`` = defaults.
+
+    Returns:
+        ``{talk.id: Summary}`` in the order of ``talks``.
+    """
+    config = config or SummaryConfig()
+    texts: list[SourceText] = []
+    for talk in talks:
+        try:
+            texts.append(prepare_talk(talk, config))
+        except Exception as exc:  # one broken record never kills the batch
+            logger.warning(
+                "talk %s (%s): cannot summarise its text (%s); using the title",
+                talk.id,
+                talk.source,
+                exc,
+            )
+            texts.append(title_text(talk))
+    if not texts:
+        logger.info("no talks to summarise")
+        return {}
+    vectors = embed_candidates(texts, embedder)
+    summaries = {
+        text.subject_id: _summary(text, vec, config)
+        for text, vec in zip(texts, vectors, strict=True)
+    }
+    by_source: dict[str, int] = {}
+    for summary in summaries.values():
+        by_source[summary.source] = by_source.get(summary.source, 0) + 1
+    logger.info(
+        "summarised %d talks (%s)",
+        len(summaries),
+        ", ".join(f"{n} from {s}" for s, n in sorted(by_source.items())),
+    )
+    return summaries
+
+
+def summarize_talk(
+    talk: Talk,
+    *,
+    embedder: Embedder,
+    config: SummaryConfig | None = None,
+) -> Summary:
+    """Extractive summary of one talk: ``config.talk_sentences`` sentences, in source order.
+
+    Args:
+        talk: The talk; its notes are preferred, then description, then abstract.
+        embedder: Ranks the sentences; pass a multilingual one for non-English texts.
+        config: Summary options; ``None`` = defaults.
+
+    Returns:
+        The summary. ``source`` says which text it comes from ("title" when the talk has no
+        usable text); every sentence is a verbatim substring of the cleaned source text.
+    """
+    return summarize_talks([talk], embedder=embedder, config=config)[talk.id]
