@@ -1,9 +1,9 @@
 """Unicode survives ingest -> digest unchanged: Cyrillic, umlauts, CJK, emoji, right-to-left.
 
 A small programme (JSON Lines) and attendee notes (Markdown, in Russian) go through the real
-pipeline (`talktopics.pipeline.run_digest`: real embedding model, spaCy, Infomap) into the
-JSON, HTML and Markdown digests; every title, speaker and text must come out exactly as it went
-in (no normalisation, no mojibake, no lost combining marks or joiners), in every format.
+digest recipe (`talktopics.recipes.digest.run_digest`: real embedding model, spaCy, Infomap)
+into the JSON, HTML and Markdown digests; every title, speaker and text must come out exactly as
+it went in (no normalisation, no mojibake, no lost combining marks or joiners), in every format.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from talktopics.config import EmbedConfig, RunConfig, TopicConfig
 from talktopics.ingest import load_corpus
-from talktopics.pipeline import DigestResult, run_digest
+from talktopics.recipes.digest import DigestResult, run_digest
 
 pytestmark = pytest.mark.real
 

@@ -58,7 +58,7 @@ def parse_compare_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     Raises:
         ConfigError: An unknown or no format.
     """
-    from talktopics.pipeline import parse_formats
+    from talktopics.outputs import parse_formats
 
     return parse_formats(formats, tuple(COMPARE_FORMATS), "compare")
 
@@ -131,7 +131,7 @@ def run_compare(
         ModelNotAvailableError: The embedding model is not installed.
     """
     from talktopics import embed, nlp
-    from talktopics.pipeline import check_out_dir
+    from talktopics.outputs import check_out_dir
 
     config = config or RunConfig()
     formats = parse_compare_formats(formats)
@@ -197,7 +197,7 @@ def run_compare(
 
 def _write_atomic(path: Path, data: str | bytes) -> Path:
     """Write text (via the digest's writer) or bytes so ``path`` is the old or the new file."""
-    from talktopics.pipeline import write_atomic
+    from talktopics.outputs import write_atomic_text as write_atomic
 
     if isinstance(data, str):
         return write_atomic(path, data)

@@ -6,12 +6,19 @@ Every message says what went wrong, where, and what to do next.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from talktopics.records import Corpus
 
 __all__ = [
     "ConfigError",
     "ExitCode",
     "IngestError",
     "ModelNotAvailableError",
+    "NoTalksError",
     "TalkTopicsError",
 ]
 
@@ -47,6 +54,17 @@ class IngestError(TalkTopicsError):
         self.reason = message
         where = f"{path}: {record}" if record else path
         super().__init__(f"{where}: {message}")
+
+
+class NoTalksError(IngestError):
+    """No talk could be read from the input; ``corpus.issues`` says why."""
+
+    def __init__(self, corpus: Corpus, paths: Sequence[str | Path]) -> None:
+        self.corpus = corpus
+        where = ", ".join(str(p) for p in paths)
+        super().__init__(
+            where, f"no talk could be read ({len(corpus.issues)} problems, listed above)"
+        )
 
 
 class ConfigError(TalkTopicsError):

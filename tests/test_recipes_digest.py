@@ -1,4 +1,4 @@
-"""The digest pipeline and the `digest` command: stage order, atomic writes, exit codes, and
+"""The digest recipe and the `digest` command: stage order, atomic writes, exit codes, and
 one real run (real models) on a tiny fixture corpus."""
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ import jsonschema
 import pytest
 
 from conftest import FakeEmbedder, default_sigint
-from talktopics import pipeline
 from talktopics.cli import main
 from talktopics.config import RunConfig
+from talktopics.digest_record import MAX_NETWORK_TERMS
 from talktopics.errors import ConfigError, ExitCode
+from talktopics.ingest import load_corpus
+from talktopics.outputs import parse_formats, write_atomic_bytes, write_atomic_text
+from talktopics.recipes.digest import build_digest, run_digest, write_digest
 from talktopics.render.json import load_schema
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini-conf"
@@ -40,9 +43,9 @@ def _leftovers(folder: Path) -> list[str]:
 
 def test_write_atomic_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:
     target = tmp_path / "out" / "digest.md"
-    pipeline.write_atomic(target, "old\n")
+    write_atomic_text(target, "old\n")
     os.chmod(target, 0o640)
-    pipeline.write_atomic(target, "new ünïcödé\n")
+    write_atomic_text(target, "new ünïcödé\n")
     assert target.read_text(encoding="utf-8") == "new ünïcödé\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert _leftovers(target.parent) == []
@@ -59,7 +62,7 @@ def test_write_atomic_failure_keeps_the_old_file(
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="No space left"):
-        pipeline.write_atomic(target, "x" * 100_000)
+        write_atomic_text(target, "x" * 100_000)
     assert target.read_text(encoding="utf-8") == "previous digest"
     assert _leftovers(tmp_path) == []
 
@@ -75,8 +78,20 @@ def test_write_atomic_interrupted_at_the_rename(
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.write_atomic(target, '{"new": true}')
+        write_atomic_text(target, '{"new": true}')
     assert target.read_text(encoding="utf-8") == "{}"
+    assert _leftovers(tmp_path) == []
+
+
+def test_write_atomic_bytes_new_file_mode_follows_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / "chart.png"
+    old = os.umask(0o027)
+    try:
+        write_atomic_bytes(target, b"\x89PNG\r\n")
+    finally:
+        os.umask(old)
+    assert target.read_bytes() == b"\x89PNG\r\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # text and bytes: one mode policy
     assert _leftovers(tmp_path) == []
 
 
@@ -84,16 +99,16 @@ def test_write_atomic_interrupted_at_the_rename(
 
 
 def test_parse_formats() -> None:
-    assert pipeline.parse_formats("md,html,json") == ("md", "html", "json")
-    assert pipeline.parse_formats(" HTML , markdown,md ") == ("html", "md")
-    assert pipeline.parse_formats(["json"]) == ("json",)
+    assert parse_formats("md,html,json") == ("md", "html", "json")
+    assert parse_formats(" HTML , markdown,md ") == ("html", "md")
+    assert parse_formats(["json"]) == ("json",)
     with pytest.raises(ConfigError, match="unknown digest format 'pdf'; known formats: md, html"):
-        pipeline.parse_formats("md,pdf")
+        parse_formats("md,pdf")
     with pytest.raises(ConfigError, match="no digest format"):
-        pipeline.parse_formats(",")
+        parse_formats(",")
 
 
-# --- the pipeline with real stages and a fake embedder (fast) -------------------------------
+# --- the recipe with real stages and a fake embedder (fast) -------------------------------
 
 
 @pytest.fixture
@@ -105,7 +120,7 @@ def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) -> None:
-    result = pipeline.run_digest([FIXTURE], tmp_path, config=RunConfig(), progress=False)
+    result = run_digest([FIXTURE], tmp_path, config=RunConfig(), progress=False)
     assert [p.name for p in result.paths] == ["digest.md", "digest.html", "digest.json"]
     assert [name for name, _ in result.timings] == [
         "ingest",
@@ -123,10 +138,24 @@ def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) 
     assert digest.run.seed == 42 and digest.run.model == "fake"
     assert len(digest.talk_summaries) == 15
     assert {t.id for t in digest.talks} == {tt.talk_id for tt in digest.talk_topics}
-    assert 0 < len(digest.word_nodes) <= pipeline.MAX_NETWORK_TERMS
+    assert 0 < len(digest.word_nodes) <= MAX_NETWORK_TERMS
     timings = dict(digest.run.timings)
     assert {"ingest", "topics", "talk_summaries"} <= set(timings)
     assert _leftovers(tmp_path) == []
+
+
+def test_build_and_write_digest_are_the_two_halves_of_run_digest(
+    tmp_path: Path, fake_models: None
+) -> None:
+    whole = run_digest([FIXTURE], tmp_path / "whole", progress=False)
+    digest = build_digest(load_corpus([FIXTURE]))
+    paths = write_digest(digest, tmp_path / "halves", formats=("json", "md"))
+    assert [p.name for p in paths] == ["digest.json", "digest.md"]
+    for path in paths:
+        assert path.read_bytes() == (tmp_path / "whole" / path.name).read_bytes()
+    assert [p.name for p in whole.paths] == ["digest.md", "digest.html", "digest.json"]
+    with pytest.raises(ConfigError, match="unknown digest format 'pdf'"):
+        write_digest(digest, tmp_path / "halves", formats=("pdf",))
 
 
 def test_failure_mid_render_leaves_the_previous_digest(
@@ -142,14 +171,14 @@ def test_failure_mid_render_leaves_the_previous_digest(
 
     monkeypatch.setattr(talktopics.render, "render_html", crash)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.run_digest([FIXTURE], tmp_path, progress=False)
+        run_digest([FIXTURE], tmp_path, progress=False)
     for name in ("digest.md", "digest.html", "digest.json"):
         assert (tmp_path / name).read_text(encoding="utf-8") == f"previous {name}"
     assert _leftovers(tmp_path) == []
 
 
 def test_only_the_requested_formats(tmp_path: Path, fake_models: None) -> None:
-    result = pipeline.run_digest([FIXTURE], tmp_path, formats=("md",), progress=False)
+    result = run_digest([FIXTURE], tmp_path, formats=("md",), progress=False)
     assert [p.name for p in result.paths] == ["digest.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.md"]
 

@@ -1,0 +1,193 @@
+"""The recipe of ``talktopics digest``: input paths in, the digest files out.
+
+read -> choose the embedders -> topics -> summaries -> digest record -> render -> write.
+:func:`build_digest` (talks -> Digest) and :func:`write_digest` (Digest -> files) are the two
+halves for use from Python; :func:`run_digest` is the whole command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from talktopics.config import RunConfig
+from talktopics.digest_record import assemble_digest
+from talktopics.embedder_choice import choose_embedders
+from talktopics.errors import NoTalksError
+from talktopics.ingest import load_corpus
+from talktopics.outputs import DIGEST_FORMATS, check_out_dir, parse_formats, write_files
+from talktopics.progress import Stages, Timings
+from talktopics.records import Corpus, Digest, Talk
+from talktopics.render import render_digest
+from talktopics.summaries import summarize_talks, summarize_topics
+from talktopics.topics import fit_topics
+
+__all__ = ["DigestResult", "build_digest", "run_digest", "write_digest"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestResult:
+    """What one digest run produced."""
+
+    paths: tuple[Path, ...]
+    """Files written, in the order of the requested formats."""
+    digest: Digest
+    corpus: Corpus
+    timings: Timings = field(default=())
+    """Wall-clock seconds per stage, rendering and writing included."""
+
+
+def run_digest(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = ("md", "html", "json"),
+    schedule: Sequence[str | Path] = (),
+    config: RunConfig | None = None,
+    input_format: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    conference: str | None = None,
+    year: int | None = None,
+    progress: bool = True,
+    timings: bool = False,
+) -> DigestResult:
+    """Turn talk records and notes into the talks-by-topic digest files.
+
+    Args:
+        paths: Input files and folders (notes, schedule exports, CSV/JSONL, ...).
+        out_dir: Folder for ``digest.md`` / ``digest.html`` / ``digest.json`` (created).
+        formats: Any of ``"md"``, ``"html"``, ``"json"``.
+        schedule: Programme exports to join notes with.
+        config: All stage options; ``None`` = defaults (seed 42).
+        input_format: Force the input reader instead of detecting it.
+        column_map: CSV/JSONL field -> column name.
+        conference: Conference name when the input does not say.
+        year: Year when the input does not say.
+        progress: Show a rich progress bar per stage on stderr.
+        timings: Write the (non-deterministic) stage timings into ``digest.json``.
+
+    Returns:
+        The written paths, the digest record, the corpus (with its ingest issues) and timings.
+
+    Raises:
+        ConfigError: An unknown format or option.
+        NoTalksError: No talk could be read from the input.
+        ModelNotAvailableError: The embedding model is not installed.
+    """
+    config = config or RunConfig()
+    formats = parse_formats(formats)
+    out = check_out_dir(out_dir)  # before the slow stages, not after them
+    with Stages(display=progress) as stages:
+        # 1. Ingest: read every input; a broken record becomes an issue, never an exception.
+        with stages.stage("ingest", "Reading talks"):
+            corpus = load_corpus(
+                paths,
+                format=input_format,
+                column_map=column_map,
+                schedule=schedule,
+                conference=conference,
+                year=year,
+                limits=config.ingest,
+            )
+        if not corpus.talks:
+            raise NoTalksError(corpus, paths)
+        logger.info("%d talks from %d sources", len(corpus.talks), len(corpus.sources))
+
+        # 2-5. Embedders, topics, summaries and the digest record.
+        digest = build_digest(corpus, config=config, stages=stages)
+
+        # 6. Render every format in memory first, then write each file atomically: an
+        #    interrupted or failed run leaves the previous digest as it was.
+        with stages.stage("render", "Rendering " + ", ".join(formats)):
+            texts = {DIGEST_FORMATS[f]: render_digest(digest, f, timings=timings) for f in formats}
+        with stages.stage("write", f"Writing {out}"):
+            written = write_files(out, texts)
+    return DigestResult(paths=written, digest=digest, corpus=corpus, timings=stages.timings)
+
+
+def build_digest(
+    talks: Corpus | Sequence[Talk],
+    *,
+    config: RunConfig | None = None,
+    stages: Stages | None = None,
+) -> Digest:
+    """Talks in, the digest record out: embedders, topics, summaries, word network.
+
+    Args:
+        talks: The talks (a corpus keeps its name and ingest issues in the digest).
+        config: All stage options; ``None`` = defaults (seed 42).
+        stages: Times (and shows) the stages; ``None`` = timed silently.
+
+    Raises:
+        ConfigError: An invalid option.
+        ModelNotAvailableError: The embedding model is not installed.
+    """
+    corpus = talks if isinstance(talks, Corpus) else Corpus(talks=tuple(talks))
+    config = config or RunConfig()
+    stages = stages or Stages()
+    with contextlib.ExitStack() as cleanup:
+        # 2. Embedders, wrapped in the on-disk cache: one for topic vectors, one for summaries
+        #    (the same one unless the notes and the programme are in different languages).
+        with stages.stage("embedder", "Choosing the embedding model"):
+            embedders = choose_embedders(corpus.talks, config.topics.embed)
+        for used in embedders.distinct():
+            close = getattr(used, "close", None)
+            if callable(close):
+                cleanup.callback(close)  # the embedding cache is closed even on an interrupt
+
+        # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
+        with stages.stage("topics", "Finding topics") as say:
+            model = fit_topics(corpus.talks, config.topics, embedder=embedders.topics, progress=say)
+
+        # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
+        with stages.stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
+            talk_summaries = summarize_talks(
+                corpus.talks, embedder=embedders.summaries, config=config.summary
+            )
+        with stages.stage("topic_summaries", f"Summarising {len(model.topics)} topics"):
+            topic_summaries = summarize_topics(
+                model.topics, corpus.talks, embedder=embedders.summaries, config=config.summary
+            )
+
+        # 5. The digest record: everything the renderers need, the word network laid out.
+        with stages.stage("digest", "Laying out the word network"):
+            return assemble_digest(
+                corpus,
+                model,
+                talk_summaries,
+                topic_summaries,
+                timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info.timings)),
+            )
+
+
+def write_digest(
+    digest: Digest,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = ("md", "html", "json"),
+    timings: bool = False,
+) -> tuple[Path, ...]:
+    """Render the digest in each format and write the files atomically into ``out_dir``.
+
+    Args:
+        digest: The record from :func:`build_digest`.
+        out_dir: Folder for ``digest.md`` / ``digest.html`` / ``digest.json`` (created).
+        formats: Any of ``"md"``, ``"html"``, ``"json"``.
+        timings: Write the stage timings into ``digest.json``.
+
+    Returns:
+        The paths written, in the order of ``formats``.
+
+    Raises:
+        ConfigError: An unknown format, or an output folder that cannot be written.
+        TalkTopicsError: A file could not be written.
+    """
+    formats = parse_formats(formats)
+    out = check_out_dir(out_dir)
+    texts = {DIGEST_FORMATS[f]: render_digest(digest, f, timings=timings) for f in formats}
+    return write_files(out, texts)
