@@ -576,8 +576,8 @@ def _cmd_compare(args: argparse.Namespace) -> ExitCode:
     from rich.markup import escape
 
     from talktopics.compare import NotEnoughEditionsError
-    from talktopics.compare_run import parse_compare_formats, run_compare
     from talktopics.ingest import parse_column_map
+    from talktopics.recipes.compare import parse_compare_formats, run_compare
 
     try:
         config = _digest_config(args)

@@ -1,12 +1,13 @@
-"""The recipe of ``talktopics compare``: edition arguments in, report files out.
+"""The recipe of ``talktopics compare``: edition arguments and options in, report files out.
 
-read the editions -> choose the embedder -> compare (terms, topic models, alignment,
+read the editions -> load the embedding model -> compare (terms, topic models, alignment,
 classification) -> render every format in memory -> write each file atomically.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import tempfile
@@ -15,30 +16,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from talktopics.compare import compare_topics
-from talktopics.compare_editions import Edition, load_editions, parse_editions
-from talktopics.compare_records import Comparison
+from talktopics import embed, nlp
+from talktopics.compare.comparison import compare_editions
+from talktopics.compare.editions import Edition, load_editions, parse_editions
+from talktopics.compare.records import Comparison
 from talktopics.config import RunConfig
 from talktopics.errors import ConfigError
+from talktopics.pipeline import check_out_dir, parse_formats, write_atomic
+from talktopics.render.compare_files import COMPARE_FORMATS, render_compare
 
-__all__ = [
-    "COMPARE_FORMATS",
-    "CompareResult",
-    "parse_compare_formats",
-    "render_compare",
-    "run_compare",
-]
+__all__ = ["CompareResult", "parse_compare_formats", "run_compare"]
 
 logger = logging.getLogger(__name__)
-
-COMPARE_FORMATS: dict[str, tuple[str, ...]] = {
-    "md": ("compare.md",),
-    "html": ("compare.html",),
-    "json": ("compare.json",),
-    "svg": ("compare-flow.svg", "compare-shares.svg"),
-    "png": ("compare-flow.png", "compare-shares.png"),
-}
-"""Output format -> the file names it writes inside the output folder."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,39 +47,7 @@ def parse_compare_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     Raises:
         ConfigError: An unknown or no format.
     """
-    from talktopics.pipeline import parse_formats
-
     return parse_formats(formats, tuple(COMPARE_FORMATS), "compare")
-
-
-def render_compare(
-    comparison: Comparison, formats: Sequence[str], *, timings: bool = False
-) -> dict[str, str | bytes]:
-    """Every file of the requested formats, in memory: file name -> text or PNG bytes."""
-    from talktopics.render.compare_charts import flow_chart, share_chart
-    from talktopics.render.compare_html import render_compare_html
-    from talktopics.render.compare_json import render_compare_json
-    from talktopics.render.compare_markdown import render_compare_markdown
-
-    files: dict[str, str | bytes] = {}
-    images = COMPARE_FORMATS["svg"] if "svg" in formats else ()
-    if not images and "png" in formats:
-        images = COMPARE_FORMATS["png"]
-    for fmt in formats:
-        names = COMPARE_FORMATS[fmt]
-        if fmt == "md":
-            files[names[0]] = render_compare_markdown(comparison, images=images)
-        elif fmt == "html":
-            files[names[0]] = render_compare_html(comparison)
-        elif fmt == "json":
-            files[names[0]] = render_compare_json(comparison, timings=timings)
-        elif fmt == "svg":
-            files[names[0]] = flow_chart(comparison, "svg")
-            files[names[1]] = share_chart(comparison, "svg")
-        else:
-            files[names[0]] = flow_chart(comparison, "png")
-            files[names[1]] = share_chart(comparison, "png")
-    return files
 
 
 def run_compare(
@@ -110,7 +67,7 @@ def run_compare(
 
     Args:
         arguments: One PATH per edition (``A+B`` joins paths into one edition), or one folder
-            whose sub-folders are the editions (see :mod:`talktopics.compare_editions`).
+            whose sub-folders are the editions (see :mod:`talktopics.compare.editions`).
         out_dir: Folder for the report files (created).
         labels: One label per edition, in order; default = the editions' years.
         formats: Any of ``md``, ``html``, ``json``, ``svg``, ``png``.
@@ -130,59 +87,34 @@ def run_compare(
         NotEnoughEditionsError: Fewer than two editions with usable talks.
         ModelNotAvailableError: The embedding model is not installed.
     """
-    from talktopics import embed, nlp
-    from talktopics.pipeline import check_out_dir
-
     config = config or RunConfig()
     formats = parse_compare_formats(formats)
     check_out_dir(out_dir)  # before the slow stages, not after them
     say = progress or (lambda message: None)
     clock: dict[str, float] = {}
     start = time.perf_counter()
-    specs = parse_editions(arguments, labels)
-    if len(specs) > config.compare.max_editions:
-        raise ConfigError(
-            f"{len(specs)} editions given; at most {config.compare.max_editions} can be "
-            "compared (compare.max_editions)"
-        )
-    say(f"reading {len(specs)} editions")
-    editions = load_editions(
-        specs,
-        input_format=input_format,
-        column_map=column_map,
-        conference=conference,
-        limits=config.ingest,
-    )
+    # 1. Read the editions.
+    editions = _read_editions(arguments, labels, config, input_format, column_map, conference, say)
     clock["ingest"] = time.perf_counter() - start
     with contextlib.ExitStack() as cleanup:
+        # 2. Load the embedding model (closed when the comparison is done).
         say("loading the embedding model")
-        languages = [
-            nlp.talk_language(t, languages=config.topics.nlp.languages)
-            for e in editions
-            for t in e.talks
-        ]
-        embedder = embed.select_embedder(config.topics.embed, languages)
-        close = getattr(embedder, "close", None)
-        if callable(close):
-            cleanup.callback(close)
+        embedder = _load_embedder(editions, config, cleanup)
         mark = time.perf_counter()
-        comparison = compare_topics(
-            editions,
-            config.compare,
-            topic_config=config.topics,
-            embedder=embedder,
-            progress=say,
+        # 3. Compare: terms, topic models, alignment, classification.
+        comparison = compare_editions(
+            editions, config.compare, topic_config=config.topics, embedder=embedder, progress=say
         )
         clock["compare"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    # 4. Render every format in memory.
     say("rendering " + ", ".join(formats))
     steps = tuple((k, round(v, 4)) for k, v in clock.items()) + tuple(
         ("compare." + k, v) for k, v in comparison.timings
     )
-    import dataclasses
-
     comparison = dataclasses.replace(comparison, timings=steps)
     files = render_compare(comparison, formats, timings=timings)
+    # 5. Write each file atomically.
     out = Path(out_dir)
     say(f"writing {out}")
     written = tuple(_write_atomic(out / name, data) for name, data in files.items())
@@ -195,10 +127,50 @@ def run_compare(
     )
 
 
+def _read_editions(
+    arguments: Sequence[str],
+    labels: Sequence[str],
+    config: RunConfig,
+    input_format: str | None,
+    column_map: Mapping[str, str] | None,
+    conference: str | None,
+    say: Callable[[str], None],
+) -> list[Edition]:
+    """The editions the arguments name, every one read (checked for their number first)."""
+    specs = parse_editions(arguments, labels)
+    if len(specs) > config.compare.max_editions:
+        raise ConfigError(
+            f"{len(specs)} editions given; at most {config.compare.max_editions} can be "
+            "compared (compare.max_editions)"
+        )
+    say(f"reading {len(specs)} editions")
+    return load_editions(
+        specs,
+        input_format=input_format,
+        column_map=column_map,
+        conference=conference,
+        limits=config.ingest,
+    )
+
+
+def _load_embedder(
+    editions: Sequence[Edition], config: RunConfig, cleanup: contextlib.ExitStack
+) -> embed.Embedder:
+    """The embedder for the talks' languages; closed by ``cleanup`` when it can be."""
+    languages = [
+        nlp.talk_language(t, languages=config.topics.nlp.languages)
+        for e in editions
+        for t in e.talks
+    ]
+    embedder = embed.select_embedder(config.topics.embed, languages)
+    close = getattr(embedder, "close", None)
+    if callable(close):
+        cleanup.callback(close)
+    return embedder
+
+
 def _write_atomic(path: Path, data: str | bytes) -> Path:
     """Write text (via the digest's writer) or bytes so ``path`` is the old or the new file."""
-    from talktopics.pipeline import write_atomic
-
     if isinstance(data, str):
         return write_atomic(path, data)
     path.parent.mkdir(parents=True, exist_ok=True)
