@@ -64,8 +64,6 @@ class AlignStrategy:
         topic_config: Options of the per-edition topic models (seed included).
     """
 
-    name = "align"
-
     def __init__(self, config: CompareConfig, topic_config: TopicConfig) -> None:
         self.config = config
         self.topic_config = topic_config

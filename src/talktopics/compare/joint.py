@@ -39,8 +39,6 @@ class JointStrategy:
         topic_config: Options of the topic model (seed included).
     """
 
-    name = "joint"
-
     def __init__(self, config: CompareConfig, topic_config: TopicConfig) -> None:
         self.config = config
         self.topic_config = topic_config

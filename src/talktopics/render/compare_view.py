@@ -1,4 +1,4 @@
-"""Read-only lookups and wording over a Comparison, shared by its Markdown and HTML renderers."""
+"""A Comparison in, read-only lookups and wording out, shared by its Markdown and HTML renderers."""
 
 from __future__ import annotations
 
