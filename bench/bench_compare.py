@@ -169,7 +169,7 @@ _CHILD = (
 
 def _talk_texts(arguments: list[str]) -> dict[str, tuple[str, str]]:
     """talk id -> (edition label, lower-cased title + text), read like the compare run does."""
-    from talktopics.compare_editions import load_editions, parse_editions
+    from talktopics.compare.editions import load_editions, parse_editions
 
     out: dict[str, tuple[str, str]] = {}
     for edition in load_editions(parse_editions(arguments)):
@@ -180,7 +180,7 @@ def _talk_texts(arguments: list[str]) -> dict[str, tuple[str, str]]:
 
 def _themes(data: dict[str, Any], texts: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
     """Per theme: keyword talks per edition, the rules applied to them, the best topic."""
-    from talktopics.compare_rules import classify, share_test
+    from talktopics.compare.rules import classify, share_test
     from talktopics.config import CompareConfig
 
     labels = [e["label"] for e in data["editions"]]

@@ -18,10 +18,10 @@ import pytest
 from conftest import FakeEmbedder
 from fixtures.compare_corpus import PHRASES, PLANTED, synthetic_editions, topic_of, word_terms
 from talktopics.cli import main
-from talktopics.compare import NotEnoughEditionsError, compare_topics
-from talktopics.compare_editions import Edition, load_editions, parse_editions
-from talktopics.compare_records import Comparison
-from talktopics.compare_rules import (
+from talktopics.compare import NotEnoughEditionsError, compare_editions
+from talktopics.compare.editions import Edition, load_editions, parse_editions
+from talktopics.compare.records import Comparison
+from talktopics.compare.rules import (
     CLASSES,
     benjamini_hochberg,
     classify,
@@ -168,19 +168,19 @@ def test_folder_of_editions_and_labels(tmp_path: Path) -> None:
 def test_an_edition_without_text_is_skipped_not_fatal(tmp_path: Path) -> None:
     editions = synthetic_editions()[:2]
     empty = Edition(label="2024", year=2024, talks=(), paths=("missing.jsonl",))
-    result = compare_topics(
+    result = compare_editions(
         [*editions, empty], topic_config=TOPICS, embedder=FakeEmbedder(), terms=_terms(editions)
     )
     assert [e.label for e in result.editions] == ["2020", "2021"]
     assert [(s.label, s.reason) for s in result.skipped] == [("2024", "no talks could be read")]
     with pytest.raises(NotEnoughEditionsError, match="1 edition"):
-        compare_topics([editions[0], empty], topic_config=TOPICS, embedder=FakeEmbedder())
+        compare_editions([editions[0], empty], topic_config=TOPICS, embedder=FakeEmbedder())
 
 
 def test_too_many_editions_is_refused() -> None:
     editions = synthetic_editions()
     with pytest.raises(ConfigError, match="at most 3"):
-        compare_topics(editions, CompareConfig(max_editions=3), embedder=FakeEmbedder())
+        compare_editions(editions, CompareConfig(max_editions=3), embedder=FakeEmbedder())
 
 
 def _terms(editions: list[Edition]) -> object:
@@ -193,7 +193,7 @@ def _terms(editions: list[Edition]) -> object:
 @pytest.fixture(scope="module", params=["joint", "align"])
 def synthetic(request: pytest.FixtureRequest) -> Comparison:
     editions = synthetic_editions()
-    return compare_topics(
+    return compare_editions(
         editions,
         CompareConfig(strategy=request.param),
         topic_config=TOPICS,
@@ -362,10 +362,10 @@ def test_shares_are_fractions(synthetic: Comparison) -> None:
 
 
 def test_same_seed_gives_byte_identical_files(synthetic: Comparison) -> None:
-    from talktopics.compare_run import COMPARE_FORMATS, render_compare
+    from talktopics.render.compare_files import COMPARE_FORMATS, render_compare
 
     editions = synthetic_editions()
-    again = compare_topics(
+    again = compare_editions(
         editions,
         CompareConfig(strategy=synthetic.strategy),
         topic_config=TOPICS,
@@ -380,7 +380,7 @@ def test_same_seed_gives_byte_identical_files(synthetic: Comparison) -> None:
 
 
 def test_edition_boilerplate_is_removed() -> None:
-    from talktopics.compare_editions import strip_boilerplate
+    from talktopics.compare.editions import strip_boilerplate
     from talktopics.records import Talk
 
     names = ("Ada", "Bob", "Cyd", "Dee", "Eve", "Fay", "Gus", "Hal")

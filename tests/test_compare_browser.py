@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO, FakeEmbedder
 from fixtures.compare_corpus import synthetic_editions, word_terms
-from talktopics.compare import compare_topics
+from talktopics.compare import compare_editions
 from talktopics.config import CompareConfig, EmbedConfig, TopicConfig
 from talktopics.render.compare_html import render_compare_html
 
@@ -25,7 +25,7 @@ XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     editions = synthetic_editions()
-    comparison = compare_topics(
+    comparison = compare_editions(
         editions,
         CompareConfig(strategy="align"),
         topic_config=TopicConfig(

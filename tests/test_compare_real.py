@@ -14,9 +14,9 @@ import pytest
 from conftest import REPO, shared_path
 from fixtures.compare_corpus import PLANTED, synthetic_editions, topic_of
 from talktopics.cli import main
-from talktopics.compare import compare_topics
-from talktopics.compare_editions import load_editions, parse_editions
-from talktopics.compare_rules import CLASSES
+from talktopics.compare import compare_editions
+from talktopics.compare.editions import load_editions, parse_editions
+from talktopics.compare.rules import CLASSES
 from talktopics.config import CompareConfig, TopicConfig
 from talktopics.render.compare_json import load_compare_schema
 
@@ -42,7 +42,7 @@ def _check_structure(data: dict, talk_ids: set[str]) -> None:
 @pytest.mark.parametrize("strategy", ["joint", "align"])
 def test_synthetic_conference_with_the_real_model(strategy: str) -> None:
     editions = synthetic_editions()
-    result = compare_topics(
+    result = compare_editions(
         editions, CompareConfig(strategy=strategy), topic_config=TopicConfig(seed=42)
     )
     by_id = {s.id: s for s in result.series}

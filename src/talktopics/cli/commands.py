@@ -20,7 +20,7 @@ from talktopics.cli.messages import (
     print_topics_table,
 )
 from talktopics.compare import NotEnoughEditionsError
-from talktopics.compare_run import parse_compare_formats, run_compare
+from talktopics.recipes.compare import parse_compare_formats, run_compare
 from talktopics.errors import ConfigError, ExitCode, NoTalksError
 from talktopics.graph import write_graph
 from talktopics.ingest import FORMATS, parse_column_map

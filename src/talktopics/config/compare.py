@@ -16,7 +16,7 @@ CompareStrategy = Literal["joint", "align"]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CompareConfig:
     """Cross-edition comparison of topics (see :mod:`talktopics.compare` for the strategies
-    and :mod:`talktopics.compare_rules` for the classification rules).
+    and :mod:`talktopics.compare.rules` for the classification rules).
 
     The similarity thresholds of the align strategy were chosen on EuroPython 2021-2024 and
     the demo corpus (bench/RESULTS.md, "Compare across years").

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 from talktopics.render.html import OTHER_COLOUR, PALETTE
 
 if TYPE_CHECKING:
-    from talktopics.compare_records import Comparison, TopicSeries
+    from talktopics.compare.records import Comparison, TopicSeries
 
 __all__ = ["CHART_NAMES", "flow_chart", "series_colours", "share_chart"]
 
@@ -105,14 +105,11 @@ def flow_chart(
 
     With ``links`` (SVG for the HTML report) each bar links to ``#series-<id>``.
     """
-    import matplotlib
+    import matplotlib  # lazy: matplotlib is slow to import
     from matplotlib.figure import Figure
-    from matplotlib.patches import PathPatch, Rectangle
-    from matplotlib.path import Path as MPath
 
-    editions = [e.label for e in comparison.editions]
+    n_ed = len(comparison.editions)
     colours = series_colours(comparison)
-    n_ed = len(editions)
     tooltips: dict[str, str] = {}
     with matplotlib.rc_context(_rc()):
         height = min(14.0, max(6.4, 0.16 * len(comparison.series) + 3.5))
@@ -120,103 +117,9 @@ def flow_chart(
         fig = Figure(figsize=(max(6.0, per_edition * n_ed + 2.5), height))
         ax = fig.add_axes((0.02, 0.04, 0.96, 0.88))
         ax.set_axis_off()
-        # Bars: per edition, series in series order, then "other"; y grows downwards.
-        spans: dict[tuple[str, int], tuple[float, float]] = {}
-        for e, label in enumerate(editions):
-            y = 0.0
-            rows = [
-                (s.id, s.label, s.shares[e].share, s.shares[e].talks) for s in comparison.series
-            ]
-            other = comparison.other[e]
-            rows.append(("other", "talks in no topic", other.share, other.talks))
-            for sid, name, share, talks in rows:
-                if talks == 0:
-                    continue
-                spans[(sid, e)] = (y, y + share)
-                gid = f"node-{sid}-{e}"
-                rect = Rectangle(
-                    (e - _BAR / 2, y),
-                    _BAR,
-                    share,
-                    facecolor=colours[sid],
-                    edgecolor="none",
-                    gid=gid,
-                )
-                if links and sid != "other":
-                    rect.set_url(f"#series-{sid}")
-                ax.add_patch(rect)
-                tooltips[gid] = f"{name} — {label}: {talks} talks ({100 * share:.1f}%)"
-                y += share + _GAP
-        # Bands, stacked at each bar in the order of the bars they lead to / come from.
-        order = {s.id: i for i, s in enumerate(comparison.series)}
-        out_used: dict[tuple[str, int], float] = {}
-        in_used: dict[tuple[str, int], float] = {}
-        index = {label: e for e, label in enumerate(editions)}
-        flows = sorted(
-            comparison.flows,
-            key=lambda f: (index[f.source_edition], order[f.source], order[f.target]),
-        )
-        for f in flows:
-            e = index[f.source_edition]
-            a, b = spans.get((f.source, e)), spans.get((f.target, e + 1))
-            if a is None or b is None:
-                continue
-            y0a = a[0] + out_used.get((f.source, e), 0.0)
-            y0b = b[0] + in_used.get((f.target, e + 1), 0.0)
-            out_used[(f.source, e)] = out_used.get((f.source, e), 0.0) + f.source_share
-            in_used[(f.target, e + 1)] = in_used.get((f.target, e + 1), 0.0) + f.target_share
-            y1a, y1b = y0a + f.source_share, y0b + f.target_share
-            xa, xb = e + _BAR / 2, e + 1 - _BAR / 2
-            mid = (xa + xb) / 2
-            vertices = [
-                (xa, y0a),
-                (mid, y0a),
-                (mid, y0b),
-                (xb, y0b),
-                (xb, y1b),
-                (mid, y1b),
-                (mid, y1a),
-                (xa, y1a),
-                (xa, y0a),
-            ]
-            codes = [MPath.MOVETO, *[MPath.CURVE4] * 3, MPath.LINETO, *[MPath.CURVE4] * 3]
-            codes.append(MPath.CLOSEPOLY)
-            colour = colours[f.target if f.kind == "split" else f.source]
-            gid = f"flow-{f.source}-{f.target}-{e}"
-            ax.add_patch(
-                PathPatch(
-                    MPath(vertices, codes),
-                    facecolor=colour,
-                    edgecolor="none",
-                    alpha=0.45 if f.kind == "continuation" else 0.3,
-                    gid=gid,
-                )
-            )
-            tooltips[gid] = _flow_tip(comparison, f.source, f.target, f.kind, f.similarity)
-        # Labels, each topic once: right of its last-edition bar, else left of its
-        # first-edition bar, else right of its largest bar (over the bands, on a white box).
-        last = n_ed - 1
-        for s in comparison.series:
-            if (s.id, last) in spans:
-                e, x, ha = last, last + _BAR / 2 + 0.04, "left"
-            elif (s.id, 0) in spans:
-                e, x, ha = 0, -_BAR / 2 - 0.04, "right"
-            else:
-                e = max(range(n_ed), key=lambda k: (s.shares[k].share, k))
-                x, ha = e + _BAR / 2 + 0.04, "left"
-            if s.shares[e].share < _LABEL_MIN_SHARE:
-                continue
-            y0, y1 = spans[(s.id, e)]
-            ax.text(
-                x,
-                (y0 + y1) / 2,
-                _short(s.label),
-                va="center",
-                ha=ha,
-                fontsize=7.5,
-                color="#1c232b",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
+        spans = _flow_bars(ax, comparison, colours, tooltips, links=links)
+        _flow_bands(ax, comparison, spans, colours, tooltips)
+        _flow_labels(ax, comparison, spans)
         for e, info in enumerate(comparison.editions):
             ax.text(e, -0.045, info.label, ha="center", va="bottom", fontsize=10, weight="bold")
             ax.text(
@@ -233,6 +136,134 @@ def flow_chart(
         ax.set_ylim(bottom + 0.01, -0.09)
         fig.suptitle(f"{comparison.name}: topics across editions", fontsize=11, y=0.985)
         return _save(fig, fmt, tooltips)
+
+
+Spans = dict[tuple[str, int], tuple[float, float]]
+"""(series id or "other", edition index) -> the top and bottom of its bar, in shares."""
+
+
+def _flow_bars(
+    ax: Any,
+    comparison: Comparison,
+    colours: dict[str, str],
+    tooltips: dict[str, str],
+    *,
+    links: bool,
+) -> Spans:
+    """Bars: per edition, series in series order, then "other"; y grows downwards."""
+    from matplotlib.patches import Rectangle  # lazy: matplotlib is slow to import
+
+    spans: Spans = {}
+    for e, info in enumerate(comparison.editions):
+        y = 0.0
+        rows = [(s.id, s.label, s.shares[e].share, s.shares[e].talks) for s in comparison.series]
+        other = comparison.other[e]
+        rows.append(("other", "talks in no topic", other.share, other.talks))
+        for sid, name, share, talks in rows:
+            if talks == 0:
+                continue
+            spans[(sid, e)] = (y, y + share)
+            gid = f"node-{sid}-{e}"
+            rect = Rectangle(
+                (e - _BAR / 2, y),
+                _BAR,
+                share,
+                facecolor=colours[sid],
+                edgecolor="none",
+                gid=gid,
+            )
+            if links and sid != "other":
+                rect.set_url(f"#series-{sid}")
+            ax.add_patch(rect)
+            tooltips[gid] = f"{name} — {info.label}: {talks} talks ({100 * share:.1f}%)"
+            y += share + _GAP
+    return spans
+
+
+def _flow_bands(
+    ax: Any,
+    comparison: Comparison,
+    spans: Spans,
+    colours: dict[str, str],
+    tooltips: dict[str, str],
+) -> None:
+    """Bands, stacked at each bar in the order of the bars they lead to / come from."""
+    from matplotlib.patches import PathPatch  # lazy: matplotlib is slow to import
+    from matplotlib.path import Path as MPath
+
+    order = {s.id: i for i, s in enumerate(comparison.series)}
+    out_used: dict[tuple[str, int], float] = {}
+    in_used: dict[tuple[str, int], float] = {}
+    index = {info.label: e for e, info in enumerate(comparison.editions)}
+    flows = sorted(
+        comparison.flows,
+        key=lambda f: (index[f.source_edition], order[f.source], order[f.target]),
+    )
+    for f in flows:
+        e = index[f.source_edition]
+        a, b = spans.get((f.source, e)), spans.get((f.target, e + 1))
+        if a is None or b is None:
+            continue
+        y0a = a[0] + out_used.get((f.source, e), 0.0)
+        y0b = b[0] + in_used.get((f.target, e + 1), 0.0)
+        out_used[(f.source, e)] = out_used.get((f.source, e), 0.0) + f.source_share
+        in_used[(f.target, e + 1)] = in_used.get((f.target, e + 1), 0.0) + f.target_share
+        y1a, y1b = y0a + f.source_share, y0b + f.target_share
+        xa, xb = e + _BAR / 2, e + 1 - _BAR / 2
+        mid = (xa + xb) / 2
+        vertices = [
+            (xa, y0a),
+            (mid, y0a),
+            (mid, y0b),
+            (xb, y0b),
+            (xb, y1b),
+            (mid, y1b),
+            (mid, y1a),
+            (xa, y1a),
+            (xa, y0a),
+        ]
+        codes = [MPath.MOVETO, *[MPath.CURVE4] * 3, MPath.LINETO, *[MPath.CURVE4] * 3]
+        codes.append(MPath.CLOSEPOLY)
+        colour = colours[f.target if f.kind == "split" else f.source]
+        gid = f"flow-{f.source}-{f.target}-{e}"
+        ax.add_patch(
+            PathPatch(
+                MPath(vertices, codes),
+                facecolor=colour,
+                edgecolor="none",
+                alpha=0.45 if f.kind == "continuation" else 0.3,
+                gid=gid,
+            )
+        )
+        tooltips[gid] = _flow_tip(comparison, f.source, f.target, f.kind, f.similarity)
+
+
+def _flow_labels(ax: Any, comparison: Comparison, spans: Spans) -> None:
+    """Labels, each topic once: right of its last-edition bar, else left of its
+    first-edition bar, else right of its largest bar (over the bands, on a white box)."""
+    n_ed = len(comparison.editions)
+    last = n_ed - 1
+    for s in comparison.series:
+        if (s.id, last) in spans:
+            e, x, ha = last, last + _BAR / 2 + 0.04, "left"
+        elif (s.id, 0) in spans:
+            e, x, ha = 0, -_BAR / 2 - 0.04, "right"
+        else:
+            e = max(range(n_ed), key=lambda k: (s.shares[k].share, k))
+            x, ha = e + _BAR / 2 + 0.04, "left"
+        if s.shares[e].share < _LABEL_MIN_SHARE:
+            continue
+        y0, y1 = spans[(s.id, e)]
+        ax.text(
+            x,
+            (y0 + y1) / 2,
+            _short(s.label),
+            va="center",
+            ha=ha,
+            fontsize=7.5,
+            color="#1c232b",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
 
 
 def _flow_tip(
@@ -266,7 +297,7 @@ def share_chart(
 
     With ``links`` (SVG for the HTML report) each line links to ``#series-<id>``.
     """
-    import matplotlib
+    import matplotlib  # lazy: matplotlib is slow to import
     from matplotlib.figure import Figure
 
     colours = series_colours(comparison)

@@ -13,6 +13,8 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+import markupsafe
+
 from talktopics.render.compare_charts import flow_chart, series_colours, share_chart
 from talktopics.render.compare_view import (
     CLASS_TEXT,
@@ -24,7 +26,7 @@ from talktopics.render.compare_view import (
 from talktopics.render.view import anchor, safe_url, single_line, template_environment
 
 if TYPE_CHECKING:
-    from talktopics.compare_records import Comparison, TopicSeries
+    from talktopics.compare.records import Comparison, TopicSeries
 
 __all__ = ["CSP", "inline_svg", "render_compare_html"]
 
@@ -204,6 +206,4 @@ def render_compare_html(comparison: Comparison) -> str:
 def _markup(text: str) -> Any:
     """Trusted text (our own SVG, its user text escaped by matplotlib) that Jinja2 must not
     escape again."""
-    import markupsafe
-
     return markupsafe.Markup(text)

@@ -6,10 +6,11 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from talktopics.compare_rules import CLASSES
+from talktopics.compare.rules import CLASSES
+from talktopics.render.json import load_schema
 
 if TYPE_CHECKING:
-    from talktopics.compare_records import Comparison, EditionShare, TopicSeries
+    from talktopics.compare.records import Comparison, EditionShare, TopicSeries
 
 __all__ = [
     "SCHEMA_ID",
@@ -84,34 +85,13 @@ def comparison_to_dict(comparison: Comparison, *, timings: bool = False) -> dict
         timings: Add ``run.timings`` (seconds per step; they differ between runs, so they are
             left out by default and the file is byte-identical per input and seed).
     """
-    run: dict[str, Any] = {
-        "version": comparison.run.version,
-        "seed": comparison.run.seed,
-        "embedder": comparison.run.embedder,
-        "model": comparison.run.model,
-        "parameters": dict(comparison.run.parameters),
-    }
-    if timings:
-        run["timings"] = {name: _num(seconds) for name, seconds in comparison.timings}
-    config = comparison.config
-    talks = {t.id: t for t in comparison.talks}
     return {
         "$schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "name": comparison.name,
         "strategy": comparison.strategy,
-        "run": run,
-        "rules": {
-            "alpha": config.alpha,
-            "fdr": config.fdr,
-            "min_ratio": config.min_ratio,
-            "min_share_change": config.min_share_change,
-            "present_min_talks": config.present_min_talks,
-            "permutations": config.permutations,
-            "link_min_similarity": config.link_min_similarity,
-            "split_ratio": config.split_ratio,
-            "term_weight": config.term_weight,
-        },
+        "run": _run(comparison, timings=timings),
+        "rules": _rules(comparison),
         "classes": list(CLASSES),
         "editions": [
             {
@@ -141,32 +121,8 @@ def comparison_to_dict(comparison: Comparison, *, timings: bool = False) -> dict
             }
             for o in comparison.other
         ],
-        "flows": [
-            {
-                "source": f.source,
-                "target": f.target,
-                "source_edition": f.source_edition,
-                "target_edition": f.target_edition,
-                "kind": f.kind,
-                "source_share": _num(f.source_share),
-                "target_share": _num(f.target_share),
-                "similarity": _num(f.similarity),
-            }
-            for f in comparison.flows
-        ],
-        "talks": [
-            {
-                "id": p.talk_id,
-                "title": talks[p.talk_id].title,
-                "speakers": list(talks[p.talk_id].speakers),
-                "edition": p.edition,
-                "series": p.series,
-                "weight": _num(p.weight),
-                "url": talks[p.talk_id].url,
-                "video_url": talks[p.talk_id].video_url,
-            }
-            for p in comparison.placements
-        ],
+        "flows": _flows(comparison),
+        "talks": _talks(comparison),
         "issues": [
             {
                 "level": i.level,
@@ -179,6 +135,67 @@ def comparison_to_dict(comparison: Comparison, *, timings: bool = False) -> dict
     }
 
 
+def _run(comparison: Comparison, *, timings: bool) -> dict[str, Any]:
+    run: dict[str, Any] = {
+        "version": comparison.run.version,
+        "seed": comparison.run.seed,
+        "embedder": comparison.run.embedder,
+        "model": comparison.run.model,
+        "parameters": dict(comparison.run.parameters),
+    }
+    if timings:
+        run["timings"] = {name: _num(seconds) for name, seconds in comparison.timings}
+    return run
+
+
+def _rules(comparison: Comparison) -> dict[str, Any]:
+    config = comparison.config
+    return {
+        "alpha": config.alpha,
+        "fdr": config.fdr,
+        "min_ratio": config.min_ratio,
+        "min_share_change": config.min_share_change,
+        "present_min_talks": config.present_min_talks,
+        "permutations": config.permutations,
+        "link_min_similarity": config.link_min_similarity,
+        "split_ratio": config.split_ratio,
+        "term_weight": config.term_weight,
+    }
+
+
+def _flows(comparison: Comparison) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": f.source,
+            "target": f.target,
+            "source_edition": f.source_edition,
+            "target_edition": f.target_edition,
+            "kind": f.kind,
+            "source_share": _num(f.source_share),
+            "target_share": _num(f.target_share),
+            "similarity": _num(f.similarity),
+        }
+        for f in comparison.flows
+    ]
+
+
+def _talks(comparison: Comparison) -> list[dict[str, Any]]:
+    talks = {t.id: t for t in comparison.talks}
+    return [
+        {
+            "id": p.talk_id,
+            "title": talks[p.talk_id].title,
+            "speakers": list(talks[p.talk_id].speakers),
+            "edition": p.edition,
+            "series": p.series,
+            "weight": _num(p.weight),
+            "url": talks[p.talk_id].url,
+            "video_url": talks[p.talk_id].video_url,
+        }
+        for p in comparison.placements
+    ]
+
+
 def render_compare_json(comparison: Comparison, *, timings: bool = False) -> str:
     """The comparison as JSON (UTF-8 text, 2-space indent, fixed key order, final newline)."""
     data = comparison_to_dict(comparison, timings=timings)
@@ -187,6 +204,4 @@ def render_compare_json(comparison: Comparison, *, timings: bool = False) -> str
 
 def load_compare_schema() -> dict[str, Any]:
     """The JSON Schema of the compare format (``render/schema/compare.schema.json``)."""
-    from talktopics.render.json import load_schema
-
     return load_schema("compare")

@@ -17,7 +17,7 @@ from talktopics.render.markdown import escape_markdown
 from talktopics.render.view import anchor, safe_url
 
 if TYPE_CHECKING:
-    from talktopics.compare_records import Comparison, TopicSeries
+    from talktopics.compare.records import Comparison, TopicSeries
 
 __all__ = ["render_compare_markdown"]
 
@@ -94,6 +94,22 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
         The Markdown document, ending in a newline.
     """
     view = CompareView(comparison)
+    lines = _header(comparison)
+    lines += _at_a_glance(view, images)
+    lines += _shares_table(view, comparison)
+    lines += ["## Topics", ""]
+    for s in comparison.series:
+        lines += _series_section(view, s)
+    lines += ["## How the topics are classified", ""]
+    lines += [f"- {escape_markdown(rule, line_start=True)}" for rule in rules_text(comparison)]
+    lines.append("")
+    lines += _editions(comparison)
+    lines += _issues(comparison)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _header(comparison: Comparison) -> list[str]:
+    """Title, the editions, the strategy and what made the report; skipped editions."""
     name = escape_markdown(comparison.name) or "Conference"
     run = comparison.run
     editions = ", ".join(
@@ -117,8 +133,12 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
             f"{escape_markdown(s.label)}: {escape_markdown(s.reason)}" for s in comparison.skipped
         )
         lines += [f"**Skipped editions:** {skipped}", ""]
+    return lines
 
-    lines += ["## At a glance", ""]
+
+def _at_a_glance(view: CompareView, images: Sequence[str]) -> list[str]:
+    """The topics of each class, then the chart images."""
+    lines = ["## At a glance", ""]
     for cls, members in view.by_class():
         listed = ", ".join(
             f"{_series_link(s)} ({escape_markdown(view.summary(s))})" for s in members
@@ -128,8 +148,12 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
     for image in images:
         what = "Flow of topics across editions" if "flow" in image else "Share of talks per topic"
         lines += [f"![{what}]({image})", ""]
+    return lines
 
-    lines += ["## Share of talks per edition", ""]
+
+def _shares_table(view: CompareView, comparison: Comparison) -> list[str]:
+    """Topics x editions: talks and share, then the talks in no topic and all talks."""
+    lines = ["## Share of talks per edition", ""]
     header = "| topic | class | " + " | ".join(escape_markdown(e) for e in view.editions) + " |"
     lines += [header, "|---|---|" + "---:|" * len(view.editions)]
     for s in comparison.series:
@@ -139,15 +163,12 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
     lines.append("| *talks in no topic* |  | " + " | ".join(other) + " |")
     totals = [str(e.talks) for e in comparison.editions]
     lines += ["| **all talks** |  | " + " | ".join(totals) + " |", ""]
+    return lines
 
-    lines += ["## Topics", ""]
-    for s in comparison.series:
-        lines += _series_section(view, s)
 
-    lines += ["## How the topics are classified", ""]
-    lines += [f"- {escape_markdown(rule, line_start=True)}" for rule in rules_text(comparison)]
-    lines.append("")
-    lines += ["## Editions", ""]
+def _editions(comparison: Comparison) -> list[str]:
+    """One line per edition: name, talks, paths and the boilerplate removed."""
+    lines = ["## Editions", ""]
     for e in comparison.editions:
         paths = ", ".join(f"`{p}`" for p in e.paths) if all("`" not in p for p in e.paths) else ""
         line = (
@@ -160,12 +181,18 @@ def render_compare_markdown(comparison: Comparison, *, images: Sequence[str] = (
             line += f". Boilerplate lines removed: {shown}{more}"
         lines.append(line)
     lines.append("")
-    if comparison.issues:
-        lines += ["## Input problems", ""]
-        for issue in comparison.issues[:_ISSUES_SHOWN]:
-            lines.append(f"- {escape_markdown(str(issue))}")
-        hidden = len(comparison.issues) - _ISSUES_SHOWN
-        if hidden > 0:
-            lines.append(f"- … and {hidden} more (see compare.json)")
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines
+
+
+def _issues(comparison: Comparison) -> list[str]:
+    """The first input problems (none: no section)."""
+    if not comparison.issues:
+        return []
+    lines = ["## Input problems", ""]
+    for issue in comparison.issues[:_ISSUES_SHOWN]:
+        lines.append(f"- {escape_markdown(str(issue))}")
+    hidden = len(comparison.issues) - _ISSUES_SHOWN
+    if hidden > 0:
+        lines.append(f"- … and {hidden} more (see compare.json)")
+    lines.append("")
+    return lines

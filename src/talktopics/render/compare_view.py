@@ -1,15 +1,15 @@
-"""Read-only lookups and wording over a Comparison, shared by its Markdown and HTML renderers."""
+"""A Comparison in, read-only lookups and wording out, shared by its Markdown and HTML renderers."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
 
-from talktopics.compare_rules import CLASSES, TopicClass
+from talktopics.compare.rules import CLASSES, TopicClass
 from talktopics.records import Talk
 
 if TYPE_CHECKING:
-    from talktopics.compare_records import Comparison, TopicSeries
+    from talktopics.compare.records import Comparison, TopicSeries
 
 __all__ = [
     "CLASS_TEXT",
@@ -120,7 +120,7 @@ class CompareView:
 
 def compare_table(comparison: Comparison) -> Any:
     """A rich table of the comparison: topic, class, share per edition (for the terminal)."""
-    from rich.markup import escape
+    from rich.markup import escape  # lazy: rich is slow to import
     from rich.table import Table
 
     table = Table(title=escape(f"{comparison.name} ({comparison.strategy})"))

@@ -1,4 +1,5 @@
-"""Term evidence of a comparison: a topic's terms per edition, and the terms it gained and lost.
+"""Term evidence of a comparison: talks x terms frequencies and series weights in, a topic's
+terms per edition and the terms it gained and lost out.
 
 Per edition, a topic's terms are ranked like the topic engine ranks a topic's terms
 (:func:`talktopics.labels.rank_topic_terms`: share of the topic's term mass times how
@@ -20,7 +21,7 @@ import scipy.sparse as sp
 
 from talktopics.labels import near_duplicate, rank_topic_terms
 
-__all__ = ["MIN_RATE_CHANGE", "changed_terms", "edition_terms", "series_terms"]
+__all__ = ["MIN_RATE_CHANGE", "Terms", "changed_terms", "edition_terms", "series_terms"]
 
 logger = logging.getLogger(__name__)
 

@@ -1,21 +1,24 @@
-"""Series in, the comparison out: counts, trend tests, classes, term evidence and flows.
+"""A strategy's series in, the comparison out: counts, trend tests, classes, term evidence and
+flows.
 
-The strategies of :mod:`talktopics.compare` hand back a :class:`~talktopics.compare_records.
-Fitted` (which talk is in which series); :func:`assemble` turns it into the
-:class:`~talktopics.compare_records.Comparison` the renderers read.
+The strategies (:mod:`talktopics.compare.strategies`) hand back a
+:class:`~talktopics.compare.records.Fitted` (which talk is in which series); :func:`assemble`
+turns it into the :class:`~talktopics.compare.records.Comparison` the renderers read.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from talktopics import __version__
-from talktopics.compare_editions import Edition
-from talktopics.compare_records import (
+from talktopics.compare.editions import Edition
+from talktopics.compare.records import (
     Comparison,
     EditionInfo,
     EditionShare,
@@ -25,13 +28,33 @@ from talktopics.compare_records import (
     TalkPlacement,
     TopicSeries,
 )
-from talktopics.compare_rules import ShareTest, benjamini_hochberg, classify, share_test
+from talktopics.compare.rules import ShareTest, benjamini_hochberg, classify, share_test
+from talktopics.compare.terms import Terms, changed_terms, edition_terms, series_terms
 from talktopics.config import CompareConfig, TopicConfig
+from talktopics.graph import select_terms
 from talktopics.records import OTHER_TOPIC, RunInfo, Talk, TermTable
 
 __all__ = ["assemble"]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class _Tally:
+    """The counts every part of the comparison is built from."""
+
+    labels: list[str]
+    """Edition labels."""
+    edition_of: np.ndarray
+    """Edition index of every talk."""
+    sizes: np.ndarray
+    """Talks per edition."""
+    counts: np.ndarray
+    """Series x editions: talks whose primary topic is the series."""
+    order: list[int]
+    """Series with talks: most talks first, then the earlier start, then the label."""
+    ids: dict[int, str]
+    """Series index -> its id (``s1``, ``s2``, ... in ``order``)."""
 
 
 def assemble(
@@ -43,126 +66,37 @@ def assemble(
     config: CompareConfig,
     topic_config: TopicConfig,
 ) -> Comparison:
-    from talktopics.compare_terms import changed_terms, edition_terms, series_terms
+    """The comparison of a strategy's series.
 
-    n_ed, n_series = len(editions), len(fitted.labels)
-    sizes = np.bincount(edition_of, minlength=n_ed)
-    counts = np.zeros((n_series, n_ed), dtype=np.int64)
-    for s in range(n_series):
-        counts[s] = np.bincount(edition_of[fitted.primary == s], minlength=n_ed)
-    # Series order: most talks first, then the earlier start, then the label.
-    order = sorted(
-        range(n_series),
-        key=lambda s: (-int(counts[s].sum()), int(np.argmax(counts[s] > 0)), fitted.labels[s]),
-    )
-    order = [s for s in order if counts[s].sum() > 0]
-    ids = {s: f"s{rank + 1}" for rank, s in enumerate(order)}
-    labels = [e.label for e in editions]
-    years = [e.year for e in editions if e.year is not None]
-    scores = [float(y) for y in years] if len(years) == n_ed else [float(k) for k in range(n_ed)]
-    seed = topic_config.seed
-    tests = [
-        share_test(counts[s], sizes, scores, config, seed=seed * 1009 + rank)
-        for rank, s in enumerate(order)
-    ]
-    if config.fdr:
-        qs = benjamini_hochberg([t.p_value for t in tests])
-        tests = [_with_q(t, q) for t, q in zip(tests, qs, strict=True)]
+    Args:
+        editions: The compared editions, in time order.
+        talks: Their talks, in edition order (the rows of ``fitted`` and ``terms``).
+        edition_of: Edition index of every talk.
+        fitted: The strategy's series.
+        terms: Candidate terms of ``talks`` (rows in the same order).
+        config: Classification thresholds and term counts.
+        topic_config: The topic models' options (seed and vocabulary limits).
 
-    tf, display = _tf(terms, topic_config)
-    per_edition = edition_terms(
-        tf, fitted.weights, fitted.primary, edition_of, n_ed, display, top_n=config.top_terms
-    )
-    overall = fitted.terms or series_terms(tf, fitted.weights, display, top_n=config.top_terms)
-    weight_sums = np.zeros((n_series, n_ed))
-    for e in range(n_ed):
-        weight_sums[:, e] = fitted.weights[edition_of == e].sum(axis=0)
-
-    label_of = {s: fitted.labels[s] for s in order}
-    series: list[TopicSeries] = []
-    for rank, s in enumerate(order):
-        structure = fitted.structure[s]
-        cls, reason, test = classify(
-            counts[s], sizes, tests[rank], config, labels=labels, structure=structure
-        )
-        gained, lost = changed_terms(
-            tf,
-            fitted.primary == s,
-            edition_of,
-            counts[s],
-            display,
-            n_terms=config.changed_terms,
-        )
-        shares = tuple(
-            EditionShare(
-                edition=labels[e],
-                talks=int(counts[s, e]),
-                share=float(counts[s, e] / sizes[e]),
-                weight=float(weight_sums[s, e] / sizes[e]),
-                topic_id=fitted.topic_ids[s][e],
-                terms=per_edition[s][e] if counts[s, e] else (),
-                talk_ids=_representative(
-                    talks,
-                    fitted,
-                    s,
-                    np.flatnonzero((edition_of == e) & (fitted.primary == s)),
-                    config.representative_talks,
-                ),
-            )
-            for e in range(n_ed)
-        )
-        series.append(
-            TopicSeries(
-                id=ids[s],
-                label=label_of[s],
-                classification=cls,
-                reason=reason,
-                terms=tuple(overall[s]),
-                shares=shares,
-                test=test,
-                gained=gained,
-                lost=lost,
-                split_from=_ref(fitted.relations[s][0], ids),
-                merged_into=_ref(fitted.relations[s][1], ids),
-            )
-        )
+    Returns:
+        The comparison without skipped editions, issues and timings (the caller adds them).
+    """
+    tally = _tally(editions, edition_of, fitted)
+    tests = _share_tests(editions, tally, config, topic_config.seed)
+    n_ed = len(editions)
     other_counts = np.bincount(edition_of[fitted.primary < 0], minlength=n_ed)
     return Comparison(
         name=_name(editions),
         strategy=config.strategy,
-        editions=tuple(
-            EditionInfo(
-                label=e.label,
-                year=e.year,
-                name=e.name,
-                paths=e.paths,
-                talks=int(sizes[k]),
-                with_text=sum(1 for t in e.talks if t.has_text),
-                other=int(other_counts[k]),
-                topics=int(sum(1 for s in order if counts[s, k] > 0)),
-                boilerplate=e.boilerplate,
-            )
-            for k, e in enumerate(editions)
-        ),
-        series=tuple(series),
-        flows=_flows(fitted, counts, sizes, order, ids, labels),
-        placements=tuple(
-            TalkPlacement(
-                talk_id=t.id,
-                edition=labels[int(edition_of[i])],
-                series=ids.get(int(fitted.primary[i]), OTHER_TOPIC),
-                weight=float(fitted.weights[i, fitted.primary[i]])
-                if fitted.primary[i] >= 0
-                else 1.0,
-            )
-            for i, t in enumerate(talks)
-        ),
+        editions=_edition_infos(editions, tally, other_counts),
+        series=_series(talks, fitted, terms, tally, tests, config, topic_config),
+        flows=_flows(fitted, tally.counts, tally.sizes, tally.order, tally.ids, tally.labels),
+        placements=_placements(talks, fitted, tally),
         other=tuple(
             EditionShare(
-                edition=labels[e],
+                edition=tally.labels[e],
                 talks=int(other_counts[e]),
-                share=float(other_counts[e] / sizes[e]),
-                weight=float(other_counts[e] / sizes[e]),
+                share=float(other_counts[e] / tally.sizes[e]),
+                weight=float(other_counts[e] / tally.sizes[e]),
                 talk_ids=tuple(
                     talks[i].id for i in np.flatnonzero((edition_of == e) & (fitted.primary < 0))
                 ),
@@ -170,8 +104,160 @@ def assemble(
             for e in range(n_ed)
         ),
         talks=talks,
-        run=_run_info(fitted, config, topic_config, len(editions)),
+        run=_run_info(fitted, config, topic_config, n_ed),
         config=config,
+    )
+
+
+def _tally(editions: list[Edition], edition_of: np.ndarray, fitted: Fitted) -> _Tally:
+    n_ed, n_series = len(editions), len(fitted.labels)
+    sizes = np.bincount(edition_of, minlength=n_ed)
+    counts = np.zeros((n_series, n_ed), dtype=np.int64)
+    for s in range(n_series):
+        counts[s] = np.bincount(edition_of[fitted.primary == s], minlength=n_ed)
+    order = sorted(
+        range(n_series),
+        key=lambda s: (-int(counts[s].sum()), int(np.argmax(counts[s] > 0)), fitted.labels[s]),
+    )
+    order = [s for s in order if counts[s].sum() > 0]
+    return _Tally(
+        labels=[e.label for e in editions],
+        edition_of=edition_of,
+        sizes=sizes,
+        counts=counts,
+        order=order,
+        ids={s: f"s{rank + 1}" for rank, s in enumerate(order)},
+    )
+
+
+def _share_tests(
+    editions: list[Edition], tally: _Tally, config: CompareConfig, seed: int
+) -> list[ShareTest]:
+    """The trend test of each series in ``tally.order`` (q-values adjusted with ``fdr``)."""
+    n_ed = len(editions)
+    years = [e.year for e in editions if e.year is not None]
+    scores = [float(y) for y in years] if len(years) == n_ed else [float(k) for k in range(n_ed)]
+    tests = [
+        share_test(tally.counts[s], tally.sizes, scores, config, seed=seed * 1009 + rank)
+        for rank, s in enumerate(tally.order)
+    ]
+    if config.fdr:
+        qs = benjamini_hochberg([t.p_value for t in tests])
+        tests = [_with_q(t, q) for t, q in zip(tests, qs, strict=True)]
+    return tests
+
+
+def _series(
+    talks: tuple[Talk, ...],
+    fitted: Fitted,
+    terms: TermTable,
+    tally: _Tally,
+    tests: list[ShareTest],
+    config: CompareConfig,
+    topic_config: TopicConfig,
+) -> tuple[TopicSeries, ...]:
+    """Every series with talks, in order: its class, reason, terms and per-edition shares."""
+    edition_of, counts, n_ed = tally.edition_of, tally.counts, len(tally.labels)
+    tf, display = _tf(terms, topic_config)
+    per_edition = edition_terms(
+        tf, fitted.weights, fitted.primary, edition_of, n_ed, display, top_n=config.top_terms
+    )
+    overall = fitted.terms or series_terms(tf, fitted.weights, display, top_n=config.top_terms)
+    weight_sums = np.zeros((len(fitted.labels), n_ed))
+    for e in range(n_ed):
+        weight_sums[:, e] = fitted.weights[edition_of == e].sum(axis=0)
+    series: list[TopicSeries] = []
+    for rank, s in enumerate(tally.order):
+        cls, reason, test = classify(
+            counts[s],
+            tally.sizes,
+            tests[rank],
+            config,
+            labels=tally.labels,
+            structure=fitted.structure[s],
+        )
+        gained, lost = changed_terms(
+            tf, fitted.primary == s, edition_of, counts[s], display, n_terms=config.changed_terms
+        )
+        series.append(
+            TopicSeries(
+                id=tally.ids[s],
+                label=fitted.labels[s],
+                classification=cls,
+                reason=reason,
+                terms=tuple(overall[s]),
+                shares=_shares(talks, fitted, s, tally, per_edition[s], weight_sums[s], config),
+                test=test,
+                gained=gained,
+                lost=lost,
+                split_from=_ref(fitted.relations[s][0], tally.ids),
+                merged_into=_ref(fitted.relations[s][1], tally.ids),
+            )
+        )
+    return tuple(series)
+
+
+def _shares(
+    talks: tuple[Talk, ...],
+    fitted: Fitted,
+    s: int,
+    tally: _Tally,
+    terms: list[Terms],
+    weight_sums: np.ndarray,
+    config: CompareConfig,
+) -> tuple[EditionShare, ...]:
+    """Series ``s`` in each edition: talks, shares, terms and representative talks."""
+    counts, sizes = tally.counts, tally.sizes
+    return tuple(
+        EditionShare(
+            edition=tally.labels[e],
+            talks=int(counts[s, e]),
+            share=float(counts[s, e] / sizes[e]),
+            weight=float(weight_sums[e] / sizes[e]),
+            topic_id=fitted.topic_ids[s][e],
+            terms=terms[e] if counts[s, e] else (),
+            talk_ids=_representative(
+                talks,
+                fitted,
+                s,
+                np.flatnonzero((tally.edition_of == e) & (fitted.primary == s)),
+                config.representative_talks,
+            ),
+        )
+        for e in range(len(tally.labels))
+    )
+
+
+def _edition_infos(
+    editions: list[Edition], tally: _Tally, other_counts: np.ndarray
+) -> tuple[EditionInfo, ...]:
+    return tuple(
+        EditionInfo(
+            label=e.label,
+            year=e.year,
+            name=e.name,
+            paths=e.paths,
+            talks=int(tally.sizes[k]),
+            with_text=sum(1 for t in e.talks if t.has_text),
+            other=int(other_counts[k]),
+            topics=int(sum(1 for s in tally.order if tally.counts[s, k] > 0)),
+            boilerplate=e.boilerplate,
+        )
+        for k, e in enumerate(editions)
+    )
+
+
+def _placements(
+    talks: tuple[Talk, ...], fitted: Fitted, tally: _Tally
+) -> tuple[TalkPlacement, ...]:
+    return tuple(
+        TalkPlacement(
+            talk_id=t.id,
+            edition=tally.labels[int(tally.edition_of[i])],
+            series=tally.ids.get(int(fitted.primary[i]), OTHER_TOPIC),
+            weight=float(fitted.weights[i, fitted.primary[i]]) if fitted.primary[i] >= 0 else 1.0,
+        )
+        for i, t in enumerate(talks)
     )
 
 
@@ -186,8 +272,6 @@ def _with_q(test: ShareTest, q: float) -> ShareTest:
 def _tf(terms: TermTable, topic_config: TopicConfig) -> tuple[sp.csr_matrix, list[str]]:
     """Sublinear term frequencies of the comparison's vocabulary (terms of at least
     ``graph.min_df`` talks and at most ``graph.max_df_share`` of them)."""
-    from talktopics.graph import select_terms
-
     columns = select_terms(terms, topic_config.graph)
     tf = sp.csr_matrix(sp.csr_matrix(terms.counts)[:, columns], dtype=np.float64)
     tf.data = 1.0 + np.log(np.maximum(tf.data, 1.0))
@@ -255,8 +339,6 @@ def _similarity(fitted: Fitted, e: int, a: int, b: int) -> float | None:
 
 def _name(editions: list[Edition]) -> str:
     """``"EuroPython 2011–2024"``: the conferences of most talks and the edition span."""
-    from collections import Counter
-
     conferences = Counter(t.conference for e in editions for t in e.talks if t.conference)
     total = sum(conferences.values())
     main = [c for c, n in conferences.most_common() if n >= 0.2 * total][:2]

@@ -1,4 +1,5 @@
-"""The align strategy: one topic model per edition in, topics matched across editions out.
+"""The align strategy: the editions' talks in, one topic model per edition and its topics
+matched across editions out (as series).
 
 For each pair of consecutive editions the similarity of a topic ``A`` of the first and ``B``
 of the second is::
@@ -30,51 +31,126 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from talktopics.compare_editions import Edition
-from talktopics.compare_records import Fitted, FlowKind
-from talktopics.compare_rules import Structure
+from talktopics.compare.editions import Edition
+from talktopics.compare.records import Fitted, FlowKind
+from talktopics.compare.rules import Structure
 from talktopics.config import CompareConfig, TopicConfig
+from talktopics.graph import select_terms
 from talktopics.records import TermTable
+from talktopics.topicmodel import TopicModel, smooth_idf, tfidf
+from talktopics.topics import fit_topics
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder
-    from talktopics.topicmodel import TopicModel
 
-__all__ = ["fit_align", "topic_similarity"]
+__all__ = ["AlignStrategy", "topic_similarity"]
 
 logger = logging.getLogger(__name__)
 
 Node = tuple[int, int]
 """(edition index, topic index in that edition's model)."""
+Link = tuple[int, Node, Node, FlowKind, float]
+"""(edition, topic in it, topic in the next edition, kind, similarity)."""
+SeriesLink = tuple[int, int, int, FlowKind, float | None]
+"""(edition, source series, target series, kind, similarity)."""
 
 
-def fit_align(
-    editions: Sequence[Edition],
-    config: CompareConfig,
-    topic_config: TopicConfig,
-    embedder: Embedder,
-    terms: TermTable,
-    say: Callable[[str], None],
-) -> Fitted:
-    """Fit one model per edition and follow its topics across editions (module docstring)."""
-    from talktopics.topics import fit_topics
+class AlignStrategy:
+    """One topic model per edition; topics followed across editions (module docstring).
 
-    models: list[TopicModel] = []
-    for edition in editions:
-        say(f"fitting the topics of {edition.label} ({len(edition.talks)} talks)")
-        models.append(fit_topics(edition.talks, topic_config, embedder=embedder, terms=terms))
-    offsets = np.cumsum([0] + [len(e.talks) for e in editions])
-    n = int(offsets[-1])
-    local = np.full(n, -1, dtype=np.int64)
+    Args:
+        config: The matching thresholds (``link_min_similarity``, ``split_ratio``,
+            ``term_weight``).
+        topic_config: Options of the per-edition topic models (seed included).
+    """
+
+    def __init__(self, config: CompareConfig, topic_config: TopicConfig) -> None:
+        self.config = config
+        self.topic_config = topic_config
+
+    def fit(
+        self,
+        editions: Sequence[Edition],
+        *,
+        terms: TermTable,
+        embedder: Embedder,
+        progress: Callable[[str], None],
+    ) -> Fitted:
+        """Fit one model per edition and chain its topics into series."""
+        models: list[TopicModel] = []
+        for edition in editions:
+            progress(f"fitting the topics of {edition.label} ({len(edition.talks)} talks)")
+            models.append(
+                fit_topics(edition.talks, self.topic_config, embedder=embedder, terms=terms)
+            )
+        offsets = np.cumsum([0] + [len(e.talks) for e in editions])
+        local = _local_topics(models, offsets)
+        profiles, centroids = _profiles(models, local, offsets, terms, self.topic_config)
+        successor, links = _link_editions(profiles, centroids, self.config)
+        chains = _chains(models, successor)
+        series_of = {node: c for c, chain in enumerate(chains) for node in chain}
+        labels = _chain_labels(chains, models, [e.label for e in editions])
+        primary, weights = _series_weights(models, local, offsets, series_of, len(chains))
+        out_links, split_from, merged_into = _series_links(links, series_of)
+        last = len(editions) - 1
+        structure = [
+            Structure(
+                starts_late=chain[0][0] > 0,
+                ends_early=chain[-1][0] < last,
+                split_from=labels[split_from[c][1]] if c in split_from else None,
+                merged_into=labels[merged_into[c][1]] if c in merged_into else None,
+            )
+            for c, chain in enumerate(chains)
+        ]
+        topic_ids: list[list[str | None]] = [[None] * len(editions) for _ in chains]
+        for c, chain in enumerate(chains):
+            for e, k in chain:
+                topic_ids[c][e] = models[e].topics[k].id
+        return Fitted(
+            labels=labels,
+            primary=primary,
+            weights=weights,
+            topic_ids=topic_ids,
+            terms=None,
+            links=out_links,
+            structure=structure,
+            relations=[
+                (
+                    split_from[c][1] if c in split_from else None,
+                    merged_into[c][1] if c in merged_into else None,
+                )
+                for c in range(len(chains))
+            ],
+            embedder=models[0].info.embedder,
+            parameters=self._parameters(models),
+        )
+
+    def _parameters(self, models: list[TopicModel]) -> tuple[tuple[str, str], ...]:
+        return (
+            ("topics_per_edition", ",".join(str(len(m.topics)) for m in models)),
+            ("link_min_similarity", str(self.config.link_min_similarity)),
+            ("split_ratio", str(self.config.split_ratio)),
+            ("term_weight", str(self.config.term_weight)),
+        )
+
+
+def _local_topics(models: list[TopicModel], offsets: np.ndarray) -> np.ndarray:
+    """Every talk's primary topic in its edition's model (-1 = other), in edition order."""
+    local = np.full(int(offsets[-1]), -1, dtype=np.int64)
     for e, model in enumerate(models):
         index = {t.id: k for k, t in enumerate(model.topics)}
         for i, tt in enumerate(model.talk_topics):
             local[offsets[e] + i] = index.get(tt.primary, -1)
-    profiles, centroids = _profiles(models, local, offsets, terms, topic_config)
+    return local
 
+
+def _link_editions(
+    profiles: list[np.ndarray], centroids: list[np.ndarray], config: CompareConfig
+) -> tuple[dict[Node, Node], list[Link]]:
+    """The continuations (topic -> its successor) and every link of consecutive editions."""
     successor: dict[Node, Node] = {}
-    links: list[tuple[int, Node, Node, FlowKind, float]] = []
-    for e in range(len(models) - 1):
+    links: list[Link] = []
+    for e in range(len(profiles) - 1):
         sim = topic_similarity(
             profiles[e], centroids[e], profiles[e + 1], centroids[e + 1], config.term_weight
         )
@@ -82,8 +158,11 @@ def fit_align(
             if kind == "continuation":
                 successor[(e, a)] = (e + 1, b)
             links.append((e, (e, a), (e + 1, b), kind, value))
+    return successor, links
 
-    # Chains of continuations are the series.
+
+def _chains(models: list[TopicModel], successor: dict[Node, Node]) -> list[list[Node]]:
+    """Chains of continuations: the series, each from a topic that continues none."""
     predecessor = {b: a for a, b in successor.items()}
     chains: list[list[Node]] = []
     for e, model in enumerate(models):
@@ -94,11 +173,20 @@ def fit_align(
             while chain[-1] in successor:
                 chain.append(successor[chain[-1]])
             chains.append(chain)
-    series_of = {node: c for c, chain in enumerate(chains) for node in chain}
-    labels = _chain_labels(chains, models, [e.label for e in editions])
+    return chains
 
+
+def _series_weights(
+    models: list[TopicModel],
+    local: np.ndarray,
+    offsets: np.ndarray,
+    series_of: dict[Node, int],
+    n_series: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every talk's primary series (-1 = other) and its talks x series weights."""
+    n = int(offsets[-1])
     primary = np.full(n, -1, dtype=np.int64)
-    weights = np.zeros((n, len(chains)))
+    weights = np.zeros((n, n_series))
     for e, model in enumerate(models):
         index = {t.id: k for k, t in enumerate(model.topics)}
         for i, tt in enumerate(model.talk_topics):
@@ -108,10 +196,17 @@ def fit_align(
             for topic_id, w in tt.distribution:
                 if topic_id in index:
                     weights[row, series_of[(e, index[topic_id])]] += w
+    return primary, weights
 
+
+def _series_links(
+    links: list[Link], series_of: dict[Node, int]
+) -> tuple[list[SeriesLink], dict[int, tuple[float, int]], dict[int, tuple[float, int]]]:
+    """The links between series, and per series the strongest split source / merge target
+    as ``(similarity, series)``."""
     split_from: dict[int, tuple[float, int]] = {}
     merged_into: dict[int, tuple[float, int]] = {}
-    out_links: list[tuple[int, int, int, FlowKind, float | None]] = []
+    out_links: list[SeriesLink] = []
     for e, source, target, kind, value in links:
         sa, sb = series_of[source], series_of[target]
         if kind == "split":
@@ -119,43 +214,7 @@ def fit_align(
         elif kind == "merge":
             merged_into[sa] = max(merged_into.get(sa, (-1.0, -1)), (value, sb))
         out_links.append((e, sa, sb, kind, value))
-    last = len(editions) - 1
-    structure = [
-        Structure(
-            starts_late=chain[0][0] > 0,
-            ends_early=chain[-1][0] < last,
-            split_from=labels[split_from[c][1]] if c in split_from else None,
-            merged_into=labels[merged_into[c][1]] if c in merged_into else None,
-        )
-        for c, chain in enumerate(chains)
-    ]
-    topic_ids: list[list[str | None]] = [[None] * len(editions) for _ in chains]
-    for c, chain in enumerate(chains):
-        for e, k in chain:
-            topic_ids[c][e] = models[e].topics[k].id
-    return Fitted(
-        labels=labels,
-        primary=primary,
-        weights=weights,
-        topic_ids=topic_ids,
-        terms=None,
-        links=out_links,
-        structure=structure,
-        relations=[
-            (
-                split_from[c][1] if c in split_from else None,
-                merged_into[c][1] if c in merged_into else None,
-            )
-            for c in range(len(chains))
-        ],
-        embedder=models[0].info.embedder,
-        parameters=(
-            ("topics_per_edition", ",".join(str(len(m.topics)) for m in models)),
-            ("link_min_similarity", str(config.link_min_similarity)),
-            ("split_ratio", str(config.split_ratio)),
-            ("term_weight", str(config.term_weight)),
-        ),
-    )
+    return out_links, split_from, merged_into
 
 
 def topic_similarity(
@@ -175,7 +234,7 @@ def topic_similarity(
 def _match(sim: np.ndarray, config: CompareConfig) -> list[tuple[int, int, FlowKind, float]]:
     """Continuations (maximum-similarity one-to-one matching of the candidate pairs) and the
     further split / merge / cross links between two editions' topics."""
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # lazy: scipy.optimize is slow to import
 
     if sim.size == 0:
         return []
@@ -214,9 +273,6 @@ def _profiles(
     topic_config: TopicConfig,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Per edition: topics x terms tf-idf profiles and topics x dim centred centroids."""
-    from talktopics.graph import select_terms
-    from talktopics.topicmodel import smooth_idf, tfidf
-
     columns = select_terms(terms, topic_config.graph)
     counts = sp.csr_matrix(terms.counts)[:, columns]
     idf = smooth_idf(np.asarray((counts > 0).sum(axis=0)).ravel(), counts.shape[0])

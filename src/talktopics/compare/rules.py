@@ -35,6 +35,7 @@ p-value is near 1.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ def _pooled(counts: np.ndarray, sizes: np.ndarray, idx: range) -> float:
 def fisher_one_sided(a: int, n_a: int, b: int, n_b: int, *, alternative: str) -> float:
     """One-sided Fisher exact p-value that the share ``b / n_b`` is greater (``"greater"``)
     or less (``"less"``) than ``a / n_a``."""
-    from scipy.stats import fisher_exact
+    from scipy.stats import fisher_exact  # lazy: scipy.stats is slow to import
 
     if n_a <= 0 or n_b <= 0:
         return 1.0
@@ -137,7 +138,7 @@ def trend_test(
     observed = float((s * c).sum())
     direction = int(np.sign(round(observed - expected, 9)))
     if c.size == 2:
-        from scipy.stats import fisher_exact
+        from scipy.stats import fisher_exact  # lazy: scipy.stats is slow to import
 
         table = [[int(c[1]), int(n[1] - c[1])], [int(c[0]), int(n[0] - c[0])]]
         return "fisher-exact", float(fisher_exact(table).pvalue), direction
@@ -312,8 +313,6 @@ def _tail(c: np.ndarray, n: np.ndarray, start: int) -> str:
 
 
 def _with_presence(test: ShareTest, p: float) -> ShareTest:
-    import dataclasses
-
     return dataclasses.replace(test, presence_p=p)
 
 

@@ -1,5 +1,5 @@
-"""Records of a cross-edition comparison: what :func:`talktopics.compare.compare_topics`
-returns and what its strategies hand back."""
+"""Records of a cross-edition comparison: what a strategy hands back (:class:`Fitted`) in, what
+:func:`talktopics.compare.compare_editions` returns (:class:`Comparison` and its parts) out."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 
 import numpy as np
 
-from talktopics.compare_rules import ShareTest, Structure, TopicClass
+from talktopics.compare.rules import ShareTest, Structure, TopicClass
 from talktopics.config import CompareConfig, CompareStrategy
 from talktopics.errors import TalkTopicsError
 from talktopics.records import IngestIssue, RunInfo, Talk

@@ -1,4 +1,5 @@
-"""Edition arguments in, editions out: which paths make one edition, its label and year.
+"""Edition arguments in, editions out: which paths make one edition, its label and year, its
+boilerplate lines, and which editions have enough text to be compared.
 
 How ``talktopics compare`` turns its PATH arguments into editions:
 
@@ -27,6 +28,7 @@ the comparison; the removed lines are reported per edition.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -34,8 +36,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from talktopics.config import IngestLimits
+from talktopics.compare.records import SkippedEdition
+from talktopics.config import CompareConfig, IngestLimits
 from talktopics.errors import ConfigError
+from talktopics.ingest import load_corpus
+from talktopics.ingest.detect import SUFFIXES
+from talktopics.ingest.pyvideo import is_pyvideo_dir
 from talktopics.records import IngestIssue, SourceRef, Talk
 
 __all__ = [
@@ -45,6 +51,7 @@ __all__ = [
     "load_editions",
     "parse_editions",
     "strip_boilerplate",
+    "usable_editions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -120,9 +127,6 @@ def parse_editions(arguments: Sequence[str], labels: Sequence[str] = ()) -> list
 
 def _folder_of_editions(path: Path) -> list[EditionSpec] | None:
     """The sub-folders of ``path`` as editions, or None when it is not a folder of editions."""
-    from talktopics.ingest.detect import SUFFIXES
-    from talktopics.ingest.pyvideo import is_pyvideo_dir
-
     if not path.is_dir() or is_pyvideo_dir(path):
         return None
     children = sorted((p for p in path.iterdir() if not p.name.startswith(".")), key=str)
@@ -162,8 +166,6 @@ def load_editions(
     Raises:
         ConfigError: ``input_format`` or ``column_map`` names something unknown.
     """
-    from talktopics.ingest import load_corpus
-
     groups: dict[str, list[tuple[EditionSpec, list[Talk], list[IngestIssue], str]]] = {}
     years: dict[str, int | None] = {}
     for spec in specs:
@@ -223,8 +225,6 @@ def _path_label(paths: Sequence[str]) -> str:
 
 
 def _with_year(talk: Talk, year: int) -> Talk:
-    import dataclasses
-
     return dataclasses.replace(talk, year=year)
 
 
@@ -265,8 +265,6 @@ def strip_boilerplate(
     Returns:
         A copy with cleaned talks and ``boilerplate`` listing the removed lines (sorted).
     """
-    import dataclasses
-
     counts: Counter[str] = Counter()
     for talk in edition.talks:
         keys = {_line_key(line) for field in (talk.abstract, talk.description)
@@ -287,3 +285,57 @@ def strip_boilerplate(
     )
     logger.info("edition %s: %d boilerplate lines removed", edition.label, len(found))
     return dataclasses.replace(edition, talks=talks, boilerplate=tuple(sorted(found)))
+
+
+def usable_editions(
+    editions: Sequence[Edition], config: CompareConfig
+) -> tuple[list[Edition], list[SkippedEdition], list[IngestIssue]]:
+    """Editions with enough text; a talk read for two editions counts for the first only.
+
+    Returns:
+        ``(usable, skipped, issues)``: the editions to compare (their talks de-duplicated
+        across editions), the ones left out and why, and every edition's issues plus a
+        warning per talk dropped as a duplicate.
+    """
+    usable: list[Edition] = []
+    skipped: list[SkippedEdition] = []
+    issues: list[IngestIssue] = []
+    seen: dict[str, str] = {}
+    for edition in editions:
+        issues.extend(edition.issues)
+        talks: list[Talk] = []
+        for talk in edition.talks:
+            if talk.id in seen:
+                issues.append(
+                    IngestIssue(
+                        level="warning",
+                        source=SourceRef(path=talk.source.path, record=talk.source.record),
+                        message=f"talk {talk.title!r} is in editions {seen[talk.id]} and "
+                        f"{edition.label}; counted in {seen[talk.id]} only",
+                    )
+                )
+                continue
+            seen[talk.id] = edition.label
+            talks.append(talk)
+        with_text = sum(1 for t in talks if t.has_text)
+        if with_text < config.min_edition_talks:
+            skipped.append(_skipped(edition, talks, with_text, config))
+            continue
+        usable.append(dataclasses.replace(edition, talks=tuple(talks)))
+    return usable, skipped, issues
+
+
+def _skipped(
+    edition: Edition, talks: list[Talk], with_text: int, config: CompareConfig
+) -> SkippedEdition:
+    """Why an edition is left out (also logged as a warning)."""
+    errors = [i for i in edition.issues if i.level == "error"]
+    why = (
+        f"{with_text} talks with text (at least {config.min_edition_talks} needed)"
+        if talks
+        else "no talks could be read"
+    )
+    if errors:
+        why += f"; first problem: {errors[0]}"
+    logger.warning("edition %s skipped: %s", edition.label, why)
+    return SkippedEdition(label=edition.label, paths=edition.paths, reason=why)
