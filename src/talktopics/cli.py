@@ -467,8 +467,7 @@ def _cmd_digest(args: argparse.Namespace) -> ExitCode:
 def _cmd_topics(args: argparse.Namespace) -> ExitCode:
     from rich.console import Console
 
-    from talktopics.graph import write_graph
-    from talktopics.topics import fit_topics
+    from talktopics.topics import TopicModel, write_graph
 
     try:
         config = _digest_config(args)
@@ -488,23 +487,23 @@ def _cmd_topics(args: argparse.Namespace) -> ExitCode:
             logger.info("%s", message)
 
         try:
-            model = fit_topics(corpus.talks, config.topics, progress=say)
+            model = TopicModel(config.topics).fit(corpus.talks, progress=say)
         except ConfigError as exc:
             print(f"talktopics: error: {exc}", file=sys.stderr)
             return ExitCode.USAGE
     try:
         folder = model.save(args.out)
-        graph_path = write_graph(model.word_graph, args.graph) if args.graph else None
+        graph_path = write_graph(model.word_graph_, args.graph) if args.graph else None
     except OSError as exc:
         print(f"talktopics: error: cannot write the model: {exc}", file=sys.stderr)
         return ExitCode.FAILED
     if not args.quiet:
         _print_topics_table(
-            model.topics,
-            model.subtopics,
-            model.talk_topics,
+            model.topics_,
+            model.subtopics_,
+            model.talk_topics_,
             {t.id: t.title for t in corpus.talks},
-            f"seed {model.info.seed}, {model.info.embedder}",
+            f"seed {model.info_.seed}, {model.info_.embedder}",
         )
     print(folder / "model.json")
     if graph_path is not None:

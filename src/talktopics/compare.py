@@ -4,7 +4,7 @@ between editions.
 
 Two strategies (``CompareConfig.strategy``):
 
-* **joint** (default) — one topic model (:func:`talktopics.topics.fit_topics`) over the talks
+* **joint** (default) — one topic model (:class:`talktopics.topics.TopicModel`) over the talks
   of all editions together. Every topic is shared by all editions by construction, so its share
   of each edition's talks is directly comparable, and a topic that shifts shows it in the
   terms it gains and loses. This is the simplest robust choice: one Infomap partition, no
@@ -126,7 +126,7 @@ def compare_topics(
 
         say(f"extracting terms from {len(talks)} talks")
         terms = nlp.extract_terms(talks, topic_config.nlp)
-    from talktopics.topicmodel import align_terms
+    from talktopics.topics.vocabulary import align_terms
 
     terms = align_terms(terms, talks)
     clock.lap("terms")
@@ -214,15 +214,15 @@ def _fit_joint(
     say: Progress,
 ) -> Fitted:
     """One topic model over all editions: series = its topics."""
-    from talktopics.topics import fit_topics
+    from talktopics.topics import TopicModel
 
     say(f"fitting one topic model over {len(talks)} talks")
-    model = fit_topics(talks, topic_config, embedder=embedder, terms=terms, progress=say)
-    index = {t.id: k for k, t in enumerate(model.topics)}
-    n, k = len(talks), len(model.topics)
+    model = TopicModel(topic_config, embedder=embedder).fit(talks, terms, progress=say)
+    index = {t.id: k for k, t in enumerate(model.topics_)}
+    n, k = len(talks), len(model.topics_)
     primary = np.full(n, -1, dtype=np.int64)
     weights = np.zeros((n, k))
-    for i, tt in enumerate(model.talk_topics):
+    for i, tt in enumerate(model.talk_topics_):
         primary[i] = index.get(tt.primary, -1)
         for topic_id, w in tt.distribution:
             if topic_id in index:
@@ -232,21 +232,21 @@ def _fit_joint(
             topic.id if np.any((primary == s) & (edition_of == e)) else None
             for e in range(n_editions)
         ]
-        for s, topic in enumerate(model.topics)
+        for s, topic in enumerate(model.topics_)
     ]
     return Fitted(
-        labels=[t.label for t in model.topics],
+        labels=[t.label for t in model.topics_],
         primary=primary,
         weights=weights,
         topic_ids=present,
-        terms=[t.terms for t in model.topics],
+        terms=[t.terms for t in model.topics_],
         links=[],
-        structure=[Structure() for _ in model.topics],
-        relations=[(None, None) for _ in model.topics],
-        embedder=model.info.embedder,
+        structure=[Structure() for _ in model.topics_],
+        relations=[(None, None) for _ in model.topics_],
+        embedder=model.info_.embedder,
         parameters=(
             ("topics", str(k)),
-            ("codelength_bits", f"{model.info.codelength:.4f}"),
-            ("vocabulary_terms", str(model.info.n_terms)),
+            ("codelength_bits", f"{model.info_.codelength:.4f}"),
+            ("vocabulary_terms", str(model.info_.n_terms)),
         ),
     )

@@ -38,7 +38,7 @@ from talktopics.records import TermTable
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder
-    from talktopics.topicmodel import TopicModel
+    from talktopics.topics import TopicModel
 
 __all__ = ["fit_align", "topic_similarity"]
 
@@ -57,18 +57,18 @@ def fit_align(
     say: Callable[[str], None],
 ) -> Fitted:
     """Fit one model per edition and follow its topics across editions (module docstring)."""
-    from talktopics.topics import fit_topics
+    from talktopics.topics import TopicModel
 
     models: list[TopicModel] = []
     for edition in editions:
         say(f"fitting the topics of {edition.label} ({len(edition.talks)} talks)")
-        models.append(fit_topics(edition.talks, topic_config, embedder=embedder, terms=terms))
+        models.append(TopicModel(topic_config, embedder=embedder).fit(edition.talks, terms))
     offsets = np.cumsum([0] + [len(e.talks) for e in editions])
     n = int(offsets[-1])
     local = np.full(n, -1, dtype=np.int64)
     for e, model in enumerate(models):
-        index = {t.id: k for k, t in enumerate(model.topics)}
-        for i, tt in enumerate(model.talk_topics):
+        index = {t.id: k for k, t in enumerate(model.topics_)}
+        for i, tt in enumerate(model.talk_topics_):
             local[offsets[e] + i] = index.get(tt.primary, -1)
     profiles, centroids = _profiles(models, local, offsets, terms, topic_config)
 
@@ -87,7 +87,7 @@ def fit_align(
     predecessor = {b: a for a, b in successor.items()}
     chains: list[list[Node]] = []
     for e, model in enumerate(models):
-        for k in range(len(model.topics)):
+        for k in range(len(model.topics_)):
             if (e, k) in predecessor:
                 continue
             chain = [(e, k)]
@@ -100,8 +100,8 @@ def fit_align(
     primary = np.full(n, -1, dtype=np.int64)
     weights = np.zeros((n, len(chains)))
     for e, model in enumerate(models):
-        index = {t.id: k for k, t in enumerate(model.topics)}
-        for i, tt in enumerate(model.talk_topics):
+        index = {t.id: k for k, t in enumerate(model.topics_)}
+        for i, tt in enumerate(model.talk_topics_):
             row = offsets[e] + i
             if local[row] >= 0:
                 primary[row] = series_of[(e, int(local[row]))]
@@ -132,7 +132,7 @@ def fit_align(
     topic_ids: list[list[str | None]] = [[None] * len(editions) for _ in chains]
     for c, chain in enumerate(chains):
         for e, k in chain:
-            topic_ids[c][e] = models[e].topics[k].id
+            topic_ids[c][e] = models[e].topics_[k].id
     return Fitted(
         labels=labels,
         primary=primary,
@@ -148,9 +148,9 @@ def fit_align(
             )
             for c in range(len(chains))
         ],
-        embedder=models[0].info.embedder,
+        embedder=models[0].info_.embedder,
         parameters=(
-            ("topics_per_edition", ",".join(str(len(m.topics)) for m in models)),
+            ("topics_per_edition", ",".join(str(len(m.topics_)) for m in models)),
             ("link_min_similarity", str(config.link_min_similarity)),
             ("split_ratio", str(config.split_ratio)),
             ("term_weight", str(config.term_weight)),
@@ -214,19 +214,19 @@ def _profiles(
     topic_config: TopicConfig,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Per edition: topics x terms tf-idf profiles and topics x dim centred centroids."""
-    from talktopics.graph import select_terms
-    from talktopics.topicmodel import smooth_idf, tfidf
+    from talktopics.topics.network import smooth_idf, tfidf
+    from talktopics.topics.vocabulary import select_terms
 
     columns = select_terms(terms, topic_config.graph)
     counts = sp.csr_matrix(terms.counts)[:, columns]
     idf = smooth_idf(np.asarray((counts > 0).sum(axis=0)).ravel(), counts.shape[0])
     x = tfidf(counts, idf)
-    vectors = np.concatenate([m.state.talk_vectors for m in models]).astype(np.float64)
+    vectors = np.concatenate([m.state_.talk_vectors for m in models]).astype(np.float64)
     mean = vectors.mean(axis=0) if vectors.size else np.zeros(0)
     profiles: list[np.ndarray] = []
     centroids: list[np.ndarray] = []
     for e, model in enumerate(models):
-        k = len(model.topics)
+        k = len(model.topics_)
         rows = np.arange(offsets[e], offsets[e + 1])
         member = sp.csr_matrix(
             (
@@ -250,7 +250,7 @@ def _chain_labels(
     labels: list[str] = []
     for chain in chains:
         e, k = max(chain, key=lambda node: (len(models[node[0]].topics[node[1]].talk_ids), node[0]))
-        labels.append(models[e].topics[k].label)
+        labels.append(models[e].topics_[k].label)
     seen: dict[str, int] = {}
     for label in labels:
         seen[label.casefold()] = seen.get(label.casefold(), 0) + 1

@@ -186,7 +186,7 @@ def _with_q(test: ShareTest, q: float) -> ShareTest:
 def _tf(terms: TermTable, topic_config: TopicConfig) -> tuple[sp.csr_matrix, list[str]]:
     """Sublinear term frequencies of the comparison's vocabulary (terms of at least
     ``graph.min_df`` talks and at most ``graph.max_df_share`` of them)."""
-    from talktopics.graph import select_terms
+    from talktopics.topics.vocabulary import select_terms
 
     columns = select_terms(terms, topic_config.graph)
     tf = sp.csr_matrix(sp.csr_matrix(terms.counts)[:, columns], dtype=np.float64)

@@ -109,7 +109,7 @@ def run_digest(
     from talktopics.embed import select_embedder
     from talktopics.ingest import load_corpus
     from talktopics.summarize import summarize_talks, summarize_topics
-    from talktopics.topics import fit_topics
+    from talktopics.topics import TopicModel
 
     config = config or RunConfig()
     formats = parse_formats(formats)
@@ -152,16 +152,16 @@ def run_digest(
 
         # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
         with stage("topics", "Finding topics") as say:
-            model = fit_topics(corpus.talks, config.topics, embedder=embedder, progress=say)
+            model = TopicModel(config.topics, embedder=embedder).fit(corpus.talks, progress=say)
 
         # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
         with stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
             talk_summaries = summarize_talks(
                 corpus.talks, embedder=summary_embedder, config=config.summary
             )
-        with stage("topic_summaries", f"Summarising {len(model.topics)} topics"):
+        with stage("topic_summaries", f"Summarising {len(model.topics_)} topics"):
             topic_summaries = summarize_topics(
-                model.topics, corpus.talks, embedder=summary_embedder, config=config.summary
+                model.topics_, corpus.talks, embedder=summary_embedder, config=config.summary
             )
 
         # 5. The digest record: everything the renderers need, the word network laid out.
@@ -171,7 +171,7 @@ def run_digest(
                 model,
                 talk_summaries,
                 topic_summaries,
-                timings=(*stage.timings, *(("topics." + k, v) for k, v in model.info.timings)),
+                timings=(*stage.timings, *(("topics." + k, v) for k, v in model.info_.timings)),
             )
 
         # 6. Render every format in memory first, then write each file atomically: an
@@ -256,17 +256,17 @@ def build_digest(
     """
     from talktopics.render.network import build_word_network
 
-    info = model.info
+    info = model.info_
     backend, _, model_name = info.embedder.partition(":")
     network = build_word_network(
-        model.memberships,
-        model.topics,
-        model.word_graph,
-        subtopics=model.subtopics,
+        model.memberships_,
+        model.topics_,
+        model.word_graph_,
+        subtopics=model.subtopics_,
         max_nodes=max_terms,
         seed=info.seed,
     )
-    cfg = model.config
+    cfg = model.config_
     parameters = (
         ("trials", str(cfg.trials)),
         ("target_topics", "auto" if cfg.target_topics is None else str(cfg.target_topics)),
@@ -279,20 +279,20 @@ def build_digest(
     return Digest(
         name=digest_name(corpus),
         talks=corpus.talks,
-        topics=model.topics,
-        subtopics=model.subtopics,
-        memberships=model.memberships,
-        talk_topics=model.talk_topics,
+        topics=model.topics_,
+        subtopics=model.subtopics_,
+        memberships=model.memberships_,
+        talk_topics=model.talk_topics_,
         talk_summaries=tuple(talk_summaries[t.id] for t in corpus.talks if t.id in talk_summaries),
         topic_summaries=tuple(
             topic_summaries[t.id]
-            for t in (*model.topics, *model.subtopics)
+            for t in (*model.topics_, *model.subtopics_)
             if t.id in topic_summaries
         ),
         word_nodes=network.nodes,
         word_edges=network.edges,
         topic_positions=network.topic_positions,
-        other_share=model.other_share,
+        other_share=model.other_share_,
         issues=corpus.issues,
         run=RunInfo(
             version=__version__,
