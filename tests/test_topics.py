@@ -1,5 +1,6 @@
 """Topic engine: planted topics and fuzzy words, labels, other bucket, determinism, persistence,
-transform, the estimator interface, --topics K; and real structure on EuroPython 2022 with the real models."""
+transform, the estimator interface, --topics K; and real structure on EuroPython 2022 with the
+real models."""
 
 from __future__ import annotations
 
@@ -269,7 +270,9 @@ def test_load_rejects_other_formats(tmp_path: Path, model: TopicModel) -> None:
         TopicModel.load(tmp_path / "nothing-here")
 
 
-def test_transform_gives_training_talks_their_own_topics(talks: list[Talk], model: TopicModel) -> None:
+def test_transform_gives_training_talks_their_own_topics(
+    talks: list[Talk], model: TopicModel
+) -> None:
     assigned = model.transform(talks, term_table(talks))
     assert assigned == model.talk_topics_
 

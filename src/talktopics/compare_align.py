@@ -249,7 +249,9 @@ def _chain_labels(
     """A chain's label is its largest topic's (the latest on ties); repeats get the span."""
     labels: list[str] = []
     for chain in chains:
-        e, k = max(chain, key=lambda node: (len(models[node[0]].topics[node[1]].talk_ids), node[0]))
+        e, k = max(
+            chain, key=lambda node: (len(models[node[0]].topics_[node[1]].talk_ids), node[0])
+        )
         labels.append(models[e].topics_[k].label)
     seen: dict[str, int] = {}
     for label in labels:

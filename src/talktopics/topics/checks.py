@@ -13,6 +13,7 @@ __all__ = ["check_graph_config", "check_topic_config", "check_unique_ids"]
 
 
 def check_unique_ids(talks: Sequence[Talk]) -> None:
+    """Refuse two talks with the same id (the message names both sources)."""
     seen: dict[str, Talk] = {}
     for talk in talks:
         if talk.id in seen:
@@ -24,6 +25,7 @@ def check_unique_ids(talks: Sequence[Talk]) -> None:
 
 
 def check_topic_config(config: TopicConfig) -> None:
+    """Refuse a topic option outside its range (``topics.<name> = <value> is invalid``)."""
     checks: list[tuple[str, bool, str]] = [
         ("trials", config.trials >= 1, ">= 1"),
         ("talk_neighbors", config.talk_neighbors >= 1, ">= 1"),
@@ -57,6 +59,7 @@ def check_topic_config(config: TopicConfig) -> None:
 
 
 def check_graph_config(config: GraphConfig) -> None:
+    """Refuse a word-graph option outside its range (``graph.<name> = <value> is invalid``)."""
     if config.min_df < 1:
         raise ConfigError(f"graph.min_df = {config.min_df} is invalid; must be >= 1")
     if not 0.0 < config.max_df_share <= 1.0:

@@ -87,10 +87,7 @@ def detect_communities(
     Raises:
         ConfigError: Bad arguments (negative weights, ids out of range, trials < 1).
     """
-    if trials < 1:
-        raise ConfigError(f"trials = {trials} is invalid; must be >= 1")
-    if markov_time <= 0:
-        raise ConfigError(f"markov_time = {markov_time} is invalid; must be > 0")
+    _check_options(trials, markov_time)
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
@@ -139,6 +136,13 @@ def detect_communities(
         codelength=codelength,
         num_top_modules=num_top,
     )
+
+
+def _check_options(trials: int, markov_time: float) -> None:
+    if trials < 1:
+        raise ConfigError(f"trials = {trials} is invalid; must be >= 1")
+    if markov_time <= 0:
+        raise ConfigError(f"markov_time = {markov_time} is invalid; must be > 0")
 
 
 def _aggregate_links(
