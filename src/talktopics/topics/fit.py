@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -38,6 +37,7 @@ import scipy.sparse as sp
 
 from talktopics import embed, nlp
 from talktopics.config import TopicConfig
+from talktopics.embed import Embedder
 from talktopics.records import OTHER_TOPIC, Talk, TermTable, Topic
 from talktopics.topics.checks import check_topic_config, check_unique_ids
 from talktopics.topics.communities import detect_communities
@@ -61,9 +61,6 @@ from talktopics.topics.talk_text import reading_language, talk_text
 from talktopics.topics.timer import Timer
 from talktopics.topics.vocabulary import align_terms, language_talks, select_terms
 from talktopics.topics.word_graph import build_word_graph
-
-if TYPE_CHECKING:
-    from talktopics.embed import Embedder
 
 __all__ = ["Progress", "run_fit"]
 

@@ -13,21 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 
 from talktopics.config import TopicConfig
+from talktopics.embed import Embedder
 from talktopics.errors import NotFittedError
-from talktopics.records import TalkTopics, TermMembership, TermTable, Topic
+from talktopics.records import Talk, TalkTopics, TermMembership, TermTable, Topic
 from talktopics.topics import persistence
 from talktopics.topics.fit import Progress, run_fit
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState
 from talktopics.topics.transform import place_talks
-
-if TYPE_CHECKING:
-    from talktopics.embed import Embedder
-    from talktopics.records import Talk
 
 __all__ = ["TopicModel"]
 

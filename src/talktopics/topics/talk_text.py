@@ -5,13 +5,10 @@ string out (:func:`talk_text`); an embedder in, the one language it reads out
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from talktopics.embed import Embedder
 from talktopics.nlp import detect_language
 from talktopics.records import Talk
-
-if TYPE_CHECKING:
-    from talktopics.embed import Embedder
 
 __all__ = ["reading_language", "talk_text"]
 

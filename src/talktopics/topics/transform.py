@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from talktopics import embed, nlp
 from talktopics.config import EmbedConfig
+from talktopics.embed import Embedder
 from talktopics.errors import ConfigError
 from talktopics.records import Talk, TalkTopics, TermTable
 from talktopics.topics.distributions import make_talk_topics, mark_outliers, talk_distributions
@@ -26,9 +26,6 @@ from talktopics.topics.network import talk_links, tfidf
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState
 from talktopics.topics.talk_text import reading_language, talk_text
 from talktopics.topics.vocabulary import align_terms
-
-if TYPE_CHECKING:
-    from talktopics.embed import Embedder
 
 __all__ = ["place_talks", "rebuild_embedder"]
 
