@@ -7,7 +7,7 @@ Usage::
 The corpus is generated here (deterministic for a seed, never committed): talks of 24
 conference themes with their own vocabulary, each talk mixing its main theme with a second one
 and with general conference words, written as one JSON Lines file in a temporary folder. It is
-read with `talktopics.ingest.load_corpus` and fitted with `talktopics.topics.fit_topics`
+read with `talktopics.ingest.load_corpus` and fitted with `talktopics.topics.TopicModel`
 (default configuration, seed 42, the embedder the configuration selects), each run in a fresh
 child process: *cold* (empty embedding and term caches) and *warm* (the same caches again, as
 a user's re-run).
@@ -299,7 +299,7 @@ def run_once(corpus: str, cache_dir: str, label: str) -> dict[str, Any]:
 
         from talktopics.config import TopicConfig
         from talktopics.ingest import load_corpus
-        from talktopics.topics import fit_topics
+        from talktopics.topics import TopicModel
 
         meter.mark("ingest")
         loaded = load_corpus([corpus])
@@ -308,26 +308,25 @@ def run_once(corpus: str, cache_dir: str, label: str) -> dict[str, Any]:
         config = dataclasses.replace(
             base, embed=dataclasses.replace(base.embed, cache_dir=cache_dir)
         )
-        model = fit_topics(
+        model = TopicModel(config).fit(
             loaded.talks,
-            config,
             progress=lambda message: meter.mark("fit: " + _stage_name(message)),
         )
         meter.mark("end")
-        primary = {tt.talk_id: tt.primary for tt in model.talk_topics}
+        primary = {tt.talk_id: tt.primary for tt in model.talk_topics_}
         truth = [t.labels.track or "" for t in loaded.talks]
         found = [primary.get(t.id, "other") for t in loaded.talks]
         return {
             "label": label,
             "talks": len(loaded.talks),
             "issues": len(loaded.issues),
-            "topics": len(model.topics),
-            "subtopics": len(model.subtopics),
-            "terms": len(model.memberships),
-            "other_share": float(model.other_share),
+            "topics": len(model.topics_),
+            "subtopics": len(model.subtopics_),
+            "terms": len(model.memberships_),
+            "other_share": float(model.other_share_),
             "ami": float(adjusted_mutual_info_score(truth, found)),
-            "embedder": model.info.embedder,
-            "engine_timings": {k: round(v, 2) for k, v in model.info.timings},
+            "embedder": model.info_.embedder,
+            "engine_timings": {k: round(v, 2) for k, v in model.info_.timings},
             "stages": meter.stages,
             "wall_seconds": round(time.perf_counter() - started, 1),
             "peak_rss_mb": max(
@@ -370,7 +369,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         "themes with their own vocabulary, Zipf-sized; each talk mixes its theme with a second "
         "one and general words in 3-6 sentences; one JSON Lines file of "
         f"{result['corpus_mb']:.1f} MB, generated in {result['generate_seconds']:.1f} s) goes "
-        "through `load_corpus` and `fit_topics` (default configuration, seed "
+        "through `load_corpus` and `TopicModel.fit` (default configuration, seed "
         f"{ENGINE_SEED}), each run in a fresh process: *cold* = empty embedding and term "
         "caches, *warm* = a re-run on the same caches. Peak RSS per stage: a 20 ms sampling "
         "thread and the kernel's high-water mark, reset at each stage. Machine: "

@@ -18,7 +18,7 @@ updates only those entries, so the engine can be iterated on one set at a time.
 Methods (every embedding-based method sees the same MiniLM document embeddings, made by
 ``talktopics.embed`` and cached under bench/.cache/):
 
-* ``ours``: ``talktopics.topics.fit_topics`` with ``TopicConfig(seed=seed)``; candidate terms
+* ``ours``: ``talktopics.topics.TopicModel`` with ``TopicConfig(seed=seed)``; candidate terms
   are extracted once per set with the term cache off (their time is added to every seed's).
 * ``ours-k``: the same with ``target_topics`` = the number of gold labels (``--topics K``),
   i.e. given the same oracle K as the two baselines below.
@@ -141,22 +141,22 @@ def _prepare(method: str, bench_set: BenchSet) -> tuple[Any, tuple[float, float]
 
 def _fit_ours(bench_set: BenchSet, prepared: Any, seed: int, *, gold_k: bool) -> SeedRun:
     from talktopics.config import TopicConfig
-    from talktopics.topics import fit_topics
+    from talktopics.topics import TopicModel
 
     terms, embedder = prepared
     threshold = _secondary_threshold()
     config = TopicConfig(seed=seed, target_topics=bench_set.gold_k if gold_k else None)
-    model = fit_topics(bench_set.talks, config, embedder=embedder, terms=terms)
-    by_id = {tt.talk_id: tt for tt in model.talk_topics}
+    model = TopicModel(config, embedder=embedder).fit(bench_set.talks, terms)
+    by_id = {tt.talk_id: tt for tt in model.talk_topics_}
     missing = [t.id for t in bench_set.talks if t.id not in by_id]
     if missing:
-        raise RuntimeError(f"fit_topics dropped {len(missing)} talks, e.g. {missing[:3]}")
+        raise RuntimeError(f"TopicModel.fit dropped {len(missing)} talks, e.g. {missing[:3]}")
     primary, cover = [], []
     for talk in bench_set.talks:
         tt = by_id[talk.id]
         primary.append(str(tt.primary))
         cover.append(_cover(str(tt.primary), tt.distribution, threshold))
-    top_level = [t for t in model.topics if t.parent is None and t.id != OTHER]
+    top_level = [t for t in model.topics_ if t.parent is None and t.id != OTHER]
     topics = [[term for term, _ in t.terms[:TOP_N]] for t in top_level]
     return SeedRun(seed=seed, primary=primary, cover=cover, topics=topics)
 

@@ -7,11 +7,11 @@ Usage::
 Two runs, each in a fresh child process with ``TALKTOPICS_CACHE`` pointing to a temporary
 folder: *cold* (empty embedding and term caches) and *warm* (the same caches again, as a
 user's re-run). Each run reads the corpus with
-``talktopics.ingest.load_corpus`` and fits it with ``talktopics.topics.fit_topics`` (default
+``talktopics.ingest.load_corpus`` and fits it with ``talktopics.topics.TopicModel`` (default
 config, seed 42, the embedder the config selects), then reports:
 
 * per engine stage: the engine's own stage timings (``TopicModel`` info);
-* per progress step (``fit_topics(progress=...)``): wall time and the peak RSS reached during
+* per progress step (``TopicModel.fit(progress=...)``): wall time and the peak RSS reached during
   the step (the kernel's high-water mark is reset at each step through
   ``/proc/self/clear_refs``, where Linux allows it);
 * the whole run: wall time including imports, and the process's peak RSS;
@@ -63,7 +63,7 @@ STAGE_GROUPS: dict[str, str] = {
     "memberships": "labels & assembly",
     "labels": "labels & assembly",
 }
-"""Engine stage (as timed by ``fit_topics``) -> the stage group reported in the table."""
+"""Engine stage (as timed by ``TopicModel.fit``) -> the stage group reported in the table."""
 
 
 HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "spacy")
@@ -129,19 +129,20 @@ def run_once(cache_dir: str, label: str) -> dict[str, Any]:
         meter.mark("imports")
         from talktopics.config import TopicConfig
         from talktopics.ingest import load_corpus
-        from talktopics.topics import fit_topics  # type: ignore[attr-defined]
+        from talktopics.topics import TopicModel
 
         meter.mark("ingest")
         corpus = load_corpus(corpus_paths())
         talks = [t for t in corpus.talks if t.has_text or t.title]
         meter.mark("fit: setup")
         config = TopicConfig(seed=SEED)
-        model = fit_topics(talks, config, progress=lambda message: meter.mark(f"fit: {message}"))
+        model = TopicModel(config).fit(
+            talks, progress=lambda message: meter.mark(f"fit: {message}")
+        )
         meter.mark("end")
         overall_peak = max(step["peak_rss_mb"] for step in meter.steps)
-        info = getattr(model, "info", None)
-        timings = dict(getattr(info, "timings", ()) or ())
-        topics = getattr(model, "topics", ())
+        timings = dict(model.info_.timings)
+        topics = model.topics_
         heavy = [name for name in HEAVY_MODULES if name in sys.modules]
         return {
             "label": label,
@@ -196,7 +197,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         "Written by `bench/topics_speed.py` (raw numbers: `bench/results/topics_speed.json`).",
         f"Corpus: all pyvideo EuroPython years ({result['folders']} folders), read with",
-        "`talktopics.ingest.load_corpus` and fitted with `fit_topics` (default config, seed",
+        "`talktopics.ingest.load_corpus` and fitted with `TopicModel.fit` (default config, seed",
         f"{SEED}). *cold* = empty embedding and term caches, *warm* = the same caches again; each",
         f"run is a fresh process. Machine: {os.cpu_count()} CPUs, 1-min load average "
         f"{result.get('loadavg', '?')} at the start. Measured at {result['commit']}",

@@ -39,17 +39,17 @@ def assemble_digest(
         max_terms: Terms shown in the word network.
         timings: Seconds per stage (kept in ``RunInfo.timings``; not rendered by default).
     """
-    info = model.info
+    info = model.info_
     backend, _, model_name = info.embedder.partition(":")
     network = build_word_network(
-        model.memberships,
-        model.topics,
-        model.word_graph,
-        subtopics=model.subtopics,
+        model.memberships_,
+        model.topics_,
+        model.word_graph_,
+        subtopics=model.subtopics_,
         max_nodes=max_terms,
         seed=info.seed,
     )
-    cfg = model.config
+    cfg = model.config_
     parameters = (
         ("trials", str(cfg.trials)),
         ("target_topics", "auto" if cfg.target_topics is None else str(cfg.target_topics)),
@@ -62,20 +62,20 @@ def assemble_digest(
     return Digest(
         name=digest_name(corpus),
         talks=corpus.talks,
-        topics=model.topics,
-        subtopics=model.subtopics,
-        memberships=model.memberships,
-        talk_topics=model.talk_topics,
+        topics=model.topics_,
+        subtopics=model.subtopics_,
+        memberships=model.memberships_,
+        talk_topics=model.talk_topics_,
         talk_summaries=tuple(talk_summaries[t.id] for t in corpus.talks if t.id in talk_summaries),
         topic_summaries=tuple(
             topic_summaries[t.id]
-            for t in (*model.topics, *model.subtopics)
+            for t in (*model.topics_, *model.subtopics_)
             if t.id in topic_summaries
         ),
         word_nodes=network.nodes,
         word_edges=network.edges,
         topic_positions=network.topic_positions,
-        other_share=model.other_share,
+        other_share=model.other_share_,
         issues=corpus.issues,
         run=RunInfo(
             version=__version__,

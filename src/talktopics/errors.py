@@ -19,6 +19,7 @@ __all__ = [
     "IngestError",
     "ModelNotAvailableError",
     "NoTalksError",
+    "NotFittedError",
     "TalkTopicsError",
 ]
 
@@ -73,3 +74,10 @@ class ConfigError(TalkTopicsError):
 
 class ModelNotAvailableError(TalkTopicsError):
     """A model or language resource is not installed; the message names the package."""
+
+
+class NotFittedError(TalkTopicsError, AttributeError):
+    """A fitted attribute or method of an estimator was used before ``fit`` (or ``load``).
+
+    Also an :class:`AttributeError`, so ``hasattr(model, "topics_")`` is False before a fit.
+    """

@@ -22,14 +22,13 @@ from talktopics.cli.messages import (
 from talktopics.compare import NotEnoughEditionsError
 from talktopics.recipes.compare import parse_compare_formats, run_compare
 from talktopics.errors import ConfigError, ExitCode, NoTalksError
-from talktopics.graph import write_graph
 from talktopics.ingest import FORMATS, parse_column_map
 from talktopics.outputs import parse_formats, write_atomic_text
 from talktopics.progress import spinner
 from talktopics.recipes.digest import DigestResult, run_digest
 from talktopics.records import OTHER_TOPIC, Corpus
 from talktopics.render.compare_view import compare_table
-from talktopics.topics import fit_topics
+from talktopics.topics import TopicModel, write_graph
 
 __all__ = ["cmd_compare", "cmd_digest", "cmd_formats", "cmd_ingest", "cmd_topics"]
 
@@ -154,23 +153,23 @@ def cmd_topics(args: argparse.Namespace) -> ExitCode:
             logger.info("%s", message)
 
         try:
-            model = fit_topics(corpus.talks, config.topics, progress=say)
+            model = TopicModel(config.topics).fit(corpus.talks, progress=say)
         except ConfigError as exc:
             print_error(exc)
             return ExitCode.USAGE
     try:
         folder = model.save(args.out)
-        graph_path = write_graph(model.word_graph, args.graph) if args.graph else None
+        graph_path = write_graph(model.word_graph_, args.graph) if args.graph else None
     except OSError as exc:
         print_error(f"cannot write the model: {exc}")
         return ExitCode.FAILED
     if not args.quiet:
         print_topics_table(
-            model.topics,
-            model.subtopics,
-            model.talk_topics,
+            model.topics_,
+            model.subtopics_,
+            model.talk_topics_,
             {t.id: t.title for t in corpus.talks},
-            f"seed {model.info.seed}, {model.info.embedder}",
+            f"seed {model.info_.seed}, {model.info_.embedder}",
         )
     print(folder / "model.json")
     if graph_path is not None:

@@ -35,10 +35,11 @@ from talktopics.compare.editions import Edition
 from talktopics.compare.records import Fitted, FlowKind
 from talktopics.compare.rules import Structure
 from talktopics.config import CompareConfig, TopicConfig
-from talktopics.graph import select_terms
+from talktopics.topics.vocabulary import select_terms
 from talktopics.records import TermTable
-from talktopics.topicmodel import TopicModel, smooth_idf, tfidf
-from talktopics.topics import fit_topics
+from talktopics.topics import TopicModel
+from talktopics.topics.network import smooth_idf, tfidf
+from talktopics.topics import TopicModel
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder
@@ -81,7 +82,7 @@ class AlignStrategy:
         for edition in editions:
             progress(f"fitting the topics of {edition.label} ({len(edition.talks)} talks)")
             models.append(
-                fit_topics(edition.talks, self.topic_config, embedder=embedder, terms=terms)
+                TopicModel(self.topic_config, embedder=embedder).fit(edition.talks, terms)
             )
         offsets = np.cumsum([0] + [len(e.talks) for e in editions])
         local = _local_topics(models, offsets)
@@ -105,7 +106,7 @@ class AlignStrategy:
         topic_ids: list[list[str | None]] = [[None] * len(editions) for _ in chains]
         for c, chain in enumerate(chains):
             for e, k in chain:
-                topic_ids[c][e] = models[e].topics[k].id
+                topic_ids[c][e] = models[e].topics_[k].id
         return Fitted(
             labels=labels,
             primary=primary,
@@ -121,13 +122,13 @@ class AlignStrategy:
                 )
                 for c in range(len(chains))
             ],
-            embedder=models[0].info.embedder,
+            embedder=models[0].info_.embedder,
             parameters=self._parameters(models),
         )
 
     def _parameters(self, models: list[TopicModel]) -> tuple[tuple[str, str], ...]:
         return (
-            ("topics_per_edition", ",".join(str(len(m.topics)) for m in models)),
+            ("topics_per_edition", ",".join(str(len(m.topics_)) for m in models)),
             ("link_min_similarity", str(self.config.link_min_similarity)),
             ("split_ratio", str(self.config.split_ratio)),
             ("term_weight", str(self.config.term_weight)),
@@ -138,8 +139,8 @@ def _local_topics(models: list[TopicModel], offsets: np.ndarray) -> np.ndarray:
     """Every talk's primary topic in its edition's model (-1 = other), in edition order."""
     local = np.full(int(offsets[-1]), -1, dtype=np.int64)
     for e, model in enumerate(models):
-        index = {t.id: k for k, t in enumerate(model.topics)}
-        for i, tt in enumerate(model.talk_topics):
+        index = {t.id: k for k, t in enumerate(model.topics_)}
+        for i, tt in enumerate(model.talk_topics_):
             local[offsets[e] + i] = index.get(tt.primary, -1)
     return local
 
@@ -166,7 +167,7 @@ def _chains(models: list[TopicModel], successor: dict[Node, Node]) -> list[list[
     predecessor = {b: a for a, b in successor.items()}
     chains: list[list[Node]] = []
     for e, model in enumerate(models):
-        for k in range(len(model.topics)):
+        for k in range(len(model.topics_)):
             if (e, k) in predecessor:
                 continue
             chain = [(e, k)]
@@ -188,8 +189,8 @@ def _series_weights(
     primary = np.full(n, -1, dtype=np.int64)
     weights = np.zeros((n, n_series))
     for e, model in enumerate(models):
-        index = {t.id: k for k, t in enumerate(model.topics)}
-        for i, tt in enumerate(model.talk_topics):
+        index = {t.id: k for k, t in enumerate(model.topics_)}
+        for i, tt in enumerate(model.talk_topics_):
             row = offsets[e] + i
             if local[row] >= 0:
                 primary[row] = series_of[(e, int(local[row]))]
@@ -277,12 +278,12 @@ def _profiles(
     counts = sp.csr_matrix(terms.counts)[:, columns]
     idf = smooth_idf(np.asarray((counts > 0).sum(axis=0)).ravel(), counts.shape[0])
     x = tfidf(counts, idf)
-    vectors = np.concatenate([m.state.talk_vectors for m in models]).astype(np.float64)
+    vectors = np.concatenate([m.state_.talk_vectors for m in models]).astype(np.float64)
     mean = vectors.mean(axis=0) if vectors.size else np.zeros(0)
     profiles: list[np.ndarray] = []
     centroids: list[np.ndarray] = []
     for e, model in enumerate(models):
-        k = len(model.topics)
+        k = len(model.topics_)
         rows = np.arange(offsets[e], offsets[e + 1])
         member = sp.csr_matrix(
             (
@@ -305,8 +306,10 @@ def _chain_labels(
     """A chain's label is its largest topic's (the latest on ties); repeats get the span."""
     labels: list[str] = []
     for chain in chains:
-        e, k = max(chain, key=lambda node: (len(models[node[0]].topics[node[1]].talk_ids), node[0]))
-        labels.append(models[e].topics[k].label)
+        e, k = max(
+            chain, key=lambda node: (len(models[node[0]].topics_[node[1]].talk_ids), node[0])
+        )
+        labels.append(models[e].topics_[k].label)
     seen: dict[str, int] = {}
     for label in labels:
         seen[label.casefold()] = seen.get(label.casefold(), 0) + 1

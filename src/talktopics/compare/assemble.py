@@ -31,7 +31,7 @@ from talktopics.compare.records import (
 from talktopics.compare.rules import ShareTest, benjamini_hochberg, classify, share_test
 from talktopics.compare.terms import Terms, changed_terms, edition_terms, series_terms
 from talktopics.config import CompareConfig, TopicConfig
-from talktopics.graph import select_terms
+from talktopics.topics.vocabulary import select_terms
 from talktopics.records import OTHER_TOPIC, RunInfo, Talk, TermTable
 
 __all__ = ["assemble"]

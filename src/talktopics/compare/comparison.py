@@ -28,7 +28,7 @@ from talktopics.compare.strategies import make_strategy
 from talktopics.config import CompareConfig, TopicConfig
 from talktopics.errors import ConfigError
 from talktopics.records import TermTable
-from talktopics.topicmodel import align_terms
+from talktopics.topics.vocabulary import align_terms
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder

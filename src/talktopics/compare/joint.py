@@ -1,6 +1,6 @@
 """The joint strategy: the editions' talks in, one topic model over all of them out (as series).
 
-One topic model (:func:`talktopics.topics.fit_topics`) is fitted over the talks of all
+One topic model (:class:`talktopics.topics.TopicModel`) is fitted over the talks of all
 editions together. Every topic is shared by all editions by construction, so its share of each
 edition's talks is directly comparable, and a topic that shifts shows it in the terms it gains
 and loses. This is the simplest robust choice: one Infomap partition, no matching step that
@@ -21,7 +21,7 @@ from talktopics.compare.records import Fitted
 from talktopics.compare.rules import Structure
 from talktopics.config import CompareConfig, TopicConfig
 from talktopics.records import TermTable
-from talktopics.topics import fit_topics
+from talktopics.topics import TopicModel
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder
@@ -55,14 +55,14 @@ class JointStrategy:
         talks = tuple(t for e in editions for t in e.talks)
         edition_of = np.repeat(np.arange(len(editions)), [len(e.talks) for e in editions])
         progress(f"fitting one topic model over {len(talks)} talks")
-        model = fit_topics(
-            talks, self.topic_config, embedder=embedder, terms=terms, progress=progress
+        model = TopicModel(self.topic_config, embedder=embedder).fit(
+            talks, terms, progress=progress
         )
-        index = {t.id: k for k, t in enumerate(model.topics)}
-        n, k = len(talks), len(model.topics)
+        index = {t.id: k for k, t in enumerate(model.topics_)}
+        n, k = len(talks), len(model.topics_)
         primary = np.full(n, -1, dtype=np.int64)
         weights = np.zeros((n, k))
-        for i, tt in enumerate(model.talk_topics):
+        for i, tt in enumerate(model.talk_topics_):
             primary[i] = index.get(tt.primary, -1)
             for topic_id, w in tt.distribution:
                 if topic_id in index:
@@ -72,21 +72,21 @@ class JointStrategy:
                 topic.id if np.any((primary == s) & (edition_of == e)) else None
                 for e in range(len(editions))
             ]
-            for s, topic in enumerate(model.topics)
+            for s, topic in enumerate(model.topics_)
         ]
         return Fitted(
-            labels=[t.label for t in model.topics],
+            labels=[t.label for t in model.topics_],
             primary=primary,
             weights=weights,
             topic_ids=present,
-            terms=[t.terms for t in model.topics],
+            terms=[t.terms for t in model.topics_],
             links=[],
-            structure=[Structure() for _ in model.topics],
-            relations=[(None, None) for _ in model.topics],
-            embedder=model.info.embedder,
+            structure=[Structure() for _ in model.topics_],
+            relations=[(None, None) for _ in model.topics_],
+            embedder=model.info_.embedder,
             parameters=(
                 ("topics", str(k)),
-                ("codelength_bits", f"{model.info.codelength:.4f}"),
-                ("vocabulary_terms", str(model.info.n_terms)),
+                ("codelength_bits", f"{model.info_.codelength:.4f}"),
+                ("vocabulary_terms", str(model.info_.n_terms)),
             ),
         )

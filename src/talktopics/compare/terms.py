@@ -2,7 +2,7 @@
 terms per edition and the terms it gained and lost out.
 
 Per edition, a topic's terms are ranked like the topic engine ranks a topic's terms
-(:func:`talktopics.labels.rank_topic_terms`: share of the topic's term mass times how
+(:func:`talktopics.topics.labels.rank_topic_terms`: share of the topic's term mass times how
 distinctive the term is against all talks), from the topic's talks of that edition only.
 
 Gained and lost terms compare the topic's *own* early and late talks: the first and last
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from talktopics.labels import near_duplicate, rank_topic_terms
+from talktopics.topics.labels import near_duplicate, rank_topic_terms
 
 __all__ = ["MIN_RATE_CHANGE", "Terms", "changed_terms", "edition_terms", "series_terms"]
 

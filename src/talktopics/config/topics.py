@@ -79,7 +79,8 @@ class GraphConfig:
     """Word-similarity graph: which terms become nodes and how edges are weighted.
 
     The same term selection feeds the talk-term network that Infomap partitions, so these
-    thresholds decide the vocabulary of the whole topic model (see :mod:`talktopics.graph`).
+    thresholds decide the vocabulary of the whole topic model (see
+    :mod:`talktopics.topics.vocabulary`).
     """
 
     min_df: int = 3
@@ -113,7 +114,7 @@ class TopicConfig:
     """Infomap communities, fuzzy memberships, talk distributions and labels.
 
     Talks are grouped by Infomap on one network of talk and term nodes (see
-    :mod:`talktopics.topics`); the defaults were chosen on EuroPython 2022 and PyCon DE 2018
+    :mod:`talktopics.topics.fit`); the defaults were chosen on EuroPython 2022 and PyCon DE 2018
     (bench/RESULTS.md, "Topic engine").
     """
 

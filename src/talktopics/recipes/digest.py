@@ -23,7 +23,7 @@ from talktopics.progress import Stages, Timings
 from talktopics.records import Corpus, Digest, Talk
 from talktopics.render import render_digest
 from talktopics.summaries import summarize_talks, summarize_topics
-from talktopics.topics import fit_topics
+from talktopics.topics import TopicModel
 
 __all__ = ["DigestResult", "build_digest", "run_digest", "write_digest"]
 
@@ -142,16 +142,18 @@ def build_digest(
 
         # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
         with stages.stage("topics", "Finding topics") as say:
-            model = fit_topics(corpus.talks, config.topics, embedder=embedders.topics, progress=say)
+            model = TopicModel(config.topics, embedder=embedders.topics).fit(
+                corpus.talks, progress=say
+            )
 
         # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
         with stages.stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
             talk_summaries = summarize_talks(
                 corpus.talks, embedder=embedders.summaries, config=config.summary
             )
-        with stages.stage("topic_summaries", f"Summarising {len(model.topics)} topics"):
+        with stages.stage("topic_summaries", f"Summarising {len(model.topics_)} topics"):
             topic_summaries = summarize_topics(
-                model.topics, corpus.talks, embedder=embedders.summaries, config=config.summary
+                model.topics_, corpus.talks, embedder=embedders.summaries, config=config.summary
             )
 
         # 5. The digest record: everything the renderers need, the word network laid out.
@@ -161,7 +163,7 @@ def build_digest(
                 model,
                 talk_summaries,
                 topic_summaries,
-                timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info.timings)),
+                timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info_.timings)),
             )
 
 

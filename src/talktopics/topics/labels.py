@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
+    "average_ranks",
     "describe_topics",
     "near_duplicate",
     "rank_topic_terms",
@@ -173,13 +174,13 @@ def _frex(p: np.ndarray, exclusivity: np.ndarray, weight: float = _FREX_WEIGHT) 
     present = np.flatnonzero(p > 0)
     if present.size == 0:
         return score
-    f = _average_ranks(p[present]) / present.size
-    e = _average_ranks(exclusivity[present]) / present.size
+    f = average_ranks(p[present]) / present.size
+    e = average_ranks(exclusivity[present]) / present.size
     score[present] = 1.0 / (weight / e + (1.0 - weight) / f)
     return score
 
 
-def _average_ranks(values: np.ndarray) -> np.ndarray:
+def average_ranks(values: np.ndarray) -> np.ndarray:
     """Ranks 1..n, ties sharing their mean rank: ``scipy.stats.rankdata(values, "average")``
     for finite values, without importing scipy.stats (over a second of a warm re-run)."""
     values = np.asarray(values).ravel()

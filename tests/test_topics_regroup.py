@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from talktopics.community import Communities
 from talktopics.config import TopicConfig
-from talktopics.partition import TalkTermNetwork, refine_to_centres, talks_in
+from talktopics.topics.communities import Communities
+from talktopics.topics.network import TalkTermNetwork
+from talktopics.topics.regroup import refine_to_centres, talks_in
 
 
 def _network(seed: int = 0) -> tuple[TalkTermNetwork, np.ndarray]:

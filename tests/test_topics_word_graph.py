@@ -13,15 +13,11 @@ import pytest
 from fixtures.term_tables import counts_matrix, term_table_from_tokens
 from talktopics.config import GraphConfig
 from talktopics.errors import ConfigError
-from talktopics.graph import (
-    build_word_graph,
-    document_frequency,
-    knn_cosine,
-    language_talks,
-    select_terms,
-    write_graph,
-)
 from talktopics.records import TermTable
+from talktopics.topics import write_graph
+from talktopics.topics.similarity import knn_cosine
+from talktopics.topics.vocabulary import document_frequency, language_talks, select_terms
+from talktopics.topics.word_graph import build_word_graph
 
 
 def _table(docs: list[list[str]], *, sentences: list[list[str]] | None = None) -> TermTable:

@@ -1,4 +1,4 @@
-"""Tests of the label helpers (talktopics.labels) that stand in for library calls."""
+"""Tests of the label helpers (talktopics.topics.labels) that stand in for library calls."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import rankdata
 
-from talktopics.labels import _average_ranks
+from talktopics.topics.labels import average_ranks
 
 
 @given(
@@ -21,9 +21,9 @@ from talktopics.labels import _average_ranks
 def test_average_ranks_are_scipy_rankdata_average(values: np.ndarray) -> None:
     """Same floats as scipy's "average" ranks, ties included (FREX labels stay identical)."""
     expected = rankdata(values, method="average")
-    got = _average_ranks(values)
+    got = average_ranks(values)
     assert got.dtype == expected.dtype and np.array_equal(got, expected)
 
 
 def test_average_ranks_share_ties() -> None:
-    assert _average_ranks(np.array([0.3, 0.1, 0.3, 0.2])).tolist() == [3.5, 1.0, 3.5, 2.0]
+    assert average_ranks(np.array([0.3, 0.1, 0.3, 0.2])).tolist() == [3.5, 1.0, 3.5, 2.0]

@@ -1,34 +1,33 @@
-"""Talk-term network: talk vectors and term counts in, topic groups of network nodes out.
+"""Topic groups from Infomap's modules: the partitioned talk-term network
+(:class:`~talktopics.topics.network.TalkTermNetwork`) and its modules in, topic groups (arrays
+of node ids) out.
 
-Nodes ``0..n-1`` are talks, node ``n + j`` is vocabulary term ``j``. Infomap partitions the
-network (:mod:`talktopics.community`); the functions here turn its modules into topic groups:
-over-large modules are opened up, groups are split one level down (Infomap's own tree, or the
-same construction on a topic's own talks) and merged towards ``--topics K`` (Ward), after
-which k-means passes seeded by those groups settle each talk in the nearest of the K.
+Nodes ``0..n-1`` are talks, node ``n + j`` is vocabulary term ``j``. Over-large modules are
+opened up (:func:`expand_giants`), groups are split one level down (:func:`split_group`:
+Infomap's own tree, or the same construction on a topic's own talks) and merged towards
+``--topics K`` (:func:`towards_target`, Ward), after which k-means passes seeded by those
+groups settle each talk in the nearest of the K (:func:`refine_to_centres`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-from talktopics.community import Communities, detect_communities, flow_memberships
-from talktopics.config import TopicConfig
-from talktopics.graph import knn_cosine
-from talktopics.topicmodel import smooth_idf, tfidf
+from talktopics.topics.communities import Communities, detect_communities
+from talktopics.topics.memberships import flow_memberships
+from talktopics.topics.network import TalkTermNetwork, smooth_idf, talk_term_links, tfidf
+from talktopics.topics.similarity import knn_cosine
 
 __all__ = [
-    "TalkTermNetwork",
     "expand_giants",
     "node_labels",
     "refine_to_centres",
     "sort_groups",
     "split_group",
-    "talk_term_links",
     "talks_in",
     "towards_target",
 ]
@@ -58,45 +57,6 @@ def sort_groups(groups: list[np.ndarray], communities: Communities, n: int) -> l
         (np.sort(g) for g in groups),
         key=lambda g: (-talks_in(g, n), -round(float(communities.flow[g].sum()), 9), int(g[0])),
     )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class TalkTermNetwork:
-    """The partitioned talk-term network and what re-partitioning a part of it needs.
-
-    Attributes:
-        counts: Talks x vocabulary term counts (CSR).
-        talk_vectors: Talk embeddings (unit rows).
-        communities: Infomap's partition of the network (talks ``0..n-1``, then terms).
-        config: The fit's options.
-    """
-
-    counts: sp.csr_matrix
-    talk_vectors: np.ndarray
-    communities: Communities
-    config: TopicConfig
-
-    @property
-    def n(self) -> int:
-        """Number of talks (term node ``j`` is node ``n + j``)."""
-        return int(self.talk_vectors.shape[0])
-
-
-def talk_term_links(
-    x: sp.csr_matrix, talk_vectors: np.ndarray, config: TopicConfig
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Links of the talk-term network: nodes ``0..n-1`` are talks, ``n + j`` term ``j``.
-
-    Each talk links to its ``talk_neighbors`` nearest talks (``talk_link_weight x cosine``)
-    and to its terms (tf-idf ``x``). No term-term links.
-    """
-    n = talk_vectors.shape[0]
-    knn = sp.coo_matrix(knn_cosine(talk_vectors, config.talk_neighbors, min_similarity=0.0))
-    tx = sp.coo_matrix(x)
-    rows = np.concatenate([knn.row, tx.row]).astype(np.int64)
-    cols = np.concatenate([knn.col, tx.col + n]).astype(np.int64)
-    weights = np.concatenate([knn.data * config.talk_link_weight, tx.data]).astype(np.float64)
-    return rows, cols, weights
 
 
 def split_group(group: np.ndarray, net: TalkTermNetwork) -> list[np.ndarray]:

@@ -8,13 +8,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from talktopics.community import (
-    Communities,
-    detect_communities,
-    flow_memberships,
-    sparsify_memberships,
-)
 from talktopics.errors import ConfigError
+from talktopics.topics.communities import Communities, detect_communities
+from talktopics.topics.memberships import flow_memberships, sparsify_memberships
 
 
 def _cliques(sizes: list[int], bridges: list[tuple[int, int, float]]) -> tuple[np.ndarray, ...]:
