@@ -30,7 +30,9 @@ def _module_name(path: Path) -> str:
 
 
 MODULES: dict[str, Path] = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
-TREES: dict[str, ast.Module] = {name: ast.parse(p.read_text("utf-8")) for name, p in MODULES.items()}
+TREES: dict[str, ast.Module] = {
+    name: ast.parse(p.read_text("utf-8")) for name, p in MODULES.items()
+}
 
 
 def _absolute(module: str, node: ast.ImportFrom) -> str:

@@ -20,11 +20,11 @@ from talktopics.cli.messages import (
     print_topics_table,
 )
 from talktopics.compare import NotEnoughEditionsError
-from talktopics.recipes.compare import parse_compare_formats, run_compare
 from talktopics.errors import ConfigError, ExitCode, NoTalksError
 from talktopics.ingest import FORMATS, parse_column_map
 from talktopics.outputs import parse_formats, write_atomic_text
 from talktopics.progress import spinner
+from talktopics.recipes.compare import parse_compare_formats, run_compare
 from talktopics.recipes.digest import DigestResult, run_digest
 from talktopics.records import OTHER_TOPIC, Corpus
 from talktopics.render.compare_view import compare_table

@@ -35,11 +35,10 @@ from talktopics.compare.editions import Edition
 from talktopics.compare.records import Fitted, FlowKind
 from talktopics.compare.rules import Structure
 from talktopics.config import CompareConfig, TopicConfig
-from talktopics.topics.vocabulary import select_terms
 from talktopics.records import TermTable
 from talktopics.topics import TopicModel
 from talktopics.topics.network import smooth_idf, tfidf
-from talktopics.topics import TopicModel
+from talktopics.topics.vocabulary import select_terms
 
 if TYPE_CHECKING:
     from talktopics.embed import Embedder

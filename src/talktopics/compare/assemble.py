@@ -31,8 +31,8 @@ from talktopics.compare.records import (
 from talktopics.compare.rules import ShareTest, benjamini_hochberg, classify, share_test
 from talktopics.compare.terms import Terms, changed_terms, edition_terms, series_terms
 from talktopics.config import CompareConfig, TopicConfig
-from talktopics.topics.vocabulary import select_terms
 from talktopics.records import OTHER_TOPIC, RunInfo, Talk, TermTable
+from talktopics.topics.vocabulary import select_terms
 
 __all__ = ["assemble"]
 
