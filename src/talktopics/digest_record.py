@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from talktopics import __version__
 from talktopics.outputs import digest_name
 from talktopics.records import Corpus, Digest, RunInfo, Summary
 from talktopics.render.network import build_word_network
+from talktopics.version import __version__
 
 if TYPE_CHECKING:
     from talktopics.topics import TopicModel

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TypeAlias
 
-from talktopics import __version__
 from talktopics.cli import commands
+from talktopics.version import __version__
 
 __all__ = ["build_parser"]
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from talktopics import __version__
 from talktopics.compare.editions import Edition
 from talktopics.compare.records import (
     Comparison,
@@ -33,6 +32,7 @@ from talktopics.compare.terms import Terms, changed_terms, edition_terms, series
 from talktopics.config import CompareConfig, TopicConfig
 from talktopics.records import OTHER_TOPIC, RunInfo, Talk, TermTable
 from talktopics.topics.vocabulary import select_terms
+from talktopics.version import __version__
 
 __all__ = ["assemble"]
 

@@ -38,6 +38,7 @@ import scipy.sparse as sp
 from talktopics import embed, nlp
 from talktopics.config import TopicConfig
 from talktopics.embed import Embedder
+from talktopics.progress import Laps
 from talktopics.records import OTHER_TOPIC, Talk, TermTable, Topic
 from talktopics.topics.checks import check_topic_config, check_unique_ids
 from talktopics.topics.communities import detect_communities
@@ -58,7 +59,6 @@ from talktopics.topics.network import (
 from talktopics.topics.regroup import expand_giants, talks_in, towards_target
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState, empty_fit, versions
 from talktopics.topics.talk_text import reading_language, talk_text
-from talktopics.topics.timer import Timer
 from talktopics.topics.vocabulary import align_terms, language_talks, select_terms
 from talktopics.topics.word_graph import build_word_graph
 
@@ -100,7 +100,7 @@ def run_fit(
     talks = tuple(talks)
     check_unique_ids(talks)
     say = progress or _silent
-    timer = Timer()
+    timer = Laps()
     if not talks:
         logger.info("no talks: an empty topic model")
         return empty_fit(config, str(embedder.name) if embedder is not None else "")
@@ -193,7 +193,7 @@ def find_topics(
     config: TopicConfig,
     *,
     embedder_name: str,
-    timer: Timer,
+    timer: Laps,
 ) -> FittedTopics:
     """Partition the talk-term network and describe its topics (``term_vectors``: one row per
     selected term). Annotates ``word_graph`` with the terms' memberships and flow."""
@@ -247,7 +247,7 @@ def find_topics(
             n_terms=x.shape[1],
             codelength=round(net.communities.codelength, 6),
             versions=versions(),
-            timings=tuple(sorted((s, round(v, 4)) for s, v in timer.timings.items())),
+            timings=tuple(sorted((s, round(v, 4)) for s, v in timer.timings)),
         ),
         state=ModelState(
             vocabulary=vocab,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from talktopics import __version__
 from talktopics.config import TopicConfig
 from talktopics.records import OTHER_TOPIC, TalkTopics, TermMembership, Topic
+from talktopics.version import __version__
 
 __all__ = [
     "FittedTopics",
