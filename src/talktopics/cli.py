@@ -327,12 +327,11 @@ def _print_ingest_table(corpus: Corpus) -> None:
 
 
 def _write_ingest_json(corpus: Corpus, out: str) -> None:
-    """Write the corpus as JSON, atomically (no partial file on failure)."""
+    """Write the corpus as JSON, atomically and with the digest files' permissions."""
     import dataclasses
     import json
-    import os
-    import tempfile
-    from pathlib import Path
+
+    from talktopics.pipeline import write_atomic
 
     payload = {
         "name": corpus.name,
@@ -340,17 +339,7 @@ def _write_ingest_json(corpus: Corpus, out: str) -> None:
         "talks": [dataclasses.asdict(t) for t in corpus.talks],
         "issues": [dataclasses.asdict(i) for i in corpus.issues],
     }
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(out, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def _cmd_ingest(args: argparse.Namespace) -> ExitCode:
@@ -661,6 +650,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("talktopics: interrupted; no partial output was written", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: say so, with its own exit code (1 means "records skipped")
+        logger.debug("internal error", exc_info=True)
+        print(
+            f"talktopics: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+            "talktopics: please report it with the command line"
+            + ("" if getattr(args, "verbose", False) else " and the traceback of --verbose"),
+            file=sys.stderr,
+        )
+        return int(ExitCode.INTERNAL)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from talktopics.config import IngestLimits
 from talktopics.errors import IngestError
+from talktopics.ingest.jsontext import JsonProblem, line_starts, parse_json, salvage_list, unclosed
+from talktopics.records import IngestIssue, IssueLevel, SourceRef
 
-__all__ = ["Document", "line_col", "read_text"]
+__all__ = ["Document", "line_col", "read_text", "safe_label"]
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,29 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_label(name: str) -> str:
+    """A file name as text that can always be printed and written as UTF-8.
+
+    Bytes of a name that are not UTF-8 (which Python keeps as surrogate escapes) are shown as
+    ``\\xNN``, as ``bytes.decode(errors="backslashreplace")`` does; any other lone surrogate
+    becomes U+FFFD.
+    """
+    if not _SURROGATE.search(name):
+        return name
+    out: list[str] = []
+    for ch in name:
+        if "\udc80" <= ch <= "\udcff":
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif "\ud800" <= ch <= "\udfff":
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -89,61 +115,6 @@ def read_text(path: Path, label: str, limits: IngestLimits) -> str:
     return text
 
 
-_SCAN_LIMIT = 20_000_000
-
-
-def _unclosed(text: str) -> bool:
-    """True when brackets or a string are still open at the end of the text."""
-    if len(text) > _SCAN_LIMIT:
-        return False
-    depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-    return in_string or depth > 0
-
-
-def _salvage_list(text: str) -> list[Any]:
-    """The complete leading elements of a top-level JSON list that is broken further on."""
-    decoder = json.JSONDecoder()
-    start = text.find("[")
-    if start < 0 or text[:start].strip():
-        return []
-    items: list[Any] = []
-    pos = start + 1
-    try:
-        while True:
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
-            if pos >= len(text) or text[pos] == "]":
-                return items
-            value, pos = decoder.raw_decode(text, pos)
-            items.append(value)
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
-            if pos < len(text) and text[pos] == ",":
-                pos += 1
-            elif pos < len(text) and text[pos] == "]":
-                return items
-            else:
-                return items
-    except (ValueError, RecursionError):  # ValueError: JSONDecodeError, or a 4,301-digit int
-        return items
-
-
 class Document:
     """One input file's text, with its JSON or XML parse done once, on demand.
 
@@ -161,8 +132,8 @@ class Document:
         self._json_error: IngestError | None = None
         self._json_done = False
         self._xml: Element | None = None
-        self.partial_error: IngestError | None = None
-        """Set when only the complete records of a broken JSON list could be read."""
+        self.issues: list[IngestIssue] = []
+        """Values the JSON parse cut out or repaired, and the records lost to a syntax error."""
 
     @classmethod
     def open(cls, path: Path, label: str, limits: IngestLimits) -> Document:
@@ -181,45 +152,57 @@ class Document:
         return self.text.lstrip().startswith("<")
 
     def json(self) -> Any:
-        """The parsed JSON value.
+        """The parsed JSON value (values that cannot be read are null, see `parse_json`).
 
         Raises:
-            IngestError: not valid JSON (with line and column), or nested too deeply.
+            IngestError: not valid JSON (with line and column).
         """
         if not self._json_done:
             self._json_done = True
             try:
-                self._json = json.loads(self.text)
+                self._json, problems = parse_json(self.text)
             except json.JSONDecodeError as exc:
-                hint = (
-                    " (the file ends before the JSON does: truncated?)"
-                    if _unclosed(self.text)
-                    else ""
-                )
-                error = IngestError(
-                    self.label,
-                    f"not valid JSON: {exc.msg}{hint}",
-                    record=f"line {exc.lineno}, column {exc.colno}",
-                )
-                salvaged = _salvage_list(self.text)
-                if salvaged:
-                    self._json = salvaged
-                    self.partial_error = IngestError(
-                        self.label,
-                        f"{error.reason}; read the {len(salvaged)} complete records before it, "
-                        "the rest of the file is skipped",
-                        record=error.record,
-                    )
-                else:
-                    self._json_error = error
-            except RecursionError:
-                self._json_error = IngestError(self.label, "JSON is nested too deeply to read")
-            except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-                reason = str(exc).split(";")[0]
-                self._json_error = IngestError(self.label, f"not valid JSON: {reason}")
+                self._json_error = self._syntax_error(exc)
+            else:
+                self._add_problems(problems)
         if self._json_error is not None:
             raise self._json_error
         return self._json
+
+    def _syntax_error(self, exc: json.JSONDecodeError) -> IngestError | None:
+        """The error to raise for a syntax error, or None when leading records were saved."""
+        hint = " (the file ends before the JSON does: truncated?)" if unclosed(self.text) else ""
+        reason = f"not valid JSON: {exc.msg}{hint}"
+        record = f"line {exc.lineno}, column {exc.colno}"
+        salvaged, problems = salvage_list(self.text)
+        if not salvaged:
+            return IngestError(self.label, reason, record=record)
+        self._json = salvaged
+        self._add_problems(problems)
+        self.issues.append(
+            IngestIssue(
+                level="error",
+                source=SourceRef(path=self.label, record=record),
+                message=f"{reason}; read the {len(salvaged)} complete records before it, "
+                "the rest of the file is skipped",
+            )
+        )
+        return None
+
+    def _add_problems(self, problems: list[JsonProblem]) -> None:
+        if not problems:
+            return
+        where = line_starts(self.text)
+        for problem in problems:
+            line, col = where(problem.offset)
+            level: IssueLevel = "warning" if "surrogate" in problem.message else "error"
+            self.issues.append(
+                IngestIssue(
+                    level=level,
+                    source=SourceRef(path=self.label, record=f"line {line}, column {col}"),
+                    message=problem.message,
+                )
+            )
 
     def json_error(self) -> IngestError | None:
         """The JSON parse error, if the text is not valid JSON."""

@@ -45,6 +45,7 @@ from talktopics.errors import ConfigError, IngestError
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import as_line, as_text, iso_date
+from talktopics.ingest.jsontext import parse_json
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
 
@@ -257,16 +258,16 @@ def _jsonl_rows(doc: Document, factory: TalkFactory) -> Iterator[tuple[str, dict
             continue
         record = f"line {n}"
         try:
-            value = json.loads(line)
+            value, problems = parse_json(line)
         except json.JSONDecodeError as exc:
             factory.error(record, f"not valid JSON ({exc.msg}, column {exc.colno}); skipped")
             continue
-        except RecursionError:
-            factory.error(record, "JSON nested too deeply; skipped")
-            continue
-        except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-            factory.error(record, f"not valid JSON ({str(exc).split(';')[0]}); skipped")
-            continue
+        for problem in problems:
+            where = f"line {n}, column {problem.offset + 1}"
+            if "surrogate" in problem.message:
+                factory.warn(where, problem.message)
+            else:
+                factory.error(where, problem.message)
         if not isinstance(value, dict):
             factory.error(record, f"expected a JSON object, found {type(value).__name__}; skipped")
             continue
