@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "as_line",
     "as_text",
+    "first_object",
     "hh_mm",
     "http_url",
     "is_organisational",
@@ -64,6 +65,15 @@ def as_text(value: Any, *, _depth: int = 0) -> str:
     else:
         return ""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+
+
+def first_object(items: Any) -> dict[str, Any] | None:
+    """The first JSON object of a list (detection looks past a broken first record)."""
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict):
+                return item
+    return None
 
 
 def as_line(value: Any) -> str:

@@ -123,12 +123,9 @@ class _Reader:
             return self.decoder.raw_decode(self.text, pos)
         except RecursionError:
             pass
-        # A list of lists holds no records: cut it whole (a 10,000-deep "[[[[" in one step).
-        nested_list = self.text.startswith("[", pos) and self.text.startswith(
-            "[",
-            _WS.match(self.text, pos + 1).end(),  # type: ignore[union-attr]
-        )
-        if depth < _MAX_DESCENT and self.text.startswith(("[", "{"), pos) and not nested_list:
+        # Each failed attempt stops near the parser's depth limit, so descending costs
+        # _MAX_DESCENT short attempts however deep the value goes.
+        if depth < _MAX_DESCENT and self.text.startswith(("[", "{"), pos):
             return self.container(pos, path, depth)
         end = skip_value(self.text, pos)
         where = f" at {_short(path)}" if path else ""

@@ -67,6 +67,19 @@ def _block_starts(lines: Sequence[str]) -> list[int]:
     return starts
 
 
+_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*")
+_MAX_DEPTH = 40
+"""Lines whose indentation and container markers open more levels than this are blanked: no
+heading lives there, and markdown-it stops reading the rest of the text at its nesting limit."""
+_MAX_NESTING = 4 * _MAX_DEPTH + 20
+"""markdown-it's nesting limit (in tokens: a list level opens two)."""
+
+
+def _too_deep(line: str) -> bool:
+    match = _PREFIX.match(line)
+    return match is not None and len(match.group(0).expandtabs(4)) > 2 * _MAX_DEPTH
+
+
 def heading_skeleton(lines: Sequence[str]) -> str:
     """The text with every block that cannot matter to its headings blanked (same lines)."""
     out = list(lines)
@@ -74,6 +87,10 @@ def heading_skeleton(lines: Sequence[str]) -> str:
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         if not any(_may_matter(line) for line in lines[start:end] if not _blank(line)):
             out[start:end] = [""] * (end - start)
+            continue
+        for i in range(start, end):
+            if _too_deep(lines[i]):
+                out[i] = ""
     return "\n".join(out)
 
 
@@ -81,7 +98,7 @@ def find_headings(lines: Sequence[str]) -> list[Heading]:
     """The ATX and setext headings of the text made of ``lines``, in order."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark")
+    md = MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING})
     md.core.ruler.disable(["inline", "text_join"])  # headings only: inline parsing is slow
     tokens = md.parse(heading_skeleton(lines))
     out: list[Heading] = []

@@ -227,18 +227,81 @@ class Document:
                 # The text is already decoded; an encoding declaration would confuse the parser.
                 end = text.find("?>")
                 text = text[end + 2 :] if end >= 0 else text
-            try:
-                root = fromstring(text)
-            except ParseError as exc:
-                line, col = exc.position
-                raise IngestError(
-                    self.label, f"not well-formed XML: {exc}", record=f"line {line}, column {col}"
-                ) from None
-            except DefusedXmlException as exc:
-                raise IngestError(
-                    self.label, f"refused unsafe XML ({type(exc).__name__}): {exc}"
-                ) from None
-            except RecursionError:
-                raise IngestError(self.label, "XML is nested too deeply to read") from None
+            cuts = 0
+            while True:
+                try:
+                    root = fromstring(text)
+                    break
+                except ParseError as exc:
+                    line, col = exc.position
+                    error = IngestError(
+                        self.label,
+                        f"not well-formed XML: {exc}",
+                        record=f"line {line}, column {col}",
+                    )
+                    cut = _cut_record(text, line, col) if cuts < _MAX_CUTS else None
+                    if cut is None:
+                        cut = _drop_broken_records(text) if cuts < _MAX_CUTS else None
+                    if cut is None:
+                        raise error from None
+                    text, tag = cut
+                    cuts += 1
+                    self.issues.append(
+                        IngestIssue(
+                            level="error",
+                            source=SourceRef(path=self.label, record=error.record),
+                            message=f"{error.reason}; this <{tag}> is skipped, the others are read",
+                        )
+                    )
+                except DefusedXmlException as exc:
+                    raise IngestError(
+                        self.label, f"refused unsafe XML ({type(exc).__name__}): {exc}"
+                    ) from None
+                except RecursionError:
+                    raise IngestError(self.label, "XML is nested too deeply to read") from None
             self._xml = root
         return self._xml
+
+
+_RECORD_TAGS = ("event", "entry")
+"""The record elements of the XML formats (frab ``<event>``, EuroPython ``<entry>``)."""
+_MAX_CUTS = 100
+
+
+def _cut_record(text: str, line: int, col: int) -> tuple[str, str] | None:
+    """The text without the record element around a parse error (its lines kept as blank
+    lines, so later positions stay right), and the element's tag; None when the error is
+    not inside a record."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    offset += col
+    best: tuple[int, int, str] | None = None
+    for tag in _RECORD_TAGS:
+        start = max(text.rfind(f"<{tag}>", 0, offset), text.rfind(f"<{tag} ", 0, offset))
+        end = text.find(f"</{tag}>", max(offset - len(tag) - 3, start + 1))
+        if start >= 0 and end >= 0 and (best is None or start > best[0]):
+            best = (start, end + len(tag) + 3, tag)
+    if best is None:
+        return None
+    start, end, tag = best
+    return text[:start] + "\n" * text.count("\n", start, end) + text[end:], tag
+
+
+def _drop_broken_records(text: str) -> tuple[str, str] | None:
+    """The text without its first record element that is not well-formed on its own (for
+    errors found only at the end of the text: an unclosed CDATA section or comment)."""
+    from defusedxml.ElementTree import fromstring
+
+    for tag in _RECORD_TAGS:
+        for match in re.finditer(rf"<{tag}[\s>].*?</{tag}>", text, re.DOTALL):
+            try:
+                fromstring(match.group(0))
+            except ParseError:
+                start, end = match.span()
+                return text[:start] + "\n" * text.count("\n", start, end) + text[end:], tag
+            except Exception:  # refused or too deep: the whole-text parse says so
+                continue
+    return None
