@@ -68,10 +68,10 @@ def as_text(value: Any, *, _depth: int = 0) -> str:
 
 
 def first_object(items: Any) -> dict[str, Any] | None:
-    """The first JSON object of a list (detection looks past a broken first record)."""
+    """The first non-empty JSON object of a list (detection looks past broken records)."""
     if isinstance(items, list):
         for item in items:
-            if isinstance(item, dict):
+            if isinstance(item, dict) and item:
                 return item
     return None
 
