@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import codecs
-import json
 import logging
 import re
+from json import JSONDecodeError
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -161,7 +161,7 @@ class Document:
             self._json_done = True
             try:
                 self._json, problems = parse_json(self.text)
-            except json.JSONDecodeError as exc:
+            except JSONDecodeError as exc:
                 self._json_error = self._syntax_error(exc)
             else:
                 self._add_problems(problems)
@@ -169,7 +169,7 @@ class Document:
             raise self._json_error
         return self._json
 
-    def _syntax_error(self, exc: json.JSONDecodeError) -> IngestError | None:
+    def _syntax_error(self, exc: JSONDecodeError) -> IngestError | None:
         """The error to raise for a syntax error, or None when leading records were saved."""
         hint = " (the file ends before the JSON does: truncated?)" if unclosed(self.text) else ""
         reason = f"not valid JSON: {exc.msg}{hint}"
