@@ -737,6 +737,9 @@ def test_huge_numbers_in_json(scratch: _Scratch) -> None:
         "lines.txt": f'{{"title": "A", "n": {big}}}\n',
     }.items():
         corpus, _ = ingest_files(scratch(), {name: text.encode()})
+        if name == "lines.txt":  # one object of no known shape: reported, nothing to read
+            assert corpus.talks == () and corpus.issues
+            continue
         # The number alone is cut out (read as null): its record and the others are read.
         assert corpus.talks and corpus.talks[0].title == "A", name
         if name in ("talks.jsonl", "records.json"):
