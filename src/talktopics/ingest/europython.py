@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
-from talktopics.ingest.fields import as_line, first_object, hh_mm, is_organisational, iso_date
+from talktopics.ingest.fields import as_line, first_objects, hh_mm, is_organisational, iso_date
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
 
@@ -38,8 +38,7 @@ _SESSION_MARKERS = frozenset({"website_url", "talks_in_parallel", "abstract_as_a
 
 def is_europython_sessions(data: Any) -> bool:
     """A list of session objects with the EuroPython website's extra fields."""
-    first = first_object(data)
-    return first is not None and "title" in first and bool(_SESSION_MARKERS & set(first))
+    return any("title" in x and bool(_SESSION_MARKERS & set(x)) for x in first_objects(data))
 
 
 def is_europython_xml(root: Element) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 __all__ = [
     "as_line",
     "as_text",
-    "first_object",
+    "first_objects",
     "hh_mm",
     "http_url",
     "is_organisational",
@@ -69,13 +69,17 @@ def as_text(value: Any, *, _depth: int = 0) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
 
 
-def first_object(items: Any) -> dict[str, Any] | None:
-    """The first non-empty JSON object of a list (detection looks past broken records)."""
+def first_objects(items: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The first ``limit`` non-empty JSON objects of a list: format detection asks whether
+    any of them has the format's shape, so one broken record does not hide the format."""
+    found: list[dict[str, Any]] = []
     if isinstance(items, list):
         for item in items:
             if isinstance(item, dict) and item:
-                return item
-    return None
+                found.append(item)
+                if len(found) == limit:
+                    break
+    return found
 
 
 def as_line(value: Any) -> str:

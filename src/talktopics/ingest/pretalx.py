@@ -32,7 +32,7 @@ from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import (
     as_line,
     as_text,
-    first_object,
+    first_objects,
     hh_mm,
     is_organisational,
     iso_date,
@@ -66,13 +66,13 @@ def _is_submission(item: Any) -> bool:
 def is_pretalx_api(data: Any) -> bool:
     """A schedules/talks/submissions response, a bare list of submissions, or a PyConFR file."""
     if isinstance(data, list):
-        return _is_submission(first_object(data))
+        return any(_is_submission(x) for x in first_objects(data))
     if not isinstance(data, dict):
         return False
     for key in ("slots", "results"):
         if isinstance(data.get(key), list):
             items = data[key]
-            return not items or _is_submission(first_object(items))
+            return not items or any(_is_submission(x) for x in first_objects(items))
     schedule = data.get("schedule")
     return (
         isinstance(schedule, dict)

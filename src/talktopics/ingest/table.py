@@ -44,7 +44,7 @@ from typing import Any
 from talktopics.errors import ConfigError, IngestError
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
-from talktopics.ingest.fields import as_line, as_text, first_object, iso_date
+from talktopics.ingest.fields import as_line, as_text, first_objects, iso_date
 from talktopics.ingest.jsontext import parse_json
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
@@ -295,12 +295,9 @@ def read_jsonl(doc: Document, ctx: ReadContext) -> ReadResult:
 
 def is_json_records(data: Any, column_map: Mapping[str, str]) -> bool:
     """A JSON list of flat objects, one of whose keys is a title column."""
-    first = first_object(data)
-    if first is None:
-        return False
-    keys = {_key(k) for k in first}
     names = [column_map["title"]] if "title" in column_map else list(DEFAULT_COLUMNS["title"])
-    return any(_key(n) in keys for n in names)
+    wanted = {_key(n) for n in names}
+    return any(wanted & {_key(k) for k in row} for row in first_objects(data))
 
 
 def read_json_records(doc: Document, ctx: ReadContext) -> ReadResult:
