@@ -35,6 +35,8 @@ SCRIPTS: tuple[str, ...] = (
     "bench_summaries",
     "bench_compare",
     "bench_scale",
+    "ingest_scaling",
+    "fuzz_readers",
 )
 """Benchmark modules, run in this order (each writes its own RESULTS.md section)."""
 

@@ -34,6 +34,8 @@ class ExitCode(enum.IntEnum):
     """Bad command line or configuration."""
     FAILED = 3
     """Nothing usable was produced (no readable input, missing model, ...)."""
+    INTERNAL = 70
+    """An unexpected error (a bug in talktopics; EX_SOFTWARE of sysexits.h)."""
     INTERRUPTED = 130
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "Corpus",
     "Digest",
     "IngestIssue",
+    "IssueLevel",
     "Labels",
     "RunInfo",
     "SourceRef",
@@ -53,7 +54,8 @@ def talk_id(conference: str, year: int | None, title: str) -> str:
     conf = normalise_title(conference).replace(" ", "-") or "conference"
     folded = normalise_title(title) or " ".join(title.split())
     key = f"{conf}|{year if year is not None else ''}|{folded}"
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    # "surrogatepass": a lone surrogate (readers repair them; callers may not) must not crash
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return f"{conf}-{year}-{digest}" if year is not None else f"{conf}-{digest}"
 
 

@@ -38,6 +38,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("talktopics: interrupted; no partial output was written", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: say so, with its own exit code (1 means "records skipped")
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        print(
+            f"talktopics: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+            "talktopics: please report it with the command line"
+            + ("" if getattr(args, "verbose", False) else " and the traceback of --verbose"),
+            file=sys.stderr,
+        )
+        return int(ExitCode.INTERNAL)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

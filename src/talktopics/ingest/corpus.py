@@ -37,10 +37,10 @@ from talktopics.config import IngestLimits
 from talktopics.errors import ConfigError, IngestError
 from talktopics.ingest import pyvideo
 from talktopics.ingest.dedupe import dedupe_talks
-from talktopics.ingest.detect import FORMATS, SUFFIXES, detect_format
+from talktopics.ingest.detect import FORMATS, SUFFIXES, detect_format, run_reader
 from talktopics.ingest.factory import ReadContext, ReadResult
 from talktopics.ingest.join import join_schedule
-from talktopics.ingest.reading import Document
+from talktopics.ingest.reading import Document, safe_label
 from talktopics.ingest.table import check_fields
 from talktopics.records import Corpus, IngestIssue, SourceRef, Talk
 
@@ -98,27 +98,17 @@ class _Run:
         if self.full(label):
             return None
         self.sources.append(label)
+        doc: Document | None = None
         try:
             doc = Document.open(path, label, self.ctx.limits)
             name = self.format or detect_format(doc, self.ctx.column_map)
-            try:
-                result = FORMATS[name].reader(doc, self.ctx)
-            except IngestError:
-                raise
-            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
-                logger.debug("%s: reader %s failed", label, name, exc_info=True)
-                raise IngestError(
-                    label,
-                    f"does not have the layout of format {name!r} "
-                    f"({type(exc).__name__}: {exc}); check --format",
-                ) from None
-            except RecursionError:
-                raise IngestError(label, "data nested too deeply to read") from None
+            result = run_reader(doc, name, self.ctx)
         except IngestError as exc:
             self.from_exception(exc)
             return None
-        if doc.partial_error is not None:
-            self.from_exception(doc.partial_error)
+        finally:
+            if doc is not None:
+                self.issues.extend(doc.issues)
         if result.role == "aux":
             logger.info("%s: holds no talks (%s); left alone", label, name)
             if explicit:
@@ -211,7 +201,7 @@ class _Run:
         notes: list[Talk] = []
         programme: list[Talk] = []
         for child in files:
-            child_label = f"{label}/{child.name}"
+            child_label = f"{label}/{safe_label(child.name)}"
             if child.is_symlink() and not child.resolve().is_relative_to(root):
                 self.warn(child_label, "symbolic link to outside the input folder; not followed")
                 continue
@@ -230,7 +220,7 @@ class _Run:
         elif programme:
             self.segments.append(_Segment(programme))
         for child in folders:
-            self.add_path(child, f"{label}/{child.name}", explicit=False, root=root)
+            self.add_path(child, f"{label}/{safe_label(child.name)}", explicit=False, root=root)
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -239,7 +229,7 @@ class _Run:
 def _path_label(raw: str | Path) -> str:
     """A path as the user gave it, for messages and source labels; a folder's trailing
     slash dropped (``corpus/`` + ``notes.md`` reads ``corpus/notes.md``, not ``corpus//``)."""
-    text = str(raw)
+    text = safe_label(str(raw))
     return text.rstrip("/") or text
 
 
@@ -286,75 +276,94 @@ def load_corpus(
     column_map = dict(column_map or {})
     check_fields(column_map)
     ctx = ReadContext(
-        conference=conference, year=year, limits=limits or IngestLimits(), column_map=column_map
+        conference=safe_label(conference) if conference else conference,
+        year=year,
+        limits=limits or IngestLimits(),
+        column_map=column_map,
     )
-    if schedule is None:
-        schedule = ()
-    elif isinstance(schedule, str | Path):
-        schedule = (schedule,)
     if isinstance(paths, str | Path):
         paths = (paths,)
+    # 1. Read every path (folders walked, notes joined with their folder's programme).
     run = _Run(ctx=ctx, format=format)
     for raw in paths:
         run.add_path(Path(raw), _path_label(raw), explicit=True)
-
-    if schedule:
-        programme_run = _Run(ctx=ctx, format=None)
-        for raw in schedule:
-            programme_run.add_path(Path(raw), _path_label(raw), explicit=True)
-        run.issues.extend(programme_run.issues)
-        run.sources.extend(programme_run.sources)
-        programme = [t for seg in programme_run.segments for t in seg.talks]
-        programme, dup_issues = dedupe_talks(programme)
-        run.issues.extend(dup_issues)
-        pending = [t for seg in run.segments if seg.pending_notes for t in seg.talks]
-        if pending:
-            joined, issues = join_schedule(pending, programme)
-            run.issues.extend(issues)
-        else:
-            joined = programme
-            run.issues.append(
-                IngestIssue(
-                    level="warning",
-                    source=SourceRef(path=", ".join(str(s) for s in schedule)),
-                    message="--schedule given, but no notes to join it with were read",
-                )
-            )
-        segments: list[_Segment] = []
-        placed = False
-        for seg in run.segments:
-            if seg.pending_notes:
-                if not placed:
-                    segments.append(_Segment(joined))
-                    placed = True
-            else:
-                segments.append(seg)
-        if not placed:
-            segments.append(_Segment(joined))
-        run.segments = segments
-
+    # 2. Join the remaining notes with the --schedule programmes.
+    schedules = _as_paths(schedule)
+    if schedules:
+        _join_schedules(run, schedules)
+    # 3. One talk per id, then the talk count limit.
     talks, dup_issues = dedupe_talks([t for seg in run.segments for t in seg.talks])
     run.issues.extend(dup_issues)
-    limit = ctx.limits.max_talks
-    if len(talks) > limit:
-        extra = talks[limit:]
-        run.issues.append(
-            IngestIssue(
-                level="error",
-                source=extra[0].source,
-                message=(
-                    f"{len(extra):,} talks from here on skipped: a run takes at most {limit:,} "
-                    "talks (IngestLimits.max_talks)"
-                ),
-            )
-        )
-        talks = talks[:limit]
+    talks = _apply_max_talks(talks, ctx.limits.max_talks, run.issues)
     return Corpus(
         talks=tuple(talks),
         issues=tuple(run.issues),
         sources=tuple(dict.fromkeys(run.sources)),
-        name=_corpus_name(talks, [str(p) for p in paths]),
+        name=_corpus_name(talks, [_path_label(p) for p in paths]),
     )
+
+
+def _as_paths(schedule: Sequence[str | Path] | str | Path | None) -> Sequence[str | Path]:
+    if schedule is None:
+        return ()
+    if isinstance(schedule, str | Path):
+        return (schedule,)
+    return schedule
+
+
+def _join_schedules(run: _Run, schedule: Sequence[str | Path]) -> None:
+    """Read the programmes of ``schedule`` and join the notes of ``run`` no folder joined."""
+    programme_run = _Run(ctx=run.ctx, format=None)
+    for raw in schedule:
+        programme_run.add_path(Path(raw), _path_label(raw), explicit=True)
+    run.issues.extend(programme_run.issues)
+    run.sources.extend(programme_run.sources)
+    programme = [t for seg in programme_run.segments for t in seg.talks]
+    programme, dup_issues = dedupe_talks(programme)
+    run.issues.extend(dup_issues)
+    pending = [t for seg in run.segments if seg.pending_notes for t in seg.talks]
+    if pending:
+        joined, issues = join_schedule(pending, programme)
+        run.issues.extend(issues)
+    else:
+        joined = programme
+        run.issues.append(
+            IngestIssue(
+                level="warning",
+                source=SourceRef(path=", ".join(_path_label(s) for s in schedule)),
+                message="--schedule given, but no notes to join it with were read",
+            )
+        )
+    segments: list[_Segment] = []
+    placed = False
+    for seg in run.segments:
+        if seg.pending_notes:
+            if not placed:
+                segments.append(_Segment(joined))
+                placed = True
+        else:
+            segments.append(seg)
+    if not placed:
+        segments.append(_Segment(joined))
+    run.segments = segments
+
+
+def _apply_max_talks(talks: list[Talk], limit: int, issues: list[IngestIssue]) -> list[Talk]:
+    """The first ``limit`` talks; an error issue names where the skipped ones start."""
+    if len(talks) <= limit:
+        return talks
+    extra = talks[limit:]
+    issues.append(
+        IngestIssue(
+            level="error",
+            source=extra[0].source,
+            message=(
+                f"{len(extra):,} talks from here on skipped: a run takes at most {limit:,} "
+                "talks (IngestLimits.max_talks)"
+            ),
+        )
+    )
+    return talks[:limit]
 
 
 def load_talks(

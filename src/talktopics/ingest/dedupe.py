@@ -44,17 +44,23 @@ def dedupe_talks(talks: Sequence[Talk]) -> tuple[list[Talk], list[IngestIssue]]:
     kept: dict[str, int] = {}
     out: list[Talk] = []
     dups: dict[tuple[str, str], list[tuple[Talk, Talk, bool]]] = {}
+    next_number: dict[str, int] = {}
     for talk in talks:
         index = kept.get(talk.id)
         if index is not None:
             first = out[index]
             tell = _differs(first, talk)
             if tell is not None:
-                new_id = talk_id(talk.conference, talk.year, f"{talk.title} {tell}")
-                n = 2
+                base = f"{talk.title} {tell}"
+                new_id = talk_id(talk.conference, talk.year, base)
+                # Resume where the last search for this name stopped: ``kept`` only grows,
+                # so the first free number is never below it (a thousand same-named
+                # sessions stay linear).
+                n = next_number.get(base, 2)
                 while new_id in kept:
-                    new_id = talk_id(talk.conference, talk.year, f"{talk.title} {tell} {n}")
+                    new_id = talk_id(talk.conference, talk.year, f"{base} {n}")
                     n += 1
+                next_number[base] = n
                 talk = replace(talk, id=new_id)
             else:
                 merged = False

@@ -13,7 +13,7 @@ from talktopics.ingest import europython, frab, markdown, native, pretalx, pycon
 from talktopics.ingest.factory import ReadContext, ReadResult
 from talktopics.ingest.reading import Document
 
-__all__ = ["FORMATS", "SUFFIXES", "Format", "detect_format"]
+__all__ = ["FORMATS", "SUFFIXES", "Format", "detect_format", "run_reader"]
 
 logger = logging.getLogger(__name__)
 
@@ -201,3 +201,27 @@ def detect_format(doc: Document, column_map: Mapping[str, str] | None = None) ->
         "cannot tell the format of this file; use --format (one of: "
         f"{', '.join(n for n in FORMATS if n != 'aux')})",
     )
+
+
+def run_reader(doc: Document, name: str, ctx: ReadContext) -> ReadResult:
+    """Run the reader ``name`` on ``doc``; whatever goes wrong becomes an `IngestError`."""
+    try:
+        return FORMATS[name].reader(doc, ctx)
+    except IngestError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        logger.debug("%s: reader %s failed", doc.label, name, exc_info=True)
+        raise IngestError(
+            doc.label,
+            f"does not have the layout of format {name!r} "
+            f"({type(exc).__name__}: {exc}); check --format",
+        ) from None
+    except RecursionError:
+        raise IngestError(doc.label, "data nested too deeply to read") from None
+    except Exception as exc:  # a bug in a reader must not cost the other files
+        logger.debug("%s: reader %s crashed", doc.label, name, exc_info=True)
+        raise IngestError(
+            doc.label,
+            f"internal error in the {name} reader ({type(exc).__name__}: {exc}); this file "
+            "was skipped; please report this as a bug",
+        ) from None

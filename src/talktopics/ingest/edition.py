@@ -8,6 +8,7 @@ from pathlib import Path
 
 from talktopics.ingest.factory import MAX_TITLE_CHARS, ReadContext
 from talktopics.ingest.fields import as_line
+from talktopics.ingest.reading import safe_label
 
 __all__ = ["edition_from_name", "edition_from_title", "resolve_edition"]
 
@@ -97,7 +98,7 @@ def resolve_edition(
         year = year if year is not None else t_year
     if conference is None or year is None:
         for part in (path.stem, path.parent.name, path.parent.parent.name):
-            n_conf, n_year = edition_from_name(part)
+            n_conf, n_year = edition_from_name(safe_label(part))
             if n_year is not None:
                 if conference is None and n_conf is not None:
                     conference = n_conf

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
-from talktopics.ingest.fields import as_line, hh_mm, is_organisational, iso_date
+from talktopics.ingest.fields import as_line, first_objects, hh_mm, is_organisational, iso_date
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
 
@@ -38,13 +38,7 @@ _SESSION_MARKERS = frozenset({"website_url", "talks_in_parallel", "abstract_as_a
 
 def is_europython_sessions(data: Any) -> bool:
     """A list of session objects with the EuroPython website's extra fields."""
-    return (
-        isinstance(data, list)
-        and bool(data)
-        and isinstance(data[0], dict)
-        and "title" in data[0]
-        and bool(_SESSION_MARKERS & set(data[0]))
-    )
+    return any("title" in x and bool(_SESSION_MARKERS & set(x)) for x in first_objects(data))
 
 
 def is_europython_xml(root: Element) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "as_line",
     "as_text",
+    "first_objects",
     "hh_mm",
     "http_url",
     "is_organisational",
@@ -43,6 +44,8 @@ def as_text(value: Any, *, _depth: int = 0) -> str:
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, str):
+        if not value:
+            return ""
         text = value
     elif isinstance(value, int | float):
         text = str(value)
@@ -64,6 +67,19 @@ def as_text(value: Any, *, _depth: int = 0) -> str:
     else:
         return ""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+
+
+def first_objects(items: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The first ``limit`` non-empty JSON objects of a list: format detection asks whether
+    any of them has the format's shape, so one broken record does not hide the format."""
+    found: list[dict[str, Any]] = []
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and item:
+                found.append(item)
+                if len(found) == limit:
+                    break
+    return found
 
 
 def as_line(value: Any) -> str:
@@ -179,17 +195,25 @@ def is_organisational(session_type: str | None, title: str) -> bool:
     return bool(words) and all(w in _ORGANISATIONAL_WORDS for w in words)
 
 
+_HTTP_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
 def http_url(value: Any) -> str | None:
     """Only http(s) links are kept (no ``javascript:`` or ``file:`` URLs from input)."""
+    if value is None:
+        return None
     text = as_line(value)
     if text.startswith("//"):
         text = "https:" + text
-    return text if re.match(r"^https?://[^\s]+$", text, re.IGNORECASE) else None
+    return text if _HTTP_URL.match(text) else None
 
 
 def iso_date(value: Any) -> str | None:
     """``YYYY-MM-DD`` from an ISO date or datetime string; None otherwise."""
-    match = re.match(r"^\s*(\d{4}-\d{2}-\d{2})", as_text(value))
+    if value is None:
+        return None
+    match = _ISO_DATE.match(as_text(value))
     return match.group(1) if match else None
 
 

@@ -137,6 +137,38 @@ def join_schedule(
     """
     if not notes or not programme:
         return [*programme, *notes], []
+    note_to_prog, best = _match(notes, programme, threshold)
+    prog_to_note = {j: i for i, j in note_to_prog.items()}
+    editions = {(t.conference, t.year) for t in programme}
+    edition = next(iter(editions)) if len(editions) == 1 else None
+
+    out: list[Talk] = []
+    for j, talk in enumerate(programme):
+        note_index = prog_to_note.get(j)
+        out.append(_merge(notes[note_index], talk) if note_index is not None else talk)
+    issues: list[IngestIssue] = []
+    for i, note in enumerate(notes):
+        if i in note_to_prog:
+            continue
+        if edition is not None and (note.conference, note.year) != edition:
+            conference, year = edition
+            note = replace(
+                note, conference=conference, year=year, id=talk_id(conference, year, note.title)
+            )
+        out.append(note)
+        if note.session_type == "other":
+            continue  # not a talk: not expected in the programme
+        score, j = best.get(i, (0.0, -1))
+        issues.append(_unmatched(note, programme[j] if j >= 0 else None, score, j in prog_to_note))
+    logger.info("joined %d of %d notes sections with the programme", len(note_to_prog), len(notes))
+    return out, issues
+
+
+def _match(
+    notes: Sequence[Talk], programme: Sequence[Talk], threshold: float
+) -> tuple[dict[int, int], dict[int, tuple[float, int]]]:
+    """Notes index -> programme index, one-to-one, best score first; and each note's closest
+    programme talk (score, index)."""
     prog_names = [_names(t) for t in programme]
     candidates: list[tuple[float, int, int]] = []
     best: dict[int, tuple[float, int]] = {}
@@ -159,42 +191,20 @@ def join_schedule(
             continue
         note_to_prog[i] = j
         taken.add(j)
-    prog_to_note = {j: i for i, j in note_to_prog.items()}
+    return note_to_prog, best
 
-    editions = {(t.conference, t.year) for t in programme}
-    edition = next(iter(editions)) if len(editions) == 1 else None
 
-    out: list[Talk] = []
-    for j, talk in enumerate(programme):
-        note_index = prog_to_note.get(j)
-        out.append(_merge(notes[note_index], talk) if note_index is not None else talk)
-    issues: list[IngestIssue] = []
-    for i, note in enumerate(notes):
-        if i in note_to_prog:
-            continue
-        if edition is not None and (note.conference, note.year) != edition:
-            conference, year = edition
-            note = replace(
-                note, conference=conference, year=year, id=talk_id(conference, year, note.title)
-            )
-        out.append(note)
-        if note.session_type == "other":
-            continue  # not a talk: not expected in the programme
-        score, j = best.get(i, (0.0, -1))
-        hint = ""
-        if j >= 0:
-            candidate = programme[j]
-            taken_by = ", which matched another section" if j in prog_to_note else ""
-            hint = f" (closest: {candidate.title!r}, {score:.0f}%{taken_by})"
-        issues.append(
-            IngestIssue(
-                level="warning",
-                source=note.source,
-                message=(
-                    f"notes section {note.title!r} matches no talk of the programme"
-                    f"{hint}; kept with the notes' own data only"
-                ),
-            )
-        )
-    logger.info("joined %d of %d notes sections with the programme", len(note_to_prog), len(notes))
-    return out, issues
+def _unmatched(note: Talk, closest: Talk | None, score: float, taken: bool) -> IngestIssue:
+    """The warning for a notes section that matched no programme talk."""
+    hint = ""
+    if closest is not None:
+        taken_by = ", which matched another section" if taken else ""
+        hint = f" (closest: {closest.title!r}, {score:.0f}%{taken_by})"
+    return IngestIssue(
+        level="warning",
+        source=note.source,
+        message=(
+            f"notes section {note.title!r} matches no talk of the programme"
+            f"{hint}; kept with the notes' own data only"
+        ),
+    )

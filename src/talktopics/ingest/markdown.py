@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from talktopics.errors import IngestError
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
+from talktopics.ingest.mdheadings import Heading, find_headings
 from talktopics.ingest.reading import Document
 
 __all__ = ["detect_notes_language", "looks_like_markdown", "read_markdown"]
@@ -76,12 +77,22 @@ _IMAGE = re.compile(r"!\[[^\[\]]*\]" + _TARGET + r"|<img\b[^<>]*>", re.IGNORECAS
 _ANCHOR_TAG = re.compile(r"<a\s+(?:name|id)\s*=\s*[\"']?([^\"'>\s]+)[\"']?\s*/?>\s*(?:</a>)?", re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _ATTR_ID = re.compile(r"\{#([^{}\s]+)[^{}]*\}\s*$")
+_MARKERS = re.compile(r"(\*\*|__|`)")
 _INTERNAL_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*#([^()\[\]\s]*)\s*\)")
 _LINK = re.compile(r"!?\[([^\[\]]*)\]" + _TARGET)
 _EMPHASIS = re.compile(r"(?<!\w)\*(\S(?:[^*]*?\S)?)\*(?!\w)|(?<!\w)_(\S(?:[^_]*?\S)?)_(?!\w)")
 _NAV_PHRASES = re.compile(
     r"^(back to (top|contents|toc|index)|наверх|к оглавлению|zurück|retour|top)\b", re.I
 )
+_NAV_WORDS = ("back", "наверх", "оглавлению", "zurück", "retour", "top")
+
+
+def _may_be_nav(text: str) -> bool:
+    """A cheap test that `_NAV_PHRASES` may match the line (one of its words is in it)."""
+    folded = text.casefold().replace("*", "").replace("_", "").replace("`", "")
+    return any(word in folded for word in _NAV_WORDS)
+
+
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DAY_LABEL = re.compile(
@@ -107,16 +118,6 @@ def looks_like_markdown(text: str) -> bool:
 
 
 @dataclass(slots=True)
-class _Heading:
-    level: int
-    line: int
-    """0-based index of the heading's (first) line."""
-    end: int
-    """0-based index of the first line after the heading."""
-    raw: str
-
-
-@dataclass(slots=True)
 class _TocEntry:
     text: str
     day: str | None
@@ -129,27 +130,13 @@ class _Toc:
     has_days: bool = False
 
 
-def _headings(text: str) -> list[_Heading]:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark")
-    md.core.ruler.disable(["inline", "text_join"])  # headings only: inline parsing is slow
-    tokens = md.parse(text)
-    out: list[_Heading] = []
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.map is not None:
-            inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
-            out.append(_Heading(int(tok.tag[1]), tok.map[0], tok.map[1], inline))
-    return out
-
-
 def _strip_inline(text: str) -> str:
     """Heading or link text without anchors, HTML tags, link syntax and emphasis markers."""
     text = _ANCHOR_TAG.sub("", text)
     text = _ATTR_ID.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
-    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = _MARKERS.sub("", text)
     text = _EMPHASIS.sub(r"\1\2", text)
     return " ".join(text.split()).strip(" #")
 
@@ -173,7 +160,7 @@ def _parse_toc(lines: list[str]) -> _Toc | None:
         stripped = line.strip()
         if not stripped:
             continue
-        if _INTERNAL_LINK.search(stripped):
+        if "](" in stripped and _INTERNAL_LINK.search(stripped):
             links += 1
         else:
             other += 1
@@ -233,7 +220,7 @@ def _parse_body(lines: list[str]) -> _Body:
         if in_fence:
             kept.append(line.rstrip())
             continue
-        labelled = _label_of(line)
+        labelled = _label_of(line) if (":" in line or "：" in line) else None
         if labelled is not None:
             kind, value = labelled
             found = _URL.search(value)
@@ -242,17 +229,21 @@ def _parse_body(lines: list[str]) -> _Body:
             else:
                 url = url or (found.group(0) if found else None)
             continue
-        text = _IMAGE.sub("", line)
-        text = _ANCHOR_TAG.sub("", text)
+        text = line
+        if "<" in text or "![" in text:
+            text = _ANCHOR_TAG.sub("", _IMAGE.sub("", text))
         if not text.strip():
             if line.strip():
                 continue  # an image or anchor line: drop it entirely
             kept.append("")
             continue
-        without_nav = _INTERNAL_LINK.sub("", text)
-        if not without_nav.strip(" \t|·•-–—>*") and _INTERNAL_LINK.search(text):
+        if (
+            "](" in text
+            and not _INTERNAL_LINK.sub("", text).strip(" \t|·•-–—>*")
+            and _INTERNAL_LINK.search(text)
+        ):
             continue  # navigation: only links to anchors
-        if len(text.strip()) < 40 and _NAV_PHRASES.match(_strip_inline(text)):
+        if len(text.strip()) < 40 and _may_be_nav(text) and _NAV_PHRASES.match(_strip_inline(text)):
             continue
         kept.append(text.rstrip())
     notes = "\n".join(kept)
@@ -277,7 +268,7 @@ def detect_notes_language(text: str) -> str | None:
     return str(lang)
 
 
-def _talk_level(headings: list[_Heading]) -> int:
+def _talk_level(headings: list[Heading]) -> int:
     """The heading level that repeats most (ties: the shallower).
 
     A first heading that is alone at the shallowest level is the document's title, not a
@@ -294,40 +285,23 @@ def _talk_level(headings: list[_Heading]) -> int:
     return max(counts, key=lambda level: (counts[level], -level))
 
 
-def read_markdown(doc: Document, ctx: ReadContext) -> ReadResult:
-    """Read a Markdown notes file (see the module docstring for the layout).
+def _sections(headings: list[Heading], level: int, n_lines: int) -> list[tuple[Heading, int]]:
+    """Each talk-level heading with the line its section ends before: the next heading of the
+    same or a higher level (one backward pass: linear in the number of headings)."""
+    bounds: list[tuple[Heading, int]] = []
+    stop = n_lines
+    for heading in reversed(headings):
+        if heading.level == level:
+            bounds.append((heading, stop))
+        if heading.level <= level:
+            stop = heading.line
+    bounds.reverse()
+    return bounds
 
-    Raises:
-        IngestError: the file has no headings at all.
-    """
-    result = ReadResult(role="notes")
-    lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    headings = _headings("\n".join(lines))
-    if not headings:
-        raise IngestError(
-            doc.label,
-            "no Markdown headings found; a notes file needs one heading (e.g. '## Title') per talk",
-        )
-    level = _talk_level(headings)
-    title_heading = next((h for h in headings if h.level < level), None)
-    doc_title = _strip_inline(title_heading.raw) if title_heading else None
-    conference, year = resolve_edition(ctx, doc.path, title=doc_title)
-    factory = TalkFactory(
-        ctx, result, path=doc.label, format="markdown", conference=conference, year=year
-    )
 
-    # Sections: each talk-level heading up to the next heading of the same or a higher level.
-    bounds: list[tuple[_Heading, int]] = []
-    for i, heading in enumerate(headings):
-        if heading.level != level:
-            continue
-        end = len(lines)
-        for nxt in headings[i + 1 :]:
-            if nxt.level <= level:
-                end = nxt.line
-                break
-        bounds.append((heading, end))
-
+def _find_toc(lines: list[str], bounds: list[tuple[Heading, int]]) -> tuple[_Toc | None, set[int]]:
+    """The table of contents (before the first talk, else the first section made of links)
+    and the lines of the headings whose sections are tables of contents."""
     toc: _Toc | None = None
     toc_headings: set[int] = set()
     first_talk_line = bounds[0][0].line if bounds else len(lines)
@@ -340,50 +314,78 @@ def read_markdown(doc: Document, ctx: ReadContext) -> ReadResult:
             toc_headings.add(heading.line)
             if toc is None:
                 toc = section_toc
+    return toc, toc_headings
 
+
+def _days(headings: list[Heading], level: int, title: Heading | None) -> dict[int, str | None]:
+    """Heading line -> the day named by the shallower heading above it (if it names one)."""
     day_by_line: dict[int, str | None] = {}
     current_day: str | None = None
     for heading in headings:
-        if heading.level < level and heading is not title_heading:
+        if heading.level < level and heading is not title:
             text = _strip_inline(heading.raw)
             current_day = text if _DAY_LABEL.search(text) else None
         day_by_line[heading.line] = current_day
+    return day_by_line
 
+
+def _session_type(title: str, toc: _Toc | None, entry: _TocEntry | None, body: _Body) -> str | None:
+    if _LIGHTNING.search(title):
+        return "lightning talks"
+    if _KEYNOTE.match(title):
+        return "keynote"
+    if (
+        toc is not None
+        and toc.has_days
+        and (entry is None or not entry.grouped)
+        and body.url is None
+        and body.video_url is None
+    ):
+        return "other"
+    return None
+
+
+def read_markdown(doc: Document, ctx: ReadContext) -> ReadResult:
+    """Read a Markdown notes file (see the module docstring for the layout).
+
+    Raises:
+        IngestError: the file has no headings at all.
+    """
+    result = ReadResult(role="notes")
+    lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    headings = find_headings(lines)
+    if not headings:
+        raise IngestError(
+            doc.label,
+            "no Markdown headings found; a notes file needs one heading (e.g. '## Title') per talk",
+        )
+    level = _talk_level(headings)
+    title_heading = next((h for h in headings if h.level < level), None)
+    doc_title = _strip_inline(title_heading.raw) if title_heading else None
+    conference, year = resolve_edition(ctx, doc.path, title=doc_title)
+    factory = TalkFactory(
+        ctx, result, path=doc.label, format="markdown", conference=conference, year=year
+    )
+    bounds = _sections(headings, level, len(lines))
+    toc, toc_headings = _find_toc(lines, bounds)
+    day_by_line = _days(headings, level, title_heading)
     for heading, end in bounds:
         if heading.line in toc_headings:
             continue
-        record = f"line {heading.line + 1}"
         title = _strip_inline(heading.raw)
-        anchor = _anchor(heading.raw) or _slug(title)
         body = _parse_body(lines[heading.end : end])
-        entry = toc.entries.get(anchor) if toc else None
-        day = entry.day if entry and entry.day else day_by_line.get(heading.line)
-        session_type: str | None = None
-        if _LIGHTNING.search(title):
-            session_type = "lightning talks"
-        elif _KEYNOTE.match(title):
-            session_type = "keynote"
-        elif (
-            toc is not None
-            and toc.has_days
-            and (entry is None or not entry.grouped)
-            and body.url is None
-            and body.video_url is None
-        ):
-            session_type = "other"
-        aliases: list[str] = []
-        if entry and entry.text and entry.text != title:
-            aliases.append(entry.text)
+        entry = toc.entries.get(_anchor(heading.raw) or _slug(title)) if toc else None
+        aliases = (entry.text,) if entry and entry.text and entry.text != title else ()
         talk = factory.make(
-            record,
+            f"line {heading.line + 1}",
             title=title,
             notes=body.notes,
             notes_language=detect_notes_language(body.notes) if body.notes else None,
-            day=day,
-            session_type=session_type,
+            day=entry.day if entry and entry.day else day_by_line.get(heading.line),
+            session_type=_session_type(title, toc, entry, body),
             url=body.url,
             video_url=body.video_url,
-            aliases=tuple(aliases),
+            aliases=aliases,
         )
         if talk is not None:
             result.talks.append(talk)

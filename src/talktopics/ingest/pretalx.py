@@ -13,8 +13,9 @@ speakers, submission_type, track, state, content_locale, slot`` or ``slots``):
 
 Left out, by design: breaks and organisational slots (types such as Break, Lunch Break,
 Breakfast, Announcements, Social hour, General Assembly; titles such as "Opening Ceremony";
-widget entries without a ``code``), submissions that are rejected, withdrawn or cancelled,
-and repeated slots of the same submission (a talk given in two slots is one talk).
+widget entries without a ``code``, named in one warning unless their title is a break's),
+submissions that are rejected, withdrawn or cancelled, and repeated slots of the same
+submission (a talk given in two slots is one talk).
 
 pretalx has no conference name in these files: it comes from the file or folder name
 ("europython-2023-api" -> EuroPython 2023), else the first slot's year and ``--conference``.
@@ -31,6 +32,7 @@ from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import (
     as_line,
     as_text,
+    first_objects,
     hh_mm,
     is_organisational,
     iso_date,
@@ -64,13 +66,13 @@ def _is_submission(item: Any) -> bool:
 def is_pretalx_api(data: Any) -> bool:
     """A schedules/talks/submissions response, a bare list of submissions, or a PyConFR file."""
     if isinstance(data, list):
-        return bool(data) and all(isinstance(x, dict) for x in data) and _is_submission(data[0])
+        return any(_is_submission(x) for x in first_objects(data))
     if not isinstance(data, dict):
         return False
     for key in ("slots", "results"):
         if isinstance(data.get(key), list):
             items = data[key]
-            return not items or _is_submission(items[0])
+            return not items or any(_is_submission(x) for x in first_objects(items))
     schedule = data.get("schedule")
     return (
         isinstance(schedule, dict)
@@ -235,15 +237,19 @@ def read_pretalx_widget(doc: Document, ctx: ReadContext) -> ReadResult:
     factory = TalkFactory(
         ctx, result, path=doc.label, format="pretalx-widget", conference=conference, year=year
     )
+    uncoded: list[str] = []
     for i, item in enumerate(data["talks"]):
         record = f"talks[{i}]"
         if not isinstance(item, dict):
             factory.error(record, "talk is not a JSON object; skipped")
             continue
-        if not item.get("code"):
-            continue  # breaks and placeholders have no submission code
-        record = f"{record} (code {as_line(item['code'])})"
         title = as_text(item.get("title"))
+        if not as_line(item.get("code")):
+            # Breaks, placeholders and opening sessions have no submission code.
+            if not is_organisational(None, title):
+                uncoded.append(f"{record} {as_line(title)[:60]!r}")
+            continue
+        record = f"{record} (code {as_line(item['code'])})"
         raw_speakers = item.get("speakers")
         names = (
             [speakers.get(str(s), str(s)) for s in raw_speakers]
@@ -264,4 +270,20 @@ def read_pretalx_widget(doc: Document, ctx: ReadContext) -> ReadResult:
         )
         if talk is not None:
             result.talks.append(talk)
+    if uncoded:
+        _report_uncoded(factory, uncoded)
     return result
+
+
+_MAX_LISTED = 20
+
+
+def _report_uncoded(factory: TalkFactory, uncoded: list[str]) -> None:
+    """One warning for the widget entries left out for want of a submission code."""
+    listed = "; ".join(uncoded[:_MAX_LISTED])
+    more = f"; and {len(uncoded) - _MAX_LISTED} more" if len(uncoded) > _MAX_LISTED else ""
+    factory.warn(
+        f"{len(uncoded)} records",
+        f"{len(uncoded)} entries without a submission code left out (the widget marks "
+        f"breaks, placeholders and plenary sessions so): {listed}{more}",
+    )

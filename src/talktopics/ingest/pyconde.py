@@ -46,10 +46,12 @@ def is_pyconde_talks(data: Any) -> bool:
     if not isinstance(data, dict) or not data:
         return False
     values = list(data.values())
-    if not all(isinstance(v, dict) for v in values):
+    objects = [v for v in values if isinstance(v, dict)]
+    if len(objects) * 2 < len(values):  # a few broken slots do not change the shape
         return False
-    filled = [v for v in values if v]
-    return bool(filled) and all("title" in v and len(_SLOT_FIELDS & set(v)) >= 2 for v in filled)
+    filled = [v for v in objects if v]
+    fitting = sum(1 for v in filled if "title" in v and len(_SLOT_FIELDS & set(v)) >= 2)
+    return fitting > 0 and fitting * 2 >= len(filled)  # most slots are talks
 
 
 def is_pyconde_databag(data: Any) -> bool:
@@ -78,6 +80,9 @@ def read_pyconde_talks(doc: Document, ctx: ReadContext) -> ReadResult:
         record = f"slot {slot}"
         if not item:
             continue  # an empty slot
+        if not isinstance(item, dict):
+            factory.error(record, f"slot is not a JSON object ({type(item).__name__}); skipped")
+            continue
         key = as_line(item.get("code")) or repr(sorted((k, repr(v)) for k, v in item.items()))
         if key in seen:
             logger.debug(

@@ -17,8 +17,8 @@ from talktopics.errors import IngestError
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import as_line, as_text, iso_date, split_labels
-from talktopics.ingest.reading import Document
-from talktopics.records import Labels, Talk
+from talktopics.ingest.reading import Document, safe_label
+from talktopics.records import IngestIssue, Labels, SourceRef, Talk
 
 __all__ = ["is_pyvideo_dir", "read_pyvideo_dir", "read_pyvideo_video"]
 
@@ -87,21 +87,36 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def read_pyvideo_dir(path: Path, label: str, ctx: ReadContext) -> ReadResult:
-    """Read a pyvideo conference folder.
+def _category_title(path: Path, label: str, ctx: ReadContext, result: ReadResult) -> str:
+    """The title in ``category.json``; "" (with an error issue) when it cannot be read."""
+    doc: Document | None = None
+    try:
+        doc = Document.open(path, f"{label}/category.json", ctx.limits)
+        meta = doc.json()
+    except IngestError as exc:
+        result.issues.append(
+            IngestIssue(
+                level="error",
+                source=SourceRef(path=exc.path, record=exc.record, format="pyvideo"),
+                message=f"{exc.reason}; the videos are read without it (the conference name "
+                "and year come from the folder name)",
+            )
+        )
+        return ""
+    finally:
+        if doc is not None:
+            result.issues.extend(doc.issues)
+    return as_line(meta.get("title")) if isinstance(meta, dict) else ""
 
-    Raises:
-        IngestError: ``category.json`` cannot be read.
-    """
+
+def read_pyvideo_dir(path: Path, label: str, ctx: ReadContext) -> ReadResult:
+    """Read a pyvideo conference folder; a broken ``category.json`` or video file is reported
+    and the other videos are still read."""
     result = ReadResult()
     root = path.resolve()
     outside = "symbolic link to outside the pyvideo folder (or a broken one); not followed"
     category_inside = _inside(path / "category.json", root)
-    meta: Any = None
-    if category_inside:
-        category = Document.open(path / "category.json", f"{label}/category.json", ctx.limits)
-        meta = category.json()
-    title = as_line(meta.get("title")) if isinstance(meta, dict) else ""
+    title = _category_title(path / "category.json", label, ctx, result) if category_inside else ""
     conference, year = resolve_edition(ctx, path / "category.json", title=title or None)
     factory = TalkFactory(
         ctx, result, path=label, format="pyvideo", conference=conference, year=year
@@ -109,16 +124,20 @@ def read_pyvideo_dir(path: Path, label: str, ctx: ReadContext) -> ReadResult:
     if not category_inside:
         factory.warn("category.json", outside)
     for video in sorted((path / "videos").glob("*.json")):
-        record = f"videos/{video.name}"
+        record = f"videos/{safe_label(video.name)}"
         if not _inside(video, root):
             factory.warn(record, outside)
             continue
+        doc: Document | None = None
         try:
             doc = Document.open(video, f"{label}/{record}", ctx.limits)
             data = doc.json()
         except IngestError as exc:
             factory.error(record, exc.reason + (f" ({exc.record})" if exc.record else ""))
             continue
+        finally:
+            if doc is not None:
+                result.issues.extend(doc.issues)
         talk = _video_talk(data, factory, record)
         if talk is not None:
             result.talks.append(talk)
@@ -134,7 +153,7 @@ def read_pyvideo_video(doc: Document, ctx: ReadContext) -> ReadResult:
     category = doc.path.parent.parent / "category.json"
     if doc.path.parent.name == "videos" and category.is_file():
         try:
-            meta = Document.open(category, str(category), ctx.limits).json()
+            meta = Document.open(category, safe_label(str(category)), ctx.limits).json()
             title = as_line(meta.get("title")) if isinstance(meta, dict) else None
         except IngestError:
             title = None

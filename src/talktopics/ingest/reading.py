@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import codecs
-import json
 import logging
+import re
+from json import JSONDecodeError
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from talktopics.config import IngestLimits
 from talktopics.errors import IngestError
+from talktopics.ingest.jsontext import JsonProblem, line_starts, parse_json, salvage_list, unclosed
+from talktopics.records import IngestIssue, IssueLevel, SourceRef
 
-__all__ = ["Document", "line_col", "read_text"]
+__all__ = ["Document", "line_col", "read_text", "safe_label"]
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,29 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_label(name: str) -> str:
+    """A file name as text that can always be printed and written as UTF-8.
+
+    Bytes of a name that are not UTF-8 (which Python keeps as surrogate escapes) are shown as
+    ``\\xNN``, as ``bytes.decode(errors="backslashreplace")`` does; any other lone surrogate
+    becomes U+FFFD.
+    """
+    if not _SURROGATE.search(name):
+        return name
+    out: list[str] = []
+    for ch in name:
+        if "\udc80" <= ch <= "\udcff":
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif "\ud800" <= ch <= "\udfff":
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -89,61 +115,6 @@ def read_text(path: Path, label: str, limits: IngestLimits) -> str:
     return text
 
 
-_SCAN_LIMIT = 20_000_000
-
-
-def _unclosed(text: str) -> bool:
-    """True when brackets or a string are still open at the end of the text."""
-    if len(text) > _SCAN_LIMIT:
-        return False
-    depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-    return in_string or depth > 0
-
-
-def _salvage_list(text: str) -> list[Any]:
-    """The complete leading elements of a top-level JSON list that is broken further on."""
-    decoder = json.JSONDecoder()
-    start = text.find("[")
-    if start < 0 or text[:start].strip():
-        return []
-    items: list[Any] = []
-    pos = start + 1
-    try:
-        while True:
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
-            if pos >= len(text) or text[pos] == "]":
-                return items
-            value, pos = decoder.raw_decode(text, pos)
-            items.append(value)
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
-            if pos < len(text) and text[pos] == ",":
-                pos += 1
-            elif pos < len(text) and text[pos] == "]":
-                return items
-            else:
-                return items
-    except (ValueError, RecursionError):  # ValueError: JSONDecodeError, or a 4,301-digit int
-        return items
-
-
 class Document:
     """One input file's text, with its JSON or XML parse done once, on demand.
 
@@ -161,8 +132,8 @@ class Document:
         self._json_error: IngestError | None = None
         self._json_done = False
         self._xml: Element | None = None
-        self.partial_error: IngestError | None = None
-        """Set when only the complete records of a broken JSON list could be read."""
+        self.issues: list[IngestIssue] = []
+        """Values the JSON parse cut out or repaired, and the records lost to a syntax error."""
 
     @classmethod
     def open(cls, path: Path, label: str, limits: IngestLimits) -> Document:
@@ -181,45 +152,57 @@ class Document:
         return self.text.lstrip().startswith("<")
 
     def json(self) -> Any:
-        """The parsed JSON value.
+        """The parsed JSON value (values that cannot be read are null, see `parse_json`).
 
         Raises:
-            IngestError: not valid JSON (with line and column), or nested too deeply.
+            IngestError: not valid JSON (with line and column).
         """
         if not self._json_done:
             self._json_done = True
             try:
-                self._json = json.loads(self.text)
-            except json.JSONDecodeError as exc:
-                hint = (
-                    " (the file ends before the JSON does: truncated?)"
-                    if _unclosed(self.text)
-                    else ""
-                )
-                error = IngestError(
-                    self.label,
-                    f"not valid JSON: {exc.msg}{hint}",
-                    record=f"line {exc.lineno}, column {exc.colno}",
-                )
-                salvaged = _salvage_list(self.text)
-                if salvaged:
-                    self._json = salvaged
-                    self.partial_error = IngestError(
-                        self.label,
-                        f"{error.reason}; read the {len(salvaged)} complete records before it, "
-                        "the rest of the file is skipped",
-                        record=error.record,
-                    )
-                else:
-                    self._json_error = error
-            except RecursionError:
-                self._json_error = IngestError(self.label, "JSON is nested too deeply to read")
-            except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-                reason = str(exc).split(";")[0]
-                self._json_error = IngestError(self.label, f"not valid JSON: {reason}")
+                self._json, problems = parse_json(self.text)
+            except JSONDecodeError as exc:
+                self._json_error = self._syntax_error(exc)
+            else:
+                self._add_problems(problems)
         if self._json_error is not None:
             raise self._json_error
         return self._json
+
+    def _syntax_error(self, exc: JSONDecodeError) -> IngestError | None:
+        """The error to raise for a syntax error, or None when leading records were saved."""
+        hint = " (the file ends before the JSON does: truncated?)" if unclosed(self.text) else ""
+        reason = f"not valid JSON: {exc.msg}{hint}"
+        record = f"line {exc.lineno}, column {exc.colno}"
+        salvaged, problems = salvage_list(self.text)
+        if not salvaged:
+            return IngestError(self.label, reason, record=record)
+        self._json = salvaged
+        self._add_problems(problems)
+        self.issues.append(
+            IngestIssue(
+                level="error",
+                source=SourceRef(path=self.label, record=record),
+                message=f"{reason}; read the {len(salvaged)} complete records before it, "
+                "the rest of the file is skipped",
+            )
+        )
+        return None
+
+    def _add_problems(self, problems: list[JsonProblem]) -> None:
+        if not problems:
+            return
+        where = line_starts(self.text)
+        for problem in problems:
+            line, col = where(problem.offset)
+            level: IssueLevel = "warning" if "surrogate" in problem.message else "error"
+            self.issues.append(
+                IngestIssue(
+                    level=level,
+                    source=SourceRef(path=self.label, record=f"line {line}, column {col}"),
+                    message=problem.message,
+                )
+            )
 
     def json_error(self) -> IngestError | None:
         """The JSON parse error, if the text is not valid JSON."""
@@ -244,18 +227,81 @@ class Document:
                 # The text is already decoded; an encoding declaration would confuse the parser.
                 end = text.find("?>")
                 text = text[end + 2 :] if end >= 0 else text
-            try:
-                root = fromstring(text)
-            except ParseError as exc:
-                line, col = exc.position
-                raise IngestError(
-                    self.label, f"not well-formed XML: {exc}", record=f"line {line}, column {col}"
-                ) from None
-            except DefusedXmlException as exc:
-                raise IngestError(
-                    self.label, f"refused unsafe XML ({type(exc).__name__}): {exc}"
-                ) from None
-            except RecursionError:
-                raise IngestError(self.label, "XML is nested too deeply to read") from None
+            cuts = 0
+            while True:
+                try:
+                    root = fromstring(text)
+                    break
+                except ParseError as exc:
+                    line, col = exc.position
+                    error = IngestError(
+                        self.label,
+                        f"not well-formed XML: {exc}",
+                        record=f"line {line}, column {col}",
+                    )
+                    cut = _cut_record(text, line, col) if cuts < _MAX_CUTS else None
+                    if cut is None:
+                        cut = _drop_broken_records(text) if cuts < _MAX_CUTS else None
+                    if cut is None:
+                        raise error from None
+                    text, tag = cut
+                    cuts += 1
+                    self.issues.append(
+                        IngestIssue(
+                            level="error",
+                            source=SourceRef(path=self.label, record=error.record),
+                            message=f"{error.reason}; this <{tag}> is skipped, the others are read",
+                        )
+                    )
+                except DefusedXmlException as exc:
+                    raise IngestError(
+                        self.label, f"refused unsafe XML ({type(exc).__name__}): {exc}"
+                    ) from None
+                except RecursionError:
+                    raise IngestError(self.label, "XML is nested too deeply to read") from None
             self._xml = root
         return self._xml
+
+
+_RECORD_TAGS = ("event", "entry")
+"""The record elements of the XML formats (frab ``<event>``, EuroPython ``<entry>``)."""
+_MAX_CUTS = 100
+
+
+def _cut_record(text: str, line: int, col: int) -> tuple[str, str] | None:
+    """The text without the record element around a parse error (its lines kept as blank
+    lines, so later positions stay right), and the element's tag; None when the error is
+    not inside a record."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    offset += col
+    best: tuple[int, int, str] | None = None
+    for tag in _RECORD_TAGS:
+        start = max(text.rfind(f"<{tag}>", 0, offset), text.rfind(f"<{tag} ", 0, offset))
+        end = text.find(f"</{tag}>", max(offset - len(tag) - 3, start + 1))
+        if start >= 0 and end >= 0 and (best is None or start > best[0]):
+            best = (start, end + len(tag) + 3, tag)
+    if best is None:
+        return None
+    start, end, tag = best
+    return text[:start] + "\n" * text.count("\n", start, end) + text[end:], tag
+
+
+def _drop_broken_records(text: str) -> tuple[str, str] | None:
+    """The text without its first record element that is not well-formed on its own (for
+    errors found only at the end of the text: an unclosed CDATA section or comment)."""
+    from defusedxml.ElementTree import fromstring
+
+    for tag in _RECORD_TAGS:
+        for match in re.finditer(rf"<{tag}[\s>].*?</{tag}>", text, re.DOTALL):
+            try:
+                fromstring(match.group(0))
+            except ParseError:
+                start, end = match.span()
+                return text[:start] + "\n" * text.count("\n", start, end) + text[end:], tag
+            except Exception:  # refused or too deep: the whole-text parse says so
+                continue
+    return None

@@ -44,7 +44,8 @@ from typing import Any
 from talktopics.errors import ConfigError, IngestError
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
-from talktopics.ingest.fields import as_line, as_text, iso_date
+from talktopics.ingest.fields import as_line, as_text, first_objects, iso_date
+from talktopics.ingest.jsontext import parse_json
 from talktopics.ingest.reading import Document
 from talktopics.records import Labels
 
@@ -257,16 +258,16 @@ def _jsonl_rows(doc: Document, factory: TalkFactory) -> Iterator[tuple[str, dict
             continue
         record = f"line {n}"
         try:
-            value = json.loads(line)
+            value, problems = parse_json(line)
         except json.JSONDecodeError as exc:
             factory.error(record, f"not valid JSON ({exc.msg}, column {exc.colno}); skipped")
             continue
-        except RecursionError:
-            factory.error(record, "JSON nested too deeply; skipped")
-            continue
-        except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-            factory.error(record, f"not valid JSON ({str(exc).split(';')[0]}); skipped")
-            continue
+        for problem in problems:
+            where = f"line {n}, column {problem.offset + 1}"
+            if "surrogate" in problem.message:
+                factory.warn(where, problem.message)
+            else:
+                factory.error(where, problem.message)
         if not isinstance(value, dict):
             factory.error(record, f"expected a JSON object, found {type(value).__name__}; skipped")
             continue
@@ -294,11 +295,9 @@ def read_jsonl(doc: Document, ctx: ReadContext) -> ReadResult:
 
 def is_json_records(data: Any, column_map: Mapping[str, str]) -> bool:
     """A JSON list of flat objects, one of whose keys is a title column."""
-    if not isinstance(data, list) or not data or not isinstance(data[0], dict):
-        return False
-    keys = {_key(k) for k in data[0]}
     names = [column_map["title"]] if "title" in column_map else list(DEFAULT_COLUMNS["title"])
-    return any(_key(n) in keys for n in names)
+    wanted = {_key(n) for n in names}
+    return any(wanted & {_key(k) for k in row} for row in first_objects(data))
 
 
 def read_json_records(doc: Document, ctx: ReadContext) -> ReadResult:
