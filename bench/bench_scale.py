@@ -7,7 +7,7 @@ Usage::
 The corpus is generated here (deterministic for a seed, never committed): talks of 24
 conference themes with their own vocabulary, each talk mixing its main theme with a second one
 and with general conference words, written as one JSON Lines file in a temporary folder. It is
-read with `talktopics.ingest.load_corpus` and fitted with `talktopics.topics.TopicModel`
+read with `talktopics.ingest.read_talks` and fitted with `talktopics.topics.TopicModel`
 (default configuration, seed 42, the embedder the configuration selects), each run in a fresh
 child process: *cold* (empty embedding and term caches) and *warm* (the same caches again, as
 a user's re-run).
@@ -298,11 +298,11 @@ def run_once(corpus: str, cache_dir: str, label: str) -> dict[str, Any]:
         from sklearn.metrics import adjusted_mutual_info_score
 
         from talktopics.config import TopicConfig
-        from talktopics.ingest import load_corpus
+        from talktopics.ingest import read_talks
         from talktopics.topics import TopicModel
 
         meter.mark("ingest")
-        loaded = load_corpus([corpus])
+        loaded = read_talks([corpus])
         meter.mark("fit: setup")
         base = TopicConfig(seed=ENGINE_SEED)
         config = dataclasses.replace(
@@ -369,7 +369,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         "themes with their own vocabulary, Zipf-sized; each talk mixes its theme with a second "
         "one and general words in 3-6 sentences; one JSON Lines file of "
         f"{result['corpus_mb']:.1f} MB, generated in {result['generate_seconds']:.1f} s) goes "
-        "through `load_corpus` and `TopicModel.fit` (default configuration, seed "
+        "through `read_talks` and `TopicModel.fit` (default configuration, seed "
         f"{ENGINE_SEED}), each run in a fresh process: *cold* = empty embedding and term "
         "caches, *warm* = a re-run on the same caches. Peak RSS per stage: a 20 ms sampling "
         "thread and the kernel's high-water mark, reset at each stage. Machine: "

@@ -7,7 +7,7 @@ Two data sets, both from ``../shared``:
   categories, seeded — is summarised from the article body (the title line is left out) with
   ``k = 3`` sentences and with ``k =`` the reference's sentence count.
 * **Talk descriptions vs their authors' abstracts**: talks from four programmes (read with
-  ``talktopics.ingest.load_corpus``) whose abstract is not part of the description; the
+  ``talktopics.ingest.read_talks``) whose abstract is not part of the description; the
   description is summarised with 1 and 2 sentences, the abstract is the reference. The talks
   are halved by id hash: ``--split dev`` was used to choose the defaults, ``test`` is
   reported.
@@ -178,9 +178,9 @@ def load_talk_pairs(split: str = "test") -> list[Article]:
     """
     import hashlib
 
-    from talktopics.ingest import load_corpus
+    from talktopics.ingest import read_talks
 
-    corpus = load_corpus([SHARED / p for p in TALK_SOURCES])
+    corpus = read_talks([SHARED / p for p in TALK_SOURCES])
     pairs: list[Article] = []
     for talk in corpus.talks:
         abstract, description = talk.abstract.strip(), talk.description.strip()

@@ -1,7 +1,7 @@
 """Fuzz every input reader: a broken record beside good ones, and byte mutations of real files.
 
 Each case writes a small input of one format (every reader of ``talktopics formats``) into a
-scratch folder and reads it with `talktopics.ingest.load_corpus`, as ``talktopics ingest``
+scratch folder and reads it with `talktopics.ingest.read_talks`, as ``talktopics ingest``
 does. Two kinds of case:
 
 * ``record``: three good talks and one broken record (a hostile value in one field, or in
@@ -13,7 +13,7 @@ does. Two kinds of case:
   crash or hang.
 
 Counted per run: tracebacks (an exception other than the project's own escaped
-`load_corpus`), hangs (a case over the time bound), lost good records (``record`` cases
+`read_talks`), hangs (a case over the time bound), lost good records (``record`` cases
 only), the slowest case and the peak memory of the process.
 
 Usage::
@@ -451,7 +451,7 @@ def _time_bound(seconds: float) -> Iterator[None]:
 def run_case(case: Case, folder: Path, *, timeout: float = 10.0) -> Outcome:
     """Write the case into ``folder`` and read it as ``talktopics ingest`` would."""
     from talktopics.errors import TalkTopicsError
-    from talktopics.ingest import load_corpus
+    from talktopics.ingest import read_talks
 
     for name, data in case.files.items():
         path = folder / name
@@ -461,7 +461,7 @@ def run_case(case: Case, folder: Path, *, timeout: float = 10.0) -> Outcome:
     start = time.perf_counter()
     try:
         with _time_bound(timeout):
-            corpus = load_corpus([folder / t for t in top])
+            corpus = read_talks([folder / t for t in top])
             payload = json.dumps([str(i) for i in corpus.issues], ensure_ascii=False)
             payload.encode("utf-8")  # what `ingest --json` writes must be writable
             for talk in corpus.talks:
@@ -553,7 +553,7 @@ def _markdown(figures: dict[str, Any]) -> str:
         "Written by `bench/fuzz_readers.py` (raw numbers: `bench/results/fuzz.json`). Each "
         "`record` case holds three good talks and one broken record of one format; each "
         "`mutation` case is a byte-mutated valid file. Counted: exceptions that escaped "
-        "`load_corpus` (tracebacks), cases over the time bound (hangs), good talks missing "
+        "`read_talks` (tracebacks), cases over the time bound (hangs), good talks missing "
         "from a `record` case (lost), issues without a file name.",
         "",
         "| cases | record | mutation | tracebacks | hangs | lost good records | "

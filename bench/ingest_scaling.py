@@ -1,7 +1,7 @@
 """Ingest time and peak memory for 1, 4 and 16 MB inputs of each format: is reading linear?
 
 Each input is generated (synthetic talks, no data from elsewhere) into a scratch folder and
-read by `talktopics.ingest.load_corpus` in a fresh child process, which reports its wall
+read by `talktopics.ingest.read_talks` in a fresh child process, which reports its wall
 time, talk count and peak RSS (imports included, about 60 MB).
 
 Shapes: ``markdown-nested`` (talk sections whose notes are nested lists, 8 levels),
@@ -146,9 +146,9 @@ def write_input(folder: Path, shape: str, size: int) -> Path:
 
 _CHILD = """
 import json, resource, sys, time
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 start = time.perf_counter()
-corpus = load_corpus([sys.argv[1]])
+corpus = read_talks([sys.argv[1]])
 seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "talks": len(corpus.talks), "rss_mb": rss,
@@ -187,7 +187,7 @@ def _markdown(results: dict[str, dict[str, dict[str, float]]], sizes: list[int])
         "## Ingest scaling",
         "",
         "Written by `bench/ingest_scaling.py` (raw numbers: `bench/results/ingest_scaling.json`"
-        "). Wall seconds of `load_corpus` on generated inputs of about 1, 4 and 16 MB, each "
+        "). Wall seconds of `read_talks` on generated inputs of about 1, 4 and 16 MB, each "
         "read in a fresh process; `x16/x1` is the 16 MB time over 16 times the 1 MB time "
         "(1.0 = linear; the 1 MB time includes fixed costs such as loading the language "
         "identifier, so Markdown stays below 1); peak RSS is the 16 MB run's, imports "

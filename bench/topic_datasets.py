@@ -111,12 +111,12 @@ class DatasetSpec:
 
 def _read_talks(spec: DatasetSpec) -> tuple[list[Talk], str]:
     """The set's talks as the project's own ingest reads them (the real path, labels included)."""
-    from talktopics.ingest import load_corpus
+    from talktopics.ingest import read_talks
 
     path = SHARED.joinpath(*spec.path)
     if not path.exists():
         raise FileNotFoundError(f"{spec.key}: {path} is missing")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     for issue in corpus.issues:
         logger.debug("%s", issue)
     if corpus.issues:

@@ -7,7 +7,7 @@ Usage::
 Two runs, each in a fresh child process with ``TALKTOPICS_CACHE`` pointing to a temporary
 folder: *cold* (empty embedding and term caches) and *warm* (the same caches again, as a
 user's re-run). Each run reads the corpus with
-``talktopics.ingest.load_corpus`` and fits it with ``talktopics.topics.TopicModel`` (default
+``talktopics.ingest.read_talks`` and fits it with ``talktopics.topics.TopicModel`` (default
 config, seed 42, the embedder the config selects), then reports:
 
 * per engine stage: the engine's own stage timings (``TopicModel`` info);
@@ -128,11 +128,11 @@ def run_once(cache_dir: str, label: str) -> dict[str, Any]:
         meter = _Meter()
         meter.mark("imports")
         from talktopics.config import TopicConfig
-        from talktopics.ingest import load_corpus
+        from talktopics.ingest import read_talks
         from talktopics.topics import TopicModel
 
         meter.mark("ingest")
-        corpus = load_corpus(corpus_paths())
+        corpus = read_talks(corpus_paths())
         talks = [t for t in corpus.talks if t.has_text or t.title]
         meter.mark("fit: setup")
         config = TopicConfig(seed=SEED)
@@ -197,7 +197,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         "Written by `bench/topics_speed.py` (raw numbers: `bench/results/topics_speed.json`).",
         f"Corpus: all pyvideo EuroPython years ({result['folders']} folders), read with",
-        "`talktopics.ingest.load_corpus` and fitted with `TopicModel.fit` (default config, seed",
+        "`talktopics.ingest.read_talks` and fitted with `TopicModel.fit` (default config, seed",
         f"{SEED}). *cold* = empty embedding and term caches, *warm* = the same caches again; each",
         f"run is a fresh process. Machine: {os.cpu_count()} CPUs, 1-min load average "
         f"{result.get('loadavg', '?')} at the start. Measured at {result['commit']}",

@@ -11,7 +11,7 @@ import pytest
 from talktopics.cli import main
 from talktopics.config import IngestLimits
 from talktopics.errors import ExitCode, IngestError
-from talktopics.ingest import load_corpus, load_talks
+from talktopics.ingest import load_talks, read_talks
 from talktopics.records import Corpus, IngestIssue
 
 GOOD_NOTES = """# Notes from TestConf 2021
@@ -70,7 +70,7 @@ def test_broken_file_is_skipped_and_named(
 ) -> None:
     bad = tmp_path / name
     bad.write_bytes(content)
-    corpus = load_corpus([bad, good])
+    corpus = read_talks([bad, good])
     issue = _issue(corpus, bad)
     assert issue.level == "error"
     assert expected in str(issue)
@@ -85,7 +85,7 @@ def test_broken_file_is_skipped_and_named(
 def test_non_utf8_message_says_what_to_do(tmp_path: Path) -> None:
     bad = tmp_path / "notes.md"
     bad.write_bytes(b"# Notes\n\n## Talk\n\xe4\xf6\n")
-    issue = _issue(load_corpus([bad]), bad)
+    issue = _issue(read_talks([bad]), bad)
     assert issue.source.record == "line 4, column 1"
     assert "0xE4" in issue.message and "re-save it as UTF-8" in issue.message
 
@@ -93,14 +93,14 @@ def test_non_utf8_message_says_what_to_do(tmp_path: Path) -> None:
 def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     path = tmp_path / "talks.csv"
     path.write_bytes("title,abstract\nÜber Typen,Typen in Python\n".encode("utf-16"))
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["Über Typen"]
     assert corpus.issues == ()
 
 
 def test_missing_path(tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nope" / "talks.json"
-    corpus = load_corpus([missing, good])
+    corpus = read_talks([missing, good])
     issue = _issue(corpus, missing)
     assert issue.level == "error" and "no such file or folder" in issue.message
     assert len(corpus.talks) == 2
@@ -125,7 +125,7 @@ def test_unreadable_file(
 
         monkeypatch.setattr(Path, "open", deny)
     try:
-        corpus = load_corpus([locked, good])
+        corpus = read_talks([locked, good])
         issue = _issue(corpus, locked)
         assert issue.level == "error" and "permission denied" in issue.message
         assert len(corpus.talks) == 2
@@ -150,7 +150,7 @@ def test_truncated_json_list_keeps_complete_records(tmp_path: Path) -> None:
     records = [{"title": f"Talk {i}", "abstract": "text"} for i in range(3)]
     text = json.dumps(records)
     path.write_text(text[: text.rindex("{") + 12], encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["Talk 0", "Talk 1"]
     issue = _issue(corpus, path)
     assert issue.level == "error"
@@ -167,7 +167,7 @@ def test_record_missing_title(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         '{"title": "Last", "abstract": "b"}\n',
         encoding="utf-8",
     )
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["First", "Last"]
     errors = [i for i in corpus.issues if i.level == "error"]
     assert [i.source.record for i in errors] == ["line 2", "line 3"]
@@ -189,7 +189,7 @@ def test_record_missing_title_in_each_format(tmp_path: Path) -> None:
     (tmp_path / "schedule.json").write_text(json.dumps(frab), encoding="utf-8")
     (tmp_path / "talks.csv").write_text("title,abstract\n,orphan\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("# Notes\n\n## ![](a.png)\ntext\n", encoding="utf-8")
-    corpus = load_corpus([tmp_path])
+    corpus = read_talks([tmp_path])
     where = sorted(f"{Path(i.source.path).name}: {i.source.record}" for i in corpus.issues)
     assert where == ["notes.md: line 3", "schedule.json: event 7", "talks.csv: line 2"]
 
@@ -200,7 +200,7 @@ def test_bad_json_line_does_not_stop_the_file(tmp_path: Path) -> None:
         '{"title": "One"}\n{"title": "Two", \n["not", "an", "object"]\n{"title": "Three"}\n',
         encoding="utf-8",
     )
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["One", "Three"]
     assert [i.source.record for i in corpus.issues] == ["line 2", "line 3"]
 
@@ -214,7 +214,7 @@ def test_duplicate_talks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         "Graph  Topic Models!,Ada,Second copy\n",
         encoding="utf-8",
     )
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["Graph topic models", "Other talk"]
     assert corpus.talks[0].abstract == "First copy"
     (issue,) = corpus.issues
@@ -234,7 +234,7 @@ def test_duplicate_brings_notes(tmp_path: Path) -> None:
     )
     notes = tmp_path / "notes.md"
     notes.write_text(GOOD_NOTES, encoding="utf-8")
-    corpus = load_corpus([programme, notes])
+    corpus = read_talks([programme, notes])
     talk = next(t for t in corpus.talks if t.title == "Graph topic models")
     assert talk.abstract == "Official"
     assert "communities as topics" in talk.notes
@@ -244,7 +244,7 @@ def test_duplicate_brings_notes(tmp_path: Path) -> None:
 def test_same_title_different_speakers_are_two_talks(tmp_path: Path) -> None:
     path = tmp_path / "talks.csv"
     path.write_text("title,speakers\nKeynote,Ada\nKeynote,Grace\n", encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert len(corpus.talks) == 2 and corpus.talks[0].id != corpus.talks[1].id
     assert corpus.issues == ()
 
@@ -267,7 +267,7 @@ def test_bad_column_map(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_wrong_forced_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "talks.json"
     path.write_text('[{"title": "A"}]', encoding="utf-8")
-    corpus = load_corpus([path], format="frab-json")
+    corpus = read_talks([path], format="frab-json")
     issue = _issue(corpus, path)
     assert issue.level == "error" and "check --format" in issue.message
     code, _, err = _run_cli(capsys, str(path), "--format", "frab-xml")
@@ -282,18 +282,18 @@ def test_xml_entity_expansion_is_refused(tmp_path: Path) -> None:
         "<schedule><day><room><event><title>&b;</title></event></room></day></schedule>",
         encoding="utf-8",
     )
-    issue = _issue(load_corpus([bomb]), bomb)
+    issue = _issue(read_talks([bomb]), bomb)
     assert issue.level == "error" and "refused unsafe XML" in issue.message
 
 
 def test_limits(tmp_path: Path) -> None:
     big = tmp_path / "big.md"
     big.write_text("# Notes 2020\n\n## Long talk\n" + "word " * 4000, encoding="utf-8")
-    refused = load_corpus([big], limits=IngestLimits(max_file_bytes=1000))
+    refused = read_talks([big], limits=IngestLimits(max_file_bytes=1000))
     assert refused.talks == ()
     assert "over the limit of 1,000 bytes" in _issue(refused, big).message
 
-    cut = load_corpus([big], limits=IngestLimits(max_text_chars=100))
+    cut = read_talks([big], limits=IngestLimits(max_text_chars=100))
     (talk,) = cut.talks
     assert len(talk.notes) == 100
     issue = _issue(cut, big)
@@ -302,7 +302,7 @@ def test_limits(tmp_path: Path) -> None:
 
     rows = tmp_path / "many.csv"
     rows.write_text("title\n" + "".join(f"Talk {i}\n" for i in range(30)), encoding="utf-8")
-    capped = load_corpus([rows, big], limits=IngestLimits(max_talks=10))
+    capped = read_talks([rows, big], limits=IngestLimits(max_talks=10))
     assert len(capped.talks) == 10
     errors = [i for i in capped.issues if i.level == "error"]
     assert any("20 talks from here on skipped" in i.message for i in errors)
@@ -316,7 +316,7 @@ def test_hostile_titles_and_links(tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert len(talk.title) == 500
     assert talk.url is None and talk.video_url is None
 
@@ -331,7 +331,7 @@ def test_symlinks_outside_and_loops_are_not_followed(tmp_path: Path, good: Path)
     (root / "escape").symlink_to(outside, target_is_directory=True)
     (root / "secret.md").symlink_to(outside / "secret.md")
     (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
-    corpus = load_corpus([root])
+    corpus = read_talks([root])
     assert [t.title for t in corpus.talks] == ["Graph topic models", "Fast Python with Cython"]
     warned = sorted(Path(i.source.path).name for i in corpus.issues)
     assert warned == ["escape", "secret.md"]
@@ -345,7 +345,7 @@ def test_a_folder_given_with_a_trailing_slash_names_its_files_once(tmp_path: Pat
         '{"title": "Typed pandas", "abstract": "Type hints for data frames."}\n{broken\n',
         encoding="utf-8",
     )
-    corpus = load_corpus([f"{folder}/"])
+    corpus = read_talks([f"{folder}/"])
     assert [t.source.path for t in corpus.talks] == [f"{folder}/talks.jsonl"]
     assert [i.source.path for i in corpus.issues] == [f"{folder}/talks.jsonl"]
     for issue in corpus.issues:

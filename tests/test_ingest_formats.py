@@ -9,7 +9,7 @@ import pytest
 
 from talktopics.config import IngestLimits
 from talktopics.errors import ConfigError
-from talktopics.ingest import FORMATS, detect_format, join_schedule, load_corpus
+from talktopics.ingest import FORMATS, detect_format, join_schedule, read_talks
 from talktopics.ingest.edition import edition_from_name, edition_from_title
 from talktopics.ingest.fields import is_organisational
 from talktopics.ingest.join import match_score
@@ -50,7 +50,7 @@ def test_csv_default_columns(tmp_path: Path) -> None:
         'Graphs,"Ada Lovelace; Grace Hopper",About graphs,Data,"nlp|graphs",2021,TestConf,'
         "2021-05-04,English\n",
     )
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert talk.speakers == ("Ada Lovelace", "Grace Hopper")
     assert talk.labels == Labels(track="Data", tags=("nlp", "graphs"))
     assert (talk.conference, talk.year, talk.date, talk.language) == (
@@ -65,17 +65,17 @@ def test_csv_default_columns(tmp_path: Path) -> None:
 def test_csv_column_map_and_semicolons(tmp_path: Path) -> None:
     path = _write(tmp_path, "export.csv", "Vortrag;Zusammenfassung;Wer\nTypen;Über Typen;Ada\n")
     column_map = parse_column_map("title=Vortrag, abstract=Zusammenfassung,speakers=Wer")
-    (talk,) = load_corpus([path], column_map=column_map, conference="X", year=2020).talks
+    (talk,) = read_talks([path], column_map=column_map, conference="X", year=2020).talks
     assert (talk.title, talk.abstract, talk.speakers) == ("Typen", "Über Typen", ("Ada",))
     assert (talk.conference, talk.year) == ("X", 2020)
 
-    missing = load_corpus([path], column_map={"title": "Titel"})
+    missing = read_talks([path], column_map={"title": "Titel"})
     assert "column 'Titel' (from --map title=Titel) is not in the file" in str(missing.issues[0])
 
 
 def test_csv_without_title_column(tmp_path: Path) -> None:
     path = _write(tmp_path, "x.csv", "name,summary\nA,B\n")
-    (issue,) = load_corpus([path]).issues
+    (issue,) = read_talks([path]).issues
     assert "no title column" in issue.message and "name, summary" in issue.message
 
 
@@ -85,7 +85,7 @@ def test_csv_ragged_rows_and_multiline_fields(tmp_path: Path) -> None:
         "talks.csv",
         'title,abstract\n"Multi","line one\nline two"\nShort\nExtra,a,b\n',
     )
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["Multi", "Short", "Extra"]
     assert corpus.talks[0].abstract == "line one\nline two"
     assert [(i.level, i.source.record) for i in corpus.issues] == [
@@ -101,8 +101,8 @@ def test_json_records_and_jsonl(tmp_path: Path) -> None:
     ]
     as_list = _write(tmp_path, "talks.json", records)
     as_lines = _write(tmp_path, "talks.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
-    a = load_corpus([as_list]).talks
-    b = load_corpus([as_lines]).talks
+    a = read_talks([as_list]).talks
+    b = read_talks([as_lines]).talks
     assert [t.title for t in a] == [t.title for t in b] == ["One", "Two"]
     assert a[0].speakers == ("A", "B") and a[0].labels.tags == ("x",)
     assert a[0].notes == "my notes"
@@ -161,7 +161,7 @@ FRAB = {
 
 
 def test_frab_json(tmp_path: Path) -> None:
-    (talk,) = load_corpus([_write(tmp_path, "schedule.json", FRAB)]).talks
+    (talk,) = read_talks([_write(tmp_path, "schedule.json", FRAB)]).talks
     assert (talk.title, talk.conference, talk.year) == ("Graph topics", "TestConf", 2022)
     assert talk.speakers == ("Ada", "Grace")
     assert (talk.date, talk.start, talk.room, talk.language) == (
@@ -198,7 +198,7 @@ def test_pretalx_api_new_shape_with_speaker_codes(tmp_path: Path) -> None:
     }
     rejected = {"code": "BBB", "title": "Rejected", "state": "rejected", "submission_type": "Talk"}
     data["schedule"]["2025-11-01"]["600"] = {"12": rejected}
-    corpus = load_corpus([_write(tmp_path, "pyconfr-2025.json", data)])
+    corpus = read_talks([_write(tmp_path, "pyconfr-2025.json", data)])
     (talk,) = corpus.talks
     assert (talk.title, talk.speakers, talk.session_type) == ("Typed pandas", ("Zoé",), "Talk")
     assert (talk.room, talk.date, talk.start, talk.language) == (
@@ -220,7 +220,7 @@ def test_europython_xml(tmp_path: Path) -> None:
         "<speakers><speaker><name>Ada</name></speaker></speakers></entry>"
         "</day></schedule>"
     )
-    corpus = load_corpus([_write(tmp_path, "europython-2014.xml", xml)])
+    corpus = read_talks([_write(tmp_path, "europython-2014.xml", xml)])
     (talk,) = corpus.talks
     assert (talk.title, talk.abstract, talk.start, talk.labels.track) == (
         "Django & you",
@@ -258,12 +258,12 @@ def test_detect_json_shapes(
 
 def test_rooms_file_is_not_talks(tmp_path: Path) -> None:
     rooms = _write(tmp_path, "rooms.json", [{"name": {"en": "A"}, "id": 1, "position": 0}])
-    corpus = load_corpus([rooms])
+    corpus = read_talks([rooms])
     assert corpus.talks == ()
     (issue,) = corpus.issues
     assert issue.level == "warning" and "holds no talks" in issue.message
     # inside a folder it is quietly left alone
-    assert load_corpus([tmp_path]).issues == ()
+    assert read_talks([tmp_path]).issues == ()
 
 
 def test_pyvideo_folder_and_single_video(tmp_path: Path) -> None:
@@ -281,14 +281,14 @@ def test_pyvideo_folder_and_single_video(tmp_path: Path) -> None:
     }
     _write(folder / "videos", "graph-topics.json", video)
     _write(folder / "videos", "broken.json", '{"title": ')
-    corpus = load_corpus([folder])
+    corpus = read_talks([folder])
     (talk,) = corpus.talks
     assert (talk.conference, talk.year, talk.language) == ("PyData Berlin", 2099, "de")
     assert talk.abstract == "Words as a graph." and talk.labels.tags == ("NLP",)
     assert talk.source.path == str(folder) and talk.source.record == "videos/graph-topics.json"
     (issue,) = corpus.issues
     assert issue.source.record == "videos/broken.json" and "line 1" in issue.message
-    single = load_corpus([folder / "videos" / "graph-topics.json"]).talks
+    single = read_talks([folder / "videos" / "graph-topics.json"]).talks
     assert [t.id for t in single] == [talk.id]
 
 
@@ -423,8 +423,8 @@ def test_ingest_json_round_trip(tmp_path: Path) -> None:
     )
     out = tmp_path / "out" / "talks.json"
     assert main(["ingest", "-q", str(notes), "--schedule", str(programme), "--json", str(out)]) == 0
-    first = load_corpus([notes], schedule=str(programme))
-    again = load_corpus([out])
+    first = read_talks([notes], schedule=str(programme))
+    again = read_talks([out])
     assert again.issues == ()
     assert again.talks == first.talks
     assert again.talks[0].speakers == ("Zoé", "Ada")
@@ -435,5 +435,5 @@ def test_schedule_as_a_single_path(tmp_path: Path) -> None:
     notes = _write(tmp_path, "notes.md", "# Notes X 2020\n\n## Typing\nmy notes\n")
     programme = _write(tmp_path, "p.csv", "title,abstract,conference,year\nTyping,Abs,X,2020\n")
     for schedule in (str(programme), programme, [programme]):
-        (talk,) = load_corpus(str(notes), schedule=schedule).talks  # type: ignore[arg-type]
+        (talk,) = read_talks(str(notes), schedule=schedule).talks  # type: ignore[arg-type]
         assert (talk.abstract, talk.notes) == ("Abs", "my notes")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talktopics.config import IngestLimits
-from talktopics.ingest import FORMATS, load_corpus
+from talktopics.ingest import FORMATS, read_talks
 from talktopics.records import Corpus
 
 FUZZ = settings(
@@ -39,7 +39,7 @@ def _check(corpus: Corpus, path: Path) -> None:
 def _ingest(tmp: Path, name: str, data: bytes, fmt: str | None) -> None:
     path = tmp / name
     path.write_bytes(data)
-    corpus = load_corpus([path], format=fmt)
+    corpus = read_talks([path], format=fmt)
     _check(corpus, path)
 
 
@@ -125,12 +125,12 @@ def test_truncated_real_shapes(tmp_path: Path, cut: int) -> None:
 def test_nul_bytes_bom_and_deep_nesting(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_bytes(b"\xef\xbb\xbf# Notes 2020\x00\n\n## Ta\x00lk\r\nte\x00xt\r\n")
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert (talk.title, talk.notes, talk.year) == ("Talk", "text", 2020)
 
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    corpus = load_corpus([deep])
+    corpus = read_talks([deep])
     assert corpus.talks == () and corpus.issues[0].level == "error"
     _check(corpus, deep)
 
@@ -144,7 +144,7 @@ def test_ten_megabyte_single_line(tmp_path: Path) -> None:
     json_path = tmp_path / "big.jsonl"
     json_path.write_text(json.dumps({"title": line}) + "\n", encoding="utf-8")
     limits = IngestLimits(max_text_chars=50_000)
-    corpus = load_corpus([csv_path, md_path, json_path], limits=limits)
+    corpus = read_talks([csv_path, md_path, json_path], limits=limits)
     assert [len(t.abstract or t.notes) for t in corpus.talks[:2]] == [50_000, 50_000]
     assert len(corpus.talks[2].title) == 500
     assert all(i.level == "warning" for i in corpus.issues)
@@ -154,5 +154,5 @@ def test_ten_megabyte_single_line(tmp_path: Path) -> None:
 def test_every_format_reports_a_folder_given_as_file(tmp_path: Path, fmt: str) -> None:
     folder = tmp_path / "sub.json"
     folder.mkdir()
-    corpus = load_corpus([folder], format=fmt)
+    corpus = read_talks([folder], format=fmt)
     _check(corpus, folder)

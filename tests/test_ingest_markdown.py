@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from talktopics.ingest import load_corpus, load_talks
+from talktopics.ingest import load_talks, read_talks
 from talktopics.records import Talk
 
 
 def _read(tmp_path: Path, text: str, name: str = "notes.md") -> list[Talk]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [i for i in corpus.issues if i.level == "error"] == []
     return list(corpus.talks)
 
@@ -118,7 +118,7 @@ def test_contents_by_day_and_non_talk_sections(tmp_path: Path) -> None:
 def test_heading_without_title_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text("# Notes\n\n## Fine\nok\n\n## <a name='x'></a>\nlost?\n", encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == ["Fine"]
     (issue,) = corpus.issues
     assert issue.level == "error" and issue.source.record == "line 6"
@@ -158,7 +158,7 @@ def test_notes_and_programme_in_one_folder_are_joined(tmp_path: Path) -> None:
         "Another programme talk,Ada,Something,Web,TestConf,2022\n",
         encoding="utf-8",
     )
-    corpus = load_corpus([tmp_path])
+    corpus = read_talks([tmp_path])
     by_title = {t.title: t for t in corpus.talks}
     joined = by_title["Germany's next topic model"]
     assert joined.notes == "my notes" and joined.abstract == "Topics as communities"

@@ -16,7 +16,7 @@ import pytest
 
 from talktopics.cli import main
 from talktopics.errors import ExitCode
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.ingest.jsontext import parse_json
 from talktopics.ingest.mdheadings import find_headings
 from talktopics.records import Corpus, talk_id
@@ -50,7 +50,7 @@ def test_lone_surrogate_in_jsonl_is_repaired_and_json_output_written(
 def test_jsonl_in_a_json_file_keeps_both_good_lines_beside_a_surrogate(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text('{"title":"A"}\n{"title":"\\ud800"}\n{"title":"C"}\n', encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert _titles(corpus) == ["A", "\ufffd", "C"]
     assert [i.level for i in corpus.issues] == ["warning"]
 
@@ -61,7 +61,7 @@ def test_surrogates_in_every_json_shape_never_reach_the_records(tmp_path: Path) 
         '[{"title": "X\\udfff", "speakers": ["\\udc00\\ud800"], "abstract": "\\\\ud800"}]',
         encoding="utf-8",
     )
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert talk.title == "X\ufffd" and talk.speakers == ("\ufffd\ufffd",)
     assert talk.abstract == "\\ud800"  # an escaped backslash, not an escape: kept as written
     json.dumps(talk.title, ensure_ascii=False).encode("utf-8")
@@ -88,7 +88,7 @@ def test_an_unexpected_exception_gets_its_own_exit_code(
     def boom(*args: object, **kwargs: object) -> Corpus:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("talktopics.ingest.load_corpus", boom)
+    monkeypatch.setattr("talktopics.ingest.read_talks", boom)
     (tmp_path / "a.jsonl").write_text('{"title": "A"}\n', encoding="utf-8")
     code = main(["ingest", str(tmp_path / "a.jsonl"), "-q"])
     assert code == ExitCode.INTERNAL == 70
@@ -110,7 +110,7 @@ def test_one_bad_value_loses_neither_the_file_nor_its_record(
     text = json.dumps(_records()).replace('"About 2."', raw)
     path = tmp_path / "talks.json"
     path.write_text(text, encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert _titles(corpus) == [f"Talk {i}" for i in range(6)]
     assert corpus.talks[2].abstract == ""
     (error,) = [i for i in corpus.issues if i.level == "error"]
@@ -127,7 +127,7 @@ def test_deep_value_inside_a_schedule_costs_one_event(tmp_path: Path) -> None:
     )
     path = tmp_path / "schedule.json"
     path.write_text(text, encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert _titles(corpus) == [f"Talk {i}" for i in range(6)]
     assert "schedule.conference.days[0].rooms.A[2].abstract" in corpus.issues[0].message
 
@@ -137,7 +137,7 @@ def test_a_deep_first_record_does_not_hide_the_format(tmp_path: Path) -> None:
     text = json.dumps(_records(3)).replace(first, "[" * 10_000 + "]" * 10_000)
     path = tmp_path / "talks.json"
     path.write_text(text, encoding="utf-8")
-    assert _titles(load_corpus([path])) == ["Talk 1", "Talk 2"]
+    assert _titles(read_talks([path])) == ["Talk 1", "Talk 2"]
 
 
 def test_parse_json_is_linear_on_a_very_deep_value() -> None:
@@ -156,7 +156,7 @@ def test_widget_talk_without_code_is_reported(tmp_path: Path) -> None:
     talks.append({"title": {"en": "Lunch"}})  # a break: left out silently, as everywhere
     path = tmp_path / "widget.json"
     path.write_text(json.dumps({"talks": talks, "rooms": []}), encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert _titles(corpus) == ["Talk 0", "Talk 1", "Talk 2", "Talk 4"]
     (issue,) = corpus.issues
     assert issue.level == "warning" and "talks[3] 'Talk 3'" in issue.message
@@ -171,7 +171,7 @@ def test_broken_pyvideo_category_keeps_the_videos(tmp_path: Path, category: byte
     for i in range(4):
         video = {"title": f"Video {i}", "videos": [], "recorded": "2018-10-24"}
         (folder / "videos" / f"v{i}.json").write_text(json.dumps(video), encoding="utf-8")
-    corpus = load_corpus([folder])
+    corpus = read_talks([folder])
     assert sorted(_titles(corpus)) == [f"Video {i}" for i in range(4)]
     assert {(t.conference, t.year) for t in corpus.talks} == {("PyCon DE", 2018)}
     errors = [i for i in corpus.issues if i.level == "error"]
@@ -197,7 +197,7 @@ def test_malformed_xml_event_costs_only_itself(tmp_path: Path) -> None:
     )
     path = tmp_path / "schedule.xml"
     path.write_text(xml, encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert _titles(corpus) == ["Good one", "Good four"]
     errors = [i for i in corpus.issues if i.level == "error"]
     assert len(errors) == 3 and all("<event> is skipped" in i.message for i in errors)
@@ -240,7 +240,7 @@ def test_large_markdown_list_is_read_in_linear_time(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text(f"# Notes 2020\n\n## Talk\n{body}\n## Other\ntext\n", encoding="utf-8")
     start = time.perf_counter()
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert _titles(corpus) == ["Talk", "Other"]
     assert time.perf_counter() - start < 30  # was about 12 s per MB (this is 1.3 MB)
 
@@ -248,7 +248,7 @@ def test_large_markdown_list_is_read_in_linear_time(tmp_path: Path) -> None:
 def test_markdown_deeper_than_the_nesting_limit_keeps_later_sections(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text("# N 2020\n\n## A\n\n" + "1. " * 5000 + "\n\n## B\n\nx\n", encoding="utf-8")
-    assert _titles(load_corpus([path])) == ["A", "B"]
+    assert _titles(read_talks([path])) == ["A", "B"]
 
 
 def test_many_same_titled_sessions_are_linear(tmp_path: Path) -> None:
@@ -256,7 +256,7 @@ def test_many_same_titled_sessions_are_linear(tmp_path: Path) -> None:
     path = tmp_path / "talks.csv"
     path.write_text("title,abstract,speakers\n" + rows, encoding="utf-8")
     start = time.perf_counter()
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert len({t.id for t in corpus.talks}) == 3001
     assert time.perf_counter() - start < 20
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import shared_path
 from talktopics.cli import main
-from talktopics.ingest import load_corpus, load_talks
+from talktopics.ingest import load_talks, read_talks
 from talktopics.records import Corpus, Talk, talk_id
 
 pytestmark = pytest.mark.real
@@ -24,7 +24,7 @@ TALKS_2018 = ("corpora", "pyconde-www", "pycon-de-2018", "talks.json")
 @functools.cache
 def _load(path: Path) -> Corpus:
     """Each shared folder is read once per test session."""
-    return load_corpus([path])
+    return read_talks([path])
 
 
 def _errors(corpus: Corpus) -> list[str]:
@@ -126,7 +126,7 @@ def test_folder_count(folder: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(FILE_COUNTS))
 def test_file_count(name: str) -> None:
-    corpus = load_corpus([shared_path("corpora", *name.split("/"))])
+    corpus = read_talks([shared_path("corpora", *name.split("/"))])
     assert _errors(corpus) == []
     assert len(corpus.talks) == FILE_COUNTS[name]
 
@@ -162,7 +162,7 @@ def test_pyvideo_folders_match_sources_md() -> None:
 
 def test_same_titled_pyvideo_sessions_stay_apart() -> None:
     """EuroPython 2014 has five 'Lightning Talks' videos (one per day): five talks."""
-    corpus = load_corpus([shared_path("corpora", "pyvideo", "europython-2014")])
+    corpus = read_talks([shared_path("corpora", "pyvideo", "europython-2014")])
     lightning = [t for t in corpus.talks if t.title.casefold() == "lightning talks"]
     assert len(lightning) == 5
     assert len({t.id for t in lightning}) == 5
@@ -172,7 +172,7 @@ def test_same_titled_pyvideo_sessions_stay_apart() -> None:
 def test_everything_shared_in_one_run() -> None:
     """One run over all shared data: no errors; a talk found in several sources is one talk."""
     root = shared_path("corpora")
-    corpus = load_corpus([root, shared_path(*NOTES)])
+    corpus = read_talks([root, shared_path(*NOTES)])
     assert _errors(corpus) == []
     folders = [root / f for f in FOLDER_COUNTS] + sorted(
         p for p in (root / "pyvideo").iterdir() if p.is_dir()
@@ -192,30 +192,30 @@ def test_everything_shared_in_one_run() -> None:
 
 
 def test_gold_labels() -> None:
-    ep22 = load_corpus([shared_path("corpora", "europython-website", "europython-2022")])
+    ep22 = read_talks([shared_path("corpora", "europython-website", "europython-2022")])
     tracks = Counter(t.labels.track for t in ep22.talks)
     assert tracks["Software Engineering & Architecture"] == 17
     assert len([k for k in tracks if k]) == 24
 
-    ep14 = load_corpus([shared_path("corpora", "europython-xml", "europython-2014")])
+    ep14 = read_talks([shared_path("corpora", "europython-xml", "europython-2014")])
     topics = Counter(t.labels.track for t in ep14.talks)
     assert topics["Other"] == 40 and topics["Science"] == 17
 
-    de19 = load_corpus([shared_path("corpora", "pyconde-www", "pycon-de-pydata-berlin-2019")])
+    de19 = read_talks([shared_path("corpora", "pyconde-www", "pycon-de-pydata-berlin-2019")])
     assert Counter(t.labels.track for t in de19.talks) == {"PyData": 76, "PyConDE": 43}
     assert sum("Data Science" in t.labels.domains for t in de19.talks) == 55
     assert all(t.date and t.date.startswith("2019-10-") for t in de19.talks)
 
-    de18 = load_corpus([shared_path(*TALKS_2018)])
+    de18 = read_talks([shared_path(*TALKS_2018)])
     assert sum("Data Science" in t.labels.domains for t in de18.talks) == 32
 
-    de17 = load_corpus([shared_path("corpora", "pyconde-www", "pycon-de-2017", "talks.json")])
+    de17 = read_talks([shared_path("corpora", "pyconde-www", "pycon-de-2017", "talks.json")])
     assert sum("Programming" in t.labels.tags for t in de17.talks) == 39
 
 
 def test_pyvideo_labels_do_not_leak_into_text() -> None:
     """PyCon DE 2018 abstracts embed '*Tags:*' and 'Scheduled on' lines: labels, not text."""
-    corpus = load_corpus([shared_path("corpora", "pyvideo", "pycon-de-2018")])
+    corpus = read_talks([shared_path("corpora", "pyvideo", "pycon-de-2018")])
     assert sum(bool(t.labels.tags) for t in corpus.talks) == 87
     for talk in corpus.talks:
         assert "*Tags:*" not in talk.text
@@ -227,9 +227,9 @@ def test_pyvideo_labels_do_not_leak_into_text() -> None:
 
 def test_frab_json_and_xml_agree() -> None:
     folder = ("corpora", "pretalx", "pycon-au-2024")
-    from_json = load_corpus([shared_path(*folder, "schedule.json")]).talks
-    from_xml = load_corpus([shared_path(*folder, "schedule.xml")]).talks
-    from_widget = load_corpus([shared_path(*folder, "widgets", "schedule.json")]).talks
+    from_json = read_talks([shared_path(*folder, "schedule.json")]).talks
+    from_xml = read_talks([shared_path(*folder, "schedule.xml")]).talks
+    from_widget = read_talks([shared_path(*folder, "widgets", "schedule.json")]).talks
 
     def key(t: Talk) -> tuple[object, ...]:
         return (t.id, t.title, t.speakers, t.date, t.start, t.room, t.labels.track)
@@ -240,8 +240,8 @@ def test_frab_json_and_xml_agree() -> None:
 
 
 def test_pretalx_api_shapes() -> None:
-    old = load_corpus([shared_path("corpora", "pretalx", "pyconfr-2024", "schedule.json")])
-    new = load_corpus([shared_path("corpora", "pretalx", "pyconfr-2025", "schedule.json")])
+    old = read_talks([shared_path("corpora", "pretalx", "pyconfr-2024", "schedule.json")])
+    new = read_talks([shared_path("corpora", "pretalx", "pyconfr-2025", "schedule.json")])
     for corpus in (old, new):
         assert Counter(t.language for t in corpus.talks).keys() == {"fr", "en"}
         assert all(t.speakers or t.session_type == "Sprint" for t in corpus.talks)
@@ -250,7 +250,7 @@ def test_pretalx_api_shapes() -> None:
     assert {t.conference for t in new.talks} == {"PyCon FR"}
     assert Counter(t.session_type for t in new.talks)["Sprint"] == 9
 
-    julia = load_corpus([shared_path("corpora", "pretalx", "juliacon-2023")])
+    julia = read_talks([shared_path("corpora", "pretalx", "juliacon-2023")])
     assert Counter(t.labels.track for t in julia.talks)["SciML"] == 36
     assert "Julia Developer Survey Results" in {t.title for t in julia.talks}
     assert not any(t.session_type in ("Break", "Lunch Break") for t in julia.talks)
@@ -259,12 +259,12 @@ def test_pretalx_api_shapes() -> None:
 def test_ids_are_stable_across_sources() -> None:
     """The same talk gets the same id from pyvideo, the website databag and talk_id()."""
     title = "Germany's next topic model"
-    pyvideo = load_corpus([shared_path("corpora", "pyvideo", "pycon-de-2018")]).talks
-    website = load_corpus([shared_path(*TALKS_2018)]).talks
+    pyvideo = read_talks([shared_path("corpora", "pyvideo", "pycon-de-2018")]).talks
+    website = read_talks([shared_path(*TALKS_2018)]).talks
     a = next(t for t in pyvideo if t.title == title)
     b = next(t for t in website if t.title == title)
     assert a.id == b.id == talk_id("PyCon DE", 2018, title)
-    again = load_corpus([shared_path(*TALKS_2018)]).talks
+    again = read_talks([shared_path(*TALKS_2018)]).talks
     assert [t.id for t in again] == [t.id for t in website]
 
 
@@ -333,7 +333,7 @@ def test_notes_text_without_images_or_navigation(notes: list[Talk]) -> None:
 
 @pytest.fixture(scope="module")
 def joined() -> Corpus:
-    return load_corpus([shared_path(*NOTES)], schedule=[shared_path(*TALKS_2018)])
+    return read_talks([shared_path(*NOTES)], schedule=[shared_path(*TALKS_2018)])
 
 
 def test_join_with_the_2018_programme(joined: Corpus) -> None:

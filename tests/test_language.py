@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.nlp import language
 from talktopics.nlp.language import talk_language
 from talktopics.records import Talk
@@ -86,7 +86,7 @@ def test_unwritable_cache_still_answers(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("fresh_memos")
 def test_remembered_answers_match_fresh_ones_on_the_demo_corpus(tmp_path: Path) -> None:
-    talks = load_corpus([REPO / "corpus" / "pycon-de-2018"]).talks
+    talks = read_talks([REPO / "corpus" / "pycon-de-2018"]).talks
     assert len(talks) > 50
     fresh = [talk_language(t, use_cache=False) for t in talks]
     first = [talk_language(t, cache_dir=tmp_path) for t in talks]

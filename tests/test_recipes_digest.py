@@ -21,7 +21,7 @@ from talktopics.cli import main
 from talktopics.config import RunConfig
 from talktopics.digest_record import MAX_NETWORK_TERMS
 from talktopics.errors import ConfigError, ExitCode
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.outputs import parse_formats, write_atomic_bytes, write_atomic_text
 from talktopics.recipes.digest import build_digest, run_digest, write_digest
 from talktopics.render.json import load_schema
@@ -148,7 +148,7 @@ def test_build_and_write_digest_are_the_two_halves_of_run_digest(
     tmp_path: Path, fake_models: None
 ) -> None:
     whole = run_digest([FIXTURE], tmp_path / "whole", progress=False)
-    digest = build_digest(load_corpus([FIXTURE]))
+    digest = build_digest(read_talks([FIXTURE]))
     paths = write_digest(digest, tmp_path / "halves", formats=("json", "md"))
     assert [p.name for p in paths] == ["digest.json", "digest.md"]
     for path in paths:

@@ -1,6 +1,6 @@
 """Robustness of every reader: hostile, broken and odd input yields talks or named issues.
 
-The contract checked here (issue "Robustness"): whatever bytes a file holds, `load_corpus`
+The contract checked here (issue "Robustness"): whatever bytes a file holds, `read_talks`
 returns a `Corpus` — talks that are well-formed, and an `IngestIssue` naming the file (and the
 record or position where there is one) for everything it could not read. No other exception
 escapes, nothing is lost silently, and the command line never prints a traceback.
@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from talktopics.cli import main
 from talktopics.config import IngestLimits, load_config
 from talktopics.errors import ConfigError, ExitCode
-from talktopics.ingest import FORMATS, load_corpus
+from talktopics.ingest import FORMATS, read_talks
 from talktopics.ingest.fields import is_organisational
 from talktopics.records import Corpus, normalise_title
 
@@ -96,7 +96,7 @@ def ingest_files(
         path.write_bytes(data)
     target = folder / (read or next(iter(files)))
     label = str(target)
-    corpus = load_corpus([target], format=format, conference=CONF, year=YEAR, limits=limits)
+    corpus = read_talks([target], format=format, conference=CONF, year=YEAR, limits=limits)
     check_contract(corpus, label, limits)
     return corpus, label
 
@@ -669,7 +669,7 @@ def test_xml_attacks_are_refused_not_expanded(tmp_path: Path, attack: str, fmt: 
     secret.write_text(_SECRET, encoding="utf-8")
     path = tmp_path / "schedule.xml"
     path.write_text(_xml_attacks(secret)[attack], encoding="utf-8")
-    corpus = load_corpus([path], format=fmt)
+    corpus = read_talks([path], format=fmt)
     check_contract(corpus, str(path))
     everything = json.dumps([str(t) for t in corpus.talks], ensure_ascii=False)
     assert _SECRET not in everything and "hahaha" not in everything
@@ -694,7 +694,7 @@ def test_xml_character_references_and_encoding_declaration(tmp_path: Path) -> No
     )
     path = tmp_path / "schedule.xml"
     path.write_bytes(codecs.BOM_UTF16_LE + xml.encode("utf-16-le"))
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert talk.title == "R&D <fast> 🐍 Ж"
 
 
@@ -706,7 +706,7 @@ def test_deeply_nested_json_is_an_issue(tmp_path: Path, fmt: str | None) -> None
     for depth in (100_000, 2_000):
         path = tmp_path / f"deep{depth}.json"
         path.write_text('{"title": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
-        corpus = load_corpus([path], format=fmt)
+        corpus = read_talks([path], format=fmt)
         check_contract(corpus, str(path))
 
 
@@ -754,7 +754,7 @@ def test_truncated_json_names_line_and_column(tmp_path: Path) -> None:
     data = files["talks.json"]
     path = tmp_path / "talks.json"
     path.write_bytes(data[: len(data) // 2])
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     check_contract(corpus, str(path))
     errors = [i for i in corpus.issues if i.level == "error"]
     assert errors and any(_POSITION.search(i.source.record) for i in errors), errors
@@ -795,7 +795,7 @@ def test_csv_ragged_rows_are_read_and_reported(tmp_path: Path) -> None:
         'title,abstract\nOne,first\nTwo\nThree,third,EXTRA,MORE\n"Four, quoted",x\n"Five,open\n',
         encoding="utf-8",
     )
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     check_contract(corpus, str(path))
     titles = [t.title for t in corpus.talks]
     assert titles[:4] == ["One", "Two", "Three", "Four, quoted"]
@@ -845,7 +845,7 @@ def test_line_endings(scratch: _Scratch, fmt: str, newline: str) -> None:
 def test_line_endings_inside_text_become_newlines(tmp_path: Path) -> None:
     path = tmp_path / "talks.jsonl"
     path.write_text(json.dumps({"title": "T", "abstract": "a\r\nb\rc\nd"}) + "\n", encoding="utf-8")
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert talk.abstract == "a\nb\nc\nd"
 
 
@@ -861,7 +861,7 @@ def test_nul_bytes_are_dropped(scratch: _Scratch, fmt: str) -> None:
 def test_non_utf8_names_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "talks.csv"
     path.write_bytes("title\nÄrger\nCafé\n".encode("cp1252"))
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     (issue,) = corpus.issues
     assert issue.level == "error" and issue.source.record == "line 2, column 1"
     assert "UTF-8" in issue.message and "re-save" in issue.message
@@ -870,7 +870,7 @@ def test_non_utf8_names_line_and_column(tmp_path: Path) -> None:
 def test_utf16_without_bom_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "talks.csv"
     path.write_bytes("title\nÜber Python\n".encode("utf-16-le"))
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     check_contract(corpus, str(path))
     assert corpus.talks == ()
     (issue,) = corpus.issues
@@ -905,7 +905,7 @@ def test_ten_megabyte_markdown_line(tmp_path: Path, pattern: str, where: str) ->
     }[where]
     path = tmp_path / "notes.md"
     path.write_text(text, encoding="utf-8")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     check_contract(corpus, str(path))
     assert "Second" in [t.title for t in corpus.talks]
 
@@ -943,7 +943,7 @@ def test_limits_are_configurable_in_toml(tmp_path: Path) -> None:
 
     huge = tmp_path / "huge.jsonl"
     huge.write_bytes(b'{"title": "x"}\n' * 300)
-    corpus = load_corpus([huge], limits=limits)
+    corpus = read_talks([huge], limits=limits)
     (issue,) = corpus.issues
     assert "over the limit of 4,096 bytes" in issue.message and issue.source.path == str(huge)
 

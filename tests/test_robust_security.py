@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.records import (
     OTHER_TOPIC,
     Digest,
@@ -83,7 +83,7 @@ def test_pyvideo_video_linked_from_outside_is_not_read(tmp_path: Path, outside: 
     root = _pyvideo(tmp_path / "pycon-test-2020")
     (root / "videos" / "evil.json").symlink_to(outside / "secret.json")
     (root / "videos" / "sneaky.json").symlink_to(Path("..", "..", "outside", "secret.json"))
-    corpus = load_corpus([root])
+    corpus = read_talks([root])
     _no_secret(corpus)
     assert sorted(t.title for t in corpus.talks) == ["Video talk 0", "Video talk 1"]
     warned = sorted(i.source.record for i in corpus.issues)
@@ -98,7 +98,7 @@ def test_pyvideo_category_and_videos_folder_linked_from_outside(
     root.mkdir()
     (root / "category.json").symlink_to(outside / "category.json")
     (root / "videos").symlink_to(outside, target_is_directory=True)
-    corpus = load_corpus([root])
+    corpus = read_talks([root])
     _no_secret(corpus)
     assert corpus.talks == ()
     records = {i.source.record for i in corpus.issues}
@@ -110,7 +110,7 @@ def test_pyvideo_category_and_videos_folder_linked_from_outside(
 def test_pyvideo_links_inside_the_folder_are_read_once(tmp_path: Path) -> None:
     root = _pyvideo(tmp_path / "pycon-test-2020", n=1)
     (root / "videos" / "again.json").symlink_to(root / "videos" / "0.json")
-    corpus = load_corpus([root])
+    corpus = read_talks([root])
     assert [t.title for t in corpus.talks] == ["Video talk 0"]
     assert any("duplicate" in i.message for i in corpus.issues)
 
@@ -129,7 +129,7 @@ def test_broken_and_looping_links_are_reported(tmp_path: Path, kind: str) -> Non
         (notes / "gone.md").symlink_to(tmp_path / "nothing.md")
     else:
         (notes / "again").symlink_to(notes, target_is_directory=True)
-    corpus = load_corpus([root, notes])
+    corpus = read_talks([root, notes])
     assert sorted(t.title for t in corpus.talks) == ["Also fine", "Fine", "Video talk 0"]
     for issue in corpus.issues:
         assert issue.level == "warning" and issue.source.path.startswith(str(tmp_path))
@@ -139,7 +139,7 @@ def test_explicit_path_through_a_link_is_the_users_choice(tmp_path: Path, outsid
     """A path given on the command line is read wherever it leads; links *inside* it are not."""
     link = tmp_path / "input"
     link.symlink_to(outside, target_is_directory=True)
-    corpus = load_corpus([link / "secret.md"])
+    corpus = read_talks([link / "secret.md"])
     assert [t.title for t in corpus.talks] == [SECRET]
 
 
@@ -152,7 +152,7 @@ def test_markdown_image_and_link_paths_are_never_opened(tmp_path: Path, outside:
         f"Description: {secret.as_uri()}\nVideo: file://{secret}\n\n## Two\nx\n",
         encoding="utf-8",
     )
-    corpus = load_corpus([notes.parent])
+    corpus = read_talks([notes.parent])
     _no_secret(corpus)
     one = corpus.talks[0]
     assert one.url is None and one.video_url is None
@@ -189,7 +189,7 @@ GOOD_URLS = ("https://example.org/a?b=1&c=2", "http://example.org/x_(y)", "HTTPS
 def test_ingest_keeps_no_link_but_http(tmp_path: Path, url: str) -> None:
     path = tmp_path / "talks.jsonl"
     path.write_text(json.dumps({"title": "T", "url": url, "video_url": url}) + "\n", "utf-8")
-    (talk,) = load_corpus([path]).talks
+    (talk,) = read_talks([path]).talks
     assert talk.url is None and talk.video_url is None
 
 
@@ -230,7 +230,7 @@ def test_ingested_links_are_http_or_nothing(tmp_path: Path, url: str, fmt: str) 
     else:
         path = folder / "notes.md"
         path.write_text(f"## T\nDescription: {url}\nVideo: {url}\n\n## U\nx\n", "utf-8")
-    for talk in load_corpus([path]).talks:
+    for talk in read_talks([path]).talks:
         for link in (talk.url, talk.video_url):
             assert link is None or re.fullmatch(r"(?i)https?://\S+", link), link
 

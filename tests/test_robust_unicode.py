@@ -20,7 +20,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from talktopics.config import EmbedConfig, RunConfig, TopicConfig
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.recipes.digest import DigestResult, run_digest
 
 pytestmark = pytest.mark.real
@@ -178,7 +178,7 @@ def test_fixture_holds_the_hard_cases() -> None:
 
 
 def test_ingest_keeps_every_string(inputs: Path) -> None:
-    corpus = load_corpus([inputs])
+    corpus = read_talks([inputs])
     talks = {t.title: t for t in corpus.talks}
     for title, speakers, _lang, abstract in PROGRAMME:
         talk = talks[title]
@@ -299,7 +299,7 @@ def test_talks_titled_only_with_emoji_or_punctuation_stay_apart(tmp_path: Path) 
         ),
         encoding="utf-8",
     )
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     assert [t.title for t in corpus.talks] == titles
     assert len({t.id for t in corpus.talks}) == len(titles)
     assert corpus.issues == ()

@@ -450,11 +450,11 @@ def _cyrillic_share(sentence: str) -> float:
 
 @pytest.mark.real
 def test_russian_notes_give_russian_sentences_from_the_notes(shared: Path, use_embedder) -> None:
-    from talktopics.ingest import load_corpus
+    from talktopics.ingest import read_talks
 
     path = shared / "notes" / "pycon-de-2018-notes-ru.md"
     raw = path.read_text(encoding="utf-8")
-    talks = [t for t in load_corpus([path]).talks if t.notes.strip()]
+    talks = [t for t in read_talks([path]).talks if t.notes.strip()]
     assert len(talks) >= 20
     summaries = summarize_talks(talks, embedder=use_embedder)
     assert summaries == summarize_talks(talks, embedder=use_embedder)  # deterministic

@@ -503,11 +503,11 @@ NON_SUBJECT = {"~None of the above", "Sponsor", "Posters", "Keynotes", "Events"}
 @pytest.fixture(scope="module")
 def ep2022(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Talk], TopicModel, object]:
     from talktopics import embed
-    from talktopics.ingest import load_corpus
+    from talktopics.ingest import read_talks
     from talktopics.nlp import extract_terms
 
     path = shared_path("corpora", "europython-website", "europython-2022", "sessions_data.json")
-    corpus = load_corpus([path])
+    corpus = read_talks([path])
     talks = [t for t in corpus.talks if t.labels.track and t.has_text]
     assert len(talks) > 120
     embedder = embed.CachedEmbedder(
@@ -622,11 +622,11 @@ def test_russian_notes_on_an_english_programme_group_by_subject_not_language(
     import re
 
     from talktopics import embed
-    from talktopics.ingest import load_corpus
+    from talktopics.ingest import read_talks
 
     notes = shared_path("notes", "pycon-de-2018-notes-ru.md")
     programme = shared_path("corpora", "pyconde-www", "pycon-de-2018", "talks.json")
-    talks = list(load_corpus([notes], schedule=[programme]).talks)
+    talks = list(read_talks([notes], schedule=[programme]).talks)
     assert len(talks) > 80
     embedder = embed.CachedEmbedder(embed.SentenceTransformerEmbedder(), tmp_path / "vectors")
     model = TopicModel(TopicConfig(), embedder=embedder).fit(talks)

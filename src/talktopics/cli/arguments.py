@@ -8,7 +8,7 @@ import dataclasses
 
 from talktopics.config import RunConfig, load_config
 from talktopics.errors import ConfigError
-from talktopics.ingest import load_corpus, parse_column_map
+from talktopics.ingest import parse_column_map, read_talks
 from talktopics.records import Corpus
 
 __all__ = ["load_input", "run_config"]
@@ -53,7 +53,7 @@ def load_input(args: argparse.Namespace) -> Corpus:
     schedule = getattr(args, "schedule", None)
     if isinstance(schedule, str):
         schedule = [schedule]
-    return load_corpus(
+    return read_talks(
         args.paths,
         format=args.input_format,
         column_map=parse_column_map(args.column_map),

@@ -39,7 +39,7 @@ from pathlib import Path
 from talktopics.compare.records import SkippedEdition
 from talktopics.config import CompareConfig, IngestLimits
 from talktopics.errors import ConfigError
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.ingest.detect import SUFFIXES
 from talktopics.ingest.pyvideo import is_pyvideo_dir
 from talktopics.records import IngestIssue, SourceRef, Talk
@@ -169,7 +169,7 @@ def load_editions(
     groups: dict[str, list[tuple[EditionSpec, list[Talk], list[IngestIssue], str]]] = {}
     years: dict[str, int | None] = {}
     for spec in specs:
-        corpus = load_corpus(
+        corpus = read_talks(
             spec.paths,
             format=input_format,
             column_map=column_map,

@@ -2,7 +2,7 @@
 
 Entry points:
 
-* `load_corpus` reads files and folders (formats detected by content), joins notes with
+* `read_talks` reads files and folders (formats detected by content), joins notes with
   programmes, removes duplicates and applies the `IngestLimits`; every problem becomes an
   `IngestIssue` and the batch goes on.
 * `load_talks` reads one file or folder and raises `IngestError` when nothing is readable.
@@ -12,7 +12,7 @@ Entry points:
 
 from __future__ import annotations
 
-from talktopics.ingest.corpus import load_corpus, load_talks
+from talktopics.ingest.corpus import load_talks, read_talks
 from talktopics.ingest.detect import FORMATS, detect_format
 from talktopics.ingest.join import join_schedule
 from talktopics.ingest.table import DEFAULT_COLUMNS, parse_column_map
@@ -22,7 +22,7 @@ __all__ = [
     "FORMATS",
     "detect_format",
     "join_schedule",
-    "load_corpus",
     "load_talks",
     "parse_column_map",
+    "read_talks",
 ]

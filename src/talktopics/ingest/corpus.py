@@ -44,7 +44,7 @@ from talktopics.ingest.reading import Document, safe_label
 from talktopics.ingest.table import check_fields
 from talktopics.records import Corpus, IngestIssue, SourceRef, Talk
 
-__all__ = ["load_corpus", "load_talks"]
+__all__ = ["load_talks", "read_talks"]
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ def _corpus_name(talks: Sequence[Talk], labels: Sequence[str]) -> str:
     return " + ".join(Path(label).name for label in labels)
 
 
-def load_corpus(
+def read_talks(
     paths: Sequence[str | Path],
     *,
     format: str | None = None,
@@ -381,7 +381,7 @@ def load_talks(
         IngestError: nothing could be read (missing, unreadable, empty or unknown file...).
         ConfigError: ``format`` or ``column_map`` names something unknown.
     """
-    corpus = load_corpus(
+    corpus = read_talks(
         [path],
         format=format,
         column_map=column_map,

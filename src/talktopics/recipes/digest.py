@@ -17,7 +17,7 @@ from talktopics.config import RunConfig
 from talktopics.digest_record import assemble_digest
 from talktopics.embedder_choice import choose_embedders
 from talktopics.errors import NoTalksError
-from talktopics.ingest import load_corpus
+from talktopics.ingest import read_talks
 from talktopics.outputs import DIGEST_FORMATS, check_out_dir, parse_formats, write_files
 from talktopics.progress import Stages, Timings
 from talktopics.records import Corpus, Digest, Talk
@@ -85,7 +85,7 @@ def run_digest(
     with Stages(display=progress) as stages:
         # 1. Ingest: read every input; a broken record becomes an issue, never an exception.
         with stages.stage("ingest", "Reading talks"):
-            corpus = load_corpus(
+            corpus = read_talks(
                 paths,
                 format=input_format,
                 column_map=column_map,
