@@ -29,6 +29,8 @@ Methods (every embedding-based method sees the same MiniLM document embeddings, 
 * ``bertopic-kmeans``: the same with ``KMeans(K = number of gold labels)`` instead of HDBSCAN.
 * ``lda``: ``CountVectorizer(stop_words="english", min_df=2, max_df=0.95)`` +
   ``LatentDirichletAllocation(K = number of gold labels)``.
+* ``infomap-10nn``: two-level Infomap (seeded, 10 trials) on the graph linking each talk to its
+  10 nearest talks by cosine of the same embeddings (weight = cosine); no topic words.
 * ``kmeans`` (not run by default): plain KMeans(K) on the embeddings; no topic words.
 
 Covers for the omega index: a talk belongs to its primary topic and to every topic with at least
@@ -71,12 +73,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 logger = logging.getLogger("bench.topics_quality")
 
 SECTION = "topics_quality"
-METHODS = ("ours", "ours-k", "bertopic", "bertopic-kmeans", "lda")
+METHODS = ("ours", "ours-k", "bertopic", "bertopic-kmeans", "lda", "infomap-10nn")
 ALL_METHODS = (*METHODS, "kmeans")
 DEFAULT_SEEDS = 5
 OTHER = "other"
 TOP_N = 10
-EMBEDDING_METHODS = frozenset({"bertopic", "bertopic-kmeans", "kmeans"})
+EMBEDDING_METHODS = frozenset({"bertopic", "bertopic-kmeans", "kmeans", "infomap-10nn"})
+KNN = 10
 
 
 def _secondary_threshold() -> float:
@@ -233,6 +236,24 @@ def _fit_kmeans(bench_set: BenchSet, emb: np.ndarray | None, seed: int) -> SeedR
     return SeedRun(seed=seed, primary=primary, cover=[[p] for p in primary], topics=[])
 
 
+def _fit_infomap_knn(bench_set: BenchSet, emb: np.ndarray | None, seed: int) -> SeedRun:
+    """Infomap on the k-nearest-talk cosine graph (undirected, weight = cosine, floor 0)."""
+    from infomap import Infomap
+
+    assert emb is not None
+    sims = emb @ emb.T
+    np.fill_diagonal(sims, -np.inf)
+    k = min(KNN, len(emb) - 1)
+    im = Infomap(two_level=True, silent=True, seed=seed, num_trials=10)
+    for i, row in enumerate(sims):
+        for j in np.argsort(-row)[:k]:
+            im.add_link(i, int(j), max(float(row[j]), 1e-6))
+    im.run()
+    modules = im.get_modules()
+    primary = [f"t{modules.get(i, -1)}" for i in range(len(emb))]
+    return SeedRun(seed=seed, primary=primary, cover=[[p] for p in primary], topics=[])
+
+
 def _fit(method: str, bench_set: BenchSet, emb: Any, seed: int) -> SeedRun:
     if method == "ours":
         return _fit_ours(bench_set, emb, seed, gold_k=False)
@@ -246,6 +267,8 @@ def _fit(method: str, bench_set: BenchSet, emb: Any, seed: int) -> SeedRun:
         return _fit_lda(bench_set, emb, seed)
     if method == "kmeans":
         return _fit_kmeans(bench_set, emb, seed)
+    if method == "infomap-10nn":
+        return _fit_infomap_knn(bench_set, emb, seed)
     raise ValueError(f"unknown method {method!r}; known: {', '.join(ALL_METHODS)}")
 
 
@@ -261,6 +284,8 @@ def _warm_imports(method: str) -> None:
 
         # Load the spaCy pipelines once, outside the clock.
         extract_terms([Talk(id="warm-up", title="Warm-up", abstract="Python type hints.")])
+    elif method == "infomap-10nn":
+        import infomap  # noqa: F401
     else:
         import sklearn.cluster
         import sklearn.decomposition  # noqa: F401
