@@ -216,6 +216,36 @@ def test_benchmark_sets_follow_the_documented_scoring_rules() -> None:
     assert len(bbc.talks) == 2225 and bbc.gold_k == 5 and bbc.max_seeds == 3
 
 
+@pytest.mark.real
+def test_added_benchmark_sets_follow_the_documented_scoring_rules() -> None:
+    from conftest import shared_path
+
+    shared_path("corpora", "europython-xml", "europython-2014")
+    shared_path("corpora", "pyconde-www", "pycon-de-2017")
+    shared_path("corpora", "pyvideo", "pycon-de-2017")
+    shared_path("corpora", "pretalx", "pycon-au-2024")
+    from topic_datasets import load_dataset
+
+    every = load_dataset("ep2022-all")
+    assert every.tuned and all(g is not None for g in every.gold)
+    assert "~None of the above" in set(every.gold)
+
+    ep14 = load_dataset("ep2014")
+    assert not ep14.tuned and ep14.scored < len(ep14.talks)
+    assert "Other" not in set(ep14.gold) and "Science" in set(ep14.gold)
+
+    de17 = load_dataset("pyconde2017")
+    assert de17.gold_multi is not None and len(de17.talks) >= 45
+    for talk, gold, multi in zip(de17.talks, de17.gold, de17.gold_multi, strict=True):
+        assert talk.text and gold == talk.labels.tags[0] and multi == frozenset(talk.labels.tags)
+
+    de19 = load_dataset("pyconde2019-domain")
+    assert all(g == t.labels.domains[0] for t, g in zip(de19.talks, de19.gold, strict=True))
+
+    au = load_dataset("pyconau2024")
+    assert "Main Conference" not in set(au.gold) and au.gold_k == 3
+
+
 def test_topic_coherence_is_relative_to_the_corpus() -> None:
     import numpy as np
 
