@@ -16,7 +16,16 @@ Scoring rules, the same for every method:
 * PyCon.DE 2018 has no track, only domains (0-9 per talk): the first domain listed is the gold
   label for AMI/ARI, the full set is the multi-label gold; talks without domains are fitted,
   not scored. PyCon.DE & PyData Berlin 2019: gold = track (PyData / PyConDE), multi-label gold
-  = domains.
+  = domains. A second row scores 2019 against the first domain listed (omega vs all domains).
+* EuroPython 2022 and 2023 have a second row (``ep2022-all``, ``ep2023-all``) that scores
+  every track, catch-alls and format tracks included.
+* EuroPython 2014: gold = the schedule's topic; its catch-all "Other" is fitted, not scored.
+  PyCon AU 2024: gold = pretalx track; "Main Conference" (the catch-all) is fitted, not scored.
+* PyCon.DE 2017: the organisers' schedule has the tags (coarse, 1-4 per talk) but no text; the
+  pyvideo records have the text. Both are read with the project's reader and joined on the
+  normalised title; gold = first tag, multi-label gold = all tags; unmatched talks are dropped.
+* Not added: PyCon FR 2024/2025 (no tracks) and rc3 2020 (tracks are broadcast channels, not
+  subjects).
 """
 
 from __future__ import annotations
@@ -51,6 +60,8 @@ NON_SUBJECT_TRACKS: dict[str, frozenset[str]] = {
     "ep2022": frozenset({"~None of the above", "Sponsor", "Posters", "Keynotes", "Events"}),
     "ep2023": frozenset({"~ None of these topics", "TBD - Multiple Tracks"}),
     "juliacon2023": frozenset({"JuliaCon", "Pre-recorded Talks"}),
+    "ep2014": frozenset({"Other"}),
+    "pyconau2024": frozenset({"Main Conference"}),
 }
 """Per set: tracks that are fitted but not scored (catch-alls and format tracks)."""
 
@@ -109,11 +120,11 @@ class DatasetSpec:
 # --- reading talks ----------------------------------------------------------------------------
 
 
-def _read_talks(spec: DatasetSpec) -> tuple[list[Talk], str]:
+def _read_talks(spec: DatasetSpec, path_parts: tuple[str, ...] = ()) -> tuple[list[Talk], str]:
     """The set's talks as the project's own ingest reads them (the real path, labels included)."""
     from talktopics.ingest import read_talks
 
-    path = SHARED.joinpath(*spec.path)
+    path = SHARED.joinpath(*(path_parts or spec.path))
     if not path.exists():
         raise FileNotFoundError(f"{spec.key}: {path} is missing")
     corpus = read_talks([path])
@@ -168,6 +179,54 @@ def _pyconde2018(spec: DatasetSpec) -> BenchSet:
         gold_multi=tuple(frozenset(t.labels.domains) for t in kept),
         tuned=spec.tuned,
         reader=reader,
+    )
+
+
+def _all_tracks_set(spec: DatasetSpec) -> BenchSet:
+    base = _track_set(spec)
+    return replace(
+        base,
+        gold_kind="track (all, catch-alls included)",
+        gold=tuple(t.labels.track for t in base.talks),
+    )
+
+
+def _first_domain_set(spec: DatasetSpec) -> BenchSet:
+    base = _track_set(spec)
+    return replace(
+        base,
+        gold_kind="first domain",
+        gold=tuple(t.labels.domains[0] if t.labels.domains else None for t in base.talks),
+        gold_multi=tuple(frozenset(t.labels.domains) for t in base.talks),
+    )
+
+
+def _title_key(title: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in title.casefold()).split())
+
+
+PYVIDEO_PYCONDE2017 = ("corpora", "pyvideo", "pycon-de-2017")
+
+
+def _pyconde2017(spec: DatasetSpec) -> BenchSet:
+    schedule, reader = _read_talks(spec)
+    videos, _ = _read_talks(spec, PYVIDEO_PYCONDE2017)
+    tags = {_title_key(t.title): t.labels.tags for t in schedule if t.labels.tags}
+    kept = [
+        replace(t, labels=replace(t.labels, tags=tags[_title_key(t.title)]))
+        for t in videos
+        if _title_key(t.title) in tags and t.text
+    ]
+    return BenchSet(
+        key=spec.key,
+        title=spec.title,
+        gold_kind="first tag (schedule)",
+        talks=tuple(kept),
+        docs=tuple(_doc(t) for t in kept),
+        gold=tuple(t.labels.tags[0] for t in kept),
+        gold_multi=tuple(frozenset(t.labels.tags) for t in kept),
+        tuned=spec.tuned,
+        reader=f"{reader} (schedule tags joined to pyvideo text by title)",
     )
 
 
@@ -256,6 +315,53 @@ DATASETS: dict[str, DatasetSpec] = {
             path=("corpora", "pyconde-www", "pycon-de-pydata-berlin-2019", "schedule_databag.json"),
             tuned=False,
             build=_pyconde2019,
+        ),
+        DatasetSpec(
+            key="pyconde2019-domain",
+            title="PyCon.DE & PyData Berlin 2019 (domains)",
+            path=("corpora", "pyconde-www", "pycon-de-pydata-berlin-2019", "schedule_databag.json"),
+            tuned=False,
+            build=_first_domain_set,
+        ),
+        DatasetSpec(
+            key="ep2022-all",
+            title="EuroPython 2022 (all tracks)",
+            path=("corpora", "europython-website", "europython-2022", "sessions_data.json"),
+            tuned=True,
+            build=_all_tracks_set,
+        ),
+        DatasetSpec(
+            key="ep2023-all",
+            title="EuroPython 2023 (all tracks)",
+            path=(
+                "corpora",
+                "pretalx",
+                "europython-2023-api",
+                "pretalx_schedule_response_20230714.testdata.json",
+            ),
+            tuned=False,
+            build=_all_tracks_set,
+        ),
+        DatasetSpec(
+            key="ep2014",
+            title="EuroPython 2014",
+            path=("corpora", "europython-xml", "europython-2014", "schedule.xml"),
+            tuned=False,
+            build=_track_set,
+        ),
+        DatasetSpec(
+            key="pyconde2017",
+            title="PyCon.DE 2017",
+            path=("corpora", "pyconde-www", "pycon-de-2017"),
+            tuned=False,
+            build=_pyconde2017,
+        ),
+        DatasetSpec(
+            key="pyconau2024",
+            title="PyCon AU 2024",
+            path=("corpora", "pretalx", "pycon-au-2024", "schedule.json"),
+            tuned=False,
+            build=_track_set,
         ),
         DatasetSpec(
             key="bbc",

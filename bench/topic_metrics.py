@@ -23,6 +23,7 @@ __all__ = [
     "ReferenceCorpus",
     "adjusted_mutual_info",
     "adjusted_rand",
+    "catch_all_ratio",
     "mean_std",
     "normalized_mutual_info",
     "npmi_coherence",
@@ -31,6 +32,7 @@ __all__ = [
     "scored_pairs",
     "stability",
     "tokenize",
+    "topic_coherence",
     "topic_diversity",
 ]
 
@@ -235,6 +237,50 @@ def stability(partitions: Sequence[Sequence[Hashable]]) -> float:
         for a, b in itertools.combinations(partitions, 2)
     ]
     return float(np.mean(scores))
+
+
+def topic_coherence(vectors: np.ndarray, primary: Sequence[Hashable]) -> dict[Hashable, float]:
+    """Per topic of >= 2 items: mean pairwise cosine of its items / the corpus's mean one.
+
+    ``vectors`` are unit rows. 1 = no tighter than the corpus as a whole.
+
+    Raises:
+        ValueError: lengths differ or fewer than two items.
+    """
+    if len(vectors) != len(primary):
+        raise ValueError(f"{len(vectors)} vectors but {len(primary)} labels")
+    n = len(primary)
+    if n < 2:
+        raise ValueError(f"coherence needs at least 2 items, got {n}")
+    sims = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors, dtype=np.float64).T
+    corpus = (float(sims.sum()) - float(np.trace(sims))) / (n * (n - 1))
+    out: dict[Hashable, float] = {}
+    for topic in dict.fromkeys(primary):
+        idx = [i for i, p in enumerate(primary) if p == topic]
+        if len(idx) < 2:
+            continue
+        sub = sims[np.ix_(idx, idx)]
+        mean = (float(sub.sum()) - float(np.trace(sub))) / (len(idx) * (len(idx) - 1))
+        out[topic] = mean / corpus if corpus else math.nan
+    return out
+
+
+def catch_all_ratio(
+    vectors: np.ndarray, primary: Sequence[Hashable], *, min_share: float = 0.1
+) -> float:
+    """Coherence of the least coherent topic holding >= ``min_share`` of the items, divided by
+    the median topic coherence (``topic_coherence``). Below ~0.85: a big topic is a catch-all
+    (a coherent core plus an unrelated tail). ``nan`` when no topic is that big.
+    """
+    coherence = topic_coherence(vectors, primary)
+    if not coherence:
+        return math.nan
+    median = float(np.median(list(coherence.values())))
+    sizes: dict[Hashable, int] = {}
+    for p in primary:
+        sizes[p] = sizes.get(p, 0) + 1
+    big = [c for t, c in coherence.items() if sizes[t] >= min_share * len(primary)]
+    return min(big) / median if big and median else math.nan
 
 
 def other_share(primary: Sequence[Hashable], other: Hashable) -> float:

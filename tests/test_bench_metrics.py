@@ -214,3 +214,61 @@ def test_benchmark_sets_follow_the_documented_scoring_rules() -> None:
 
     bbc = load_dataset("bbc")
     assert len(bbc.talks) == 2225 and bbc.gold_k == 5 and bbc.max_seeds == 3
+
+
+@pytest.mark.real
+def test_added_benchmark_sets_follow_the_documented_scoring_rules() -> None:
+    from conftest import shared_path
+
+    shared_path("corpora", "europython-xml", "europython-2014")
+    shared_path("corpora", "pyconde-www", "pycon-de-2017")
+    shared_path("corpora", "pyvideo", "pycon-de-2017")
+    shared_path("corpora", "pretalx", "pycon-au-2024")
+    from topic_datasets import load_dataset
+
+    every = load_dataset("ep2022-all")
+    assert every.tuned and all(g is not None for g in every.gold)
+    assert "~None of the above" in set(every.gold)
+
+    ep14 = load_dataset("ep2014")
+    assert not ep14.tuned and ep14.scored < len(ep14.talks)
+    assert "Other" not in set(ep14.gold) and "Science" in set(ep14.gold)
+
+    de17 = load_dataset("pyconde2017")
+    assert de17.gold_multi is not None and len(de17.talks) >= 45
+    for talk, gold, multi in zip(de17.talks, de17.gold, de17.gold_multi, strict=True):
+        assert talk.text and gold == talk.labels.tags[0] and multi == frozenset(talk.labels.tags)
+
+    de19 = load_dataset("pyconde2019-domain")
+    assert all(g == t.labels.domains[0] for t, g in zip(de19.talks, de19.gold, strict=True))
+
+    au = load_dataset("pyconau2024")
+    assert "Main Conference" not in set(au.gold) and au.gold_k == 3
+
+
+def test_topic_coherence_is_relative_to_the_corpus() -> None:
+    import numpy as np
+
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    coherence = tm.topic_coherence(vectors, ["a", "a", "b", "b"])
+    # corpus: 2 of the 6 pairs have cosine 1, so its mean is 1/3; each topic's pairs are all 1.
+    assert coherence == {"a": pytest.approx(3.0), "b": pytest.approx(3.0)}
+    assert tm.catch_all_ratio(vectors, ["a", "a", "b", "b"]) == pytest.approx(1.0)
+
+
+def test_catch_all_ratio_flags_a_big_topic_with_an_unrelated_tail() -> None:
+    import numpy as np
+
+    tight = [[1.0, 0.0, 0.0]] * 3 + [[0.0, 1.0, 0.0]] * 3
+    tail = [[0.0, 0.0, 1.0], [0.6, 0.0, 0.8]]
+    vectors = np.array(tight + tail)
+    primary = ["x"] * 3 + ["y"] * 3 + ["x", "x"]
+    assert tm.catch_all_ratio(vectors, primary) < 0.85
+    assert math.isnan(tm.catch_all_ratio(vectors, primary, min_share=0.9))
+
+
+def test_topic_coherence_rejects_length_mismatch() -> None:
+    import numpy as np
+
+    with pytest.raises(ValueError, match="2 vectors but 3 labels"):
+        tm.topic_coherence(np.eye(2), ["a", "a", "b"])
