@@ -134,9 +134,7 @@ def nearest_centre(feats: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
     """Per talk, the topic (among ``labels >= 0``) whose centre has the highest cosine."""
     t = int(labels.max()) + 1
     inside = np.flatnonzero(labels >= 0)
-    member = sp.csr_matrix(
-        (np.ones(inside.size), (labels[inside], inside)), shape=(t, labels.size)
-    )
+    member = sp.csr_matrix((np.ones(inside.size), (labels[inside], inside)), shape=(t, labels.size))
     sizes = np.maximum(np.asarray(member.sum(axis=1)).ravel(), 1.0)
     cent = sp.csr_matrix(sp.diags(1.0 / sizes) @ member @ feats)
     norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=1)).ravel())
