@@ -320,8 +320,15 @@ def found_modules(net: TalkTermNetwork) -> list[np.ndarray]:
 
 def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
     """Top-level modules, giants opened up; re-cut into ``config.target_topics`` when set
-    (every module counts there), else too-small ones dropped."""
+    (every module counts there), else too-small ones dropped. Fewer talks than two topics of
+    ``min_topic_talks`` need: no topics (a warning says why)."""
     config = net.config
+    needed = 2 * config.min_topic_talks
+    if net.n < needed:
+        logger.warning(
+            "too few talks: %d, topics need at least %d; every talk is in 'other'", net.n, needed
+        )
+        return []
     groups = found_modules(net)
     if config.target_topics is not None:
         return towards_target(groups, config.target_topics, net)
