@@ -8,8 +8,9 @@ term, precision = share of the talks holding it that are in the topic), x1.1 for
 Never a label alone: a generic word (:data:`GENERIC`), a person's name (a token of a
 speaker's name), a term with digits. When the best term covers less than half of the topic a
 partner B makes "A & B". A topic that stays mixed (coherence below ``MIXED_COHERENCE`` of the
-median topic's and no term covering ``MIXED_COVERAGE`` of it) is "Mixed: A, B". Measured on
-EuroPython 2022 (tuned): median coverage 0.55, precision 0.94, every label unique.
+median topic's, and either >= 10 % of the talks or no term covering ``MIXED_COVERAGE`` of
+it) is "Mixed: A, B". Measured on EuroPython 2022 (tuned): median coverage 0.55, precision
+0.94, every label unique.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ MIXED_COHERENCE = 0.8
 """A topic below this share of the median topic's coherence may be a catch-all."""
 
 MIXED_COVERAGE = 0.3
-"""... and is labelled "Mixed" when no candidate covers this share of its talks."""
+"""... and is labelled "Mixed" when no candidate covers this share of its talks ..."""
+
+CATCH_ALL_SHARE = 0.1
+"""... or when it holds at least this share of all talks (the catch-all rule)."""
 
 PARTNER_COVERAGE = 0.5
 """Below this coverage the best term gets an "& B" partner."""
@@ -180,7 +184,7 @@ def keyword_labels(
             continue
         first = picks[0]
         inside = primary == t
-        if coherence[t] < MIXED_COHERENCE * median and cov[first] < MIXED_COVERAGE:
+        if _mixed(float(coherence[t]), median, float(inside.mean()), float(cov[first])):
             second = next((j for j in picks[1:] if not _overlap(display[j], display[first])), None)
             label = f"Mixed: {display[first]}" + (
                 f", {display[second]}" if second is not None else ""
@@ -201,3 +205,11 @@ def _key(term: str) -> str:
 
 def _overlap(a: str, b: str) -> bool:
     return bool(set(_WORD.findall(a.casefold())) & set(_WORD.findall(b.casefold())))
+
+
+def _mixed(coherence: float, median: float, share: float, coverage: float) -> bool:
+    """A catch-all: less coherent than ``MIXED_COHERENCE`` x the median topic, and either big
+    (>= ``CATCH_ALL_SHARE`` of the talks) or without a term covering ``MIXED_COVERAGE``."""
+    if coherence >= MIXED_COHERENCE * median:
+        return False
+    return share >= CATCH_ALL_SHARE or coverage < MIXED_COVERAGE
