@@ -139,4 +139,4 @@ def nearest_centre(feats: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
     cent = sp.csr_matrix(sp.diags(1.0 / sizes) @ member @ feats)
     norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=1)).ravel())
     sim = np.asarray((feats @ cent.T).todense()) / np.maximum(norms, 1e-12)
-    return np.argmax(sim, axis=1).ravel()
+    return np.asarray(np.argmax(sim, axis=1)).ravel()
