@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from talktopics.embed import normalise_rows
 from talktopics.records import Talk, Topic
-from talktopics.topics.keylabels import keyword_labels, name_tokens
+from talktopics.topics.keylabels import keyword_labels, label_allowed, name_tokens
 from talktopics.topics.labels import describe_topics
 from talktopics.topics.memberships import flow_memberships
 from talktopics.topics.network import TalkTermNetwork
@@ -91,7 +91,9 @@ def make_topics(
         names=names,
         used=vocabulary.used,
     )
-    label = [lab or _fallback(frex[t], ranked[t], vocabulary.used) for t, lab in enumerate(found)]
+    label = [
+        lab or _fallback(frex[t], ranked[t], vocabulary.used, names) for t, lab in enumerate(found)
+    ]
     ids = topic_ids(len(groups))
     return tuple(
         Topic(
@@ -175,11 +177,16 @@ def _representative(
     return tuple(talks[i].id for i in sorted(rows, key=lambda i: (-round(soft[i, t], 9), i)))
 
 
-def _fallback(frex: str, ranked: list[tuple[str, float]], used: set[str]) -> str:
-    """A topic without a usable keyword: its FREX label, else a listed term, else "Other N"
-    (whichever is not taken yet); the choice is added to ``used``."""
+def _fallback(
+    frex: str, ranked: list[tuple[str, float]], used: set[str], names: frozenset[str]
+) -> str:
+    """A topic without a term in 2 of its talks that may be a label: "Mixed: A, B" of its
+    listed terms (or its FREX label) that may be, else "Other N"; added to ``used``."""
+    allowed = [c for c in (frex, *(term for term, _ in ranked)) if label_allowed(c, names)]
+    allowed = list(dict.fromkeys(allowed))
+    label = f"Mixed: {', '.join(allowed[:2])}" if allowed else ""
     number = len(used) + 1
-    choices = [frex, *(term for term, _ in ranked), f"Other {number}"]
-    label = next((c for c in choices if c.casefold() not in used), f"Other {number}")
+    while not label or label.casefold() in used:
+        label, number = f"Other {number}", number + 1
     used.add(label.casefold())
     return label
