@@ -66,7 +66,7 @@ def _planted_talks() -> list[Talk]:
     for group, words in GROUPS.items():
         for i in range(TALKS_PER_GROUP):
             if group in ("pandas", "plots"):
-                chosen = rng.sample(DATA_WORDS, 4) + rng.sample(words, 3)
+                chosen = rng.sample(DATA_WORDS, 5) + rng.sample(words, 3)
             else:
                 chosen = rng.sample(words, 6)
             chosen += ["python", "conference"]

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from talktopics.embed import normalise_rows
 from talktopics.records import Talk, Topic
+from talktopics.topics.keylabels import keyword_labels, label_allowed, name_tokens
 from talktopics.topics.labels import describe_topics
 from talktopics.topics.memberships import flow_memberships
 from talktopics.topics.network import TalkTermNetwork
@@ -70,15 +71,29 @@ def make_topics(
 ) -> tuple[Topic, ...]:
     """Top-level topics ``t1, t2, ...``: terms (scaled by the terms' fuzzy ``membership``),
     label, primary talks most representative first, and the flow of the topic's nodes."""
-    ranked, label = describe_topics(
+    ranked, frex = describe_topics(
         tf=vocabulary.tf,
         weights=soft,
         display=vocabulary.display,
-        used=vocabulary.used,
+        used=set(vocabulary.used),
         membership=membership,
         vectors=vocabulary.unit_vectors,
         top_n=vocabulary.top_n,
     )
+    names = name_tokens([s for talk in talks for s in talk.speakers])
+    found = keyword_labels(
+        primary,
+        len(groups),
+        vocabulary.tf,
+        vocabulary.display,
+        net.talk_vectors,
+        vocabulary.unit_vectors,
+        names=names,
+        used=vocabulary.used,
+    )
+    label = [
+        lab or _fallback(frex[t], ranked[t], vocabulary.used, names) for t, lab in enumerate(found)
+    ]
     ids = topic_ids(len(groups))
     return tuple(
         Topic(
@@ -160,3 +175,18 @@ def _representative(
     """The topic's primary talks, most representative (highest weight) first."""
     rows = np.flatnonzero(primary == t).tolist()
     return tuple(talks[i].id for i in sorted(rows, key=lambda i: (-round(soft[i, t], 9), i)))
+
+
+def _fallback(
+    frex: str, ranked: list[tuple[str, float]], used: set[str], names: frozenset[str]
+) -> str:
+    """A topic without a term in 2 of its talks that may be a label: "Mixed: A, B" of its
+    listed terms (or its FREX label) that may be, else "Other N"; added to ``used``."""
+    allowed = [c for c in (frex, *(term for term, _ in ranked)) if label_allowed(c, names)]
+    allowed = list(dict.fromkeys(allowed))
+    label = f"Mixed: {', '.join(allowed[:2])}" if allowed else ""
+    number = len(used) + 1
+    while not label or label.casefold() in used:
+        label, number = f"Other {number}", number + 1
+    used.add(label.casefold())
+    return label

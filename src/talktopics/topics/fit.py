@@ -28,6 +28,7 @@ Steps, in order: :func:`prepare_terms`, :func:`choose_embedder`, :func:`embed_ta
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 
@@ -199,11 +200,9 @@ def find_topics(
     selected term). Annotates ``word_graph`` with the terms' memberships and flow."""
     n = len(talks)
     counts, idf, x = weigh_terms(terms, selected)
-    links = talk_term_links(x, talk_vectors, config)
-    timer.lap("network")
-    net = partition_network(counts, x.shape[1], talk_vectors, links, config)
+    net = partition_with_fallback(counts, x, talk_vectors, config)
     timer.lap("infomap")
-    node_links = talk_node_links(talk_vectors, x, config)
+    node_links = talk_node_links(talk_vectors, x, net.config)
     settled = settle_topics(topic_groups(net), node_links, net)
     k = len(settled.groups)
     ids = topic_ids(k)
@@ -295,18 +294,45 @@ def partition_network(
     )
 
 
-def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
-    """Top-level modules, giants opened up, too-small ones dropped, moved towards
-    ``config.target_topics`` when set."""
-    config = net.config
+def partition_with_fallback(
+    counts: sp.csr_matrix, x: sp.csr_matrix, talk_vectors: np.ndarray, config: TopicConfig
+) -> TalkTermNetwork:
+    """:func:`partition_network`; while fewer than 2 modules hold ``min_topic_talks`` talks,
+    halve ``talk_neighbors`` (10 -> 5 -> 2) and partition again. A ~50-talk programme on a
+    10-NN graph is too dense for Infomap to split (PyCon AU 2024: one topic, AMI 0; with the
+    fallback 0.60). The returned network carries the neighbour count used."""
+    while True:
+        links = talk_term_links(x, talk_vectors, config)
+        net = partition_network(counts, x.shape[1], talk_vectors, links, config)
+        sizes = [talks_in(g, net.n) for g in found_modules(net)]
+        if sum(s >= config.min_topic_talks for s in sizes) >= 2 or config.talk_neighbors <= 2:
+            return net
+        logger.info("one topic at %d neighbours: halving them", config.talk_neighbors)
+        config = dataclasses.replace(config, talk_neighbors=max(2, config.talk_neighbors // 2))
+
+
+def found_modules(net: TalkTermNetwork) -> list[np.ndarray]:
+    """Top-level modules (node groups), those over ``max_topic_share`` opened up."""
     top = net.communities.modules(1)
     n_modules = int(top.max()) + 1 if top.size else 0
-    groups = [np.flatnonzero(top == k) for k in range(n_modules)]
-    groups = expand_giants(groups, net)
-    groups = [g for g in groups if talks_in(g, net.n) >= config.min_topic_talks]
+    return expand_giants([np.flatnonzero(top == k) for k in range(n_modules)], net)
+
+
+def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
+    """Top-level modules, giants opened up; re-cut into ``config.target_topics`` when set
+    (every module counts there), else too-small ones dropped. Fewer talks than two topics of
+    ``min_topic_talks`` need: no topics (a warning says why)."""
+    config = net.config
+    needed = 2 * config.min_topic_talks
+    if net.n < needed:
+        logger.warning(
+            "too few talks: %d, topics need at least %d; every talk is in 'other'", net.n, needed
+        )
+        return []
+    groups = found_modules(net)
     if config.target_topics is not None:
-        groups = towards_target(groups, config.target_topics, net)
-    return groups
+        return towards_target(groups, config.target_topics, net)
+    return [g for g in groups if talks_in(g, net.n) >= config.min_topic_talks]
 
 
 def talk_node_links(

@@ -268,7 +268,7 @@ def describe_topics(
     column = {term: j for j, term in enumerate(display)}
     candidates: list[list[tuple[str, float]]] = []
     for k, listed in enumerate(terms):
-        best = float(frex[:, k].max()) or 1.0
+        best = (float(frex[:, k].max()) if frex.shape[0] else 0.0) or 1.0  # no vocabulary
         scored = [(term, float(frex[column[term], k]) / best) for term, _ in listed]
         order = sorted(range(len(scored)), key=lambda i: (-scored[i][1], i))
         candidates.append([scored[i] for i in order])
