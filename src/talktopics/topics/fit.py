@@ -319,9 +319,9 @@ def found_modules(net: TalkTermNetwork) -> list[np.ndarray]:
 
 
 def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
-    """Top-level modules, giants opened up; re-cut into ``config.target_topics`` when set
-    (every module counts there), else too-small ones dropped. Fewer talks than two topics of
-    ``min_topic_talks`` need: no topics (a warning says why)."""
+    """Top-level modules, giants opened up, too-small ones dropped, moved towards
+    ``config.target_topics`` when set. Fewer talks than two topics of ``min_topic_talks``
+    need: no topics (a warning says why)."""
     config = net.config
     needed = 2 * config.min_topic_talks
     if net.n < needed:
@@ -329,10 +329,10 @@ def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
             "too few talks: %d, topics need at least %d; every talk is in 'other'", net.n, needed
         )
         return []
-    groups = found_modules(net)
+    groups = [g for g in found_modules(net) if talks_in(g, net.n) >= config.min_topic_talks]
     if config.target_topics is not None:
         return towards_target(groups, config.target_topics, net)
-    return [g for g in groups if talks_in(g, net.n) >= config.min_topic_talks]
+    return groups
 
 
 def talk_node_links(

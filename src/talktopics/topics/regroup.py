@@ -21,7 +21,6 @@ from talktopics.topics.communities import Communities, detect_communities
 from talktopics.topics.memberships import flow_memberships
 from talktopics.topics.network import TalkTermNetwork, smooth_idf, talk_term_links, tfidf
 from talktopics.topics.similarity import knn_cosine
-from talktopics.topics.target import partition_k
 
 __all__ = [
     "expand_giants",
@@ -145,30 +144,53 @@ def expand_giants(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np.nda
 
 
 def towards_target(groups: list[np.ndarray], target: int, net: TalkTermNetwork) -> list[np.ndarray]:
-    """``--topics K``: the groups (modules of ``min_topic_talks`` or more) re-cut into K topics by
-    :func:`~talktopics.topics.target.partition_k` (Ward merges on smoothed [embedding, tf-idf]
-    features, KMeans(2) splits of the largest, centroid passes when the merge removed at least
-    half of the topics). Term nodes then join the topic holding most of their tf-idf flow (a
-    term used by no talk joins none)."""
-    n = net.n
-    found = np.full(n, -1, dtype=np.int64)  # -1: in a module too small to be a topic
-    big = [g for g in groups if talks_in(g, n) >= net.config.min_topic_talks]
-    for t, g in enumerate(big or groups):
-        found[g[g < n]] = t
-    counts = net.counts
-    df = np.asarray((counts > 0).sum(axis=0)).ravel()
-    x = tfidf(counts, smooth_idf(df, n))
-    labels = partition_k(found, net.talk_vectors, x, target, net.config.seed)
-    k = int(labels.max()) + 1
-    if k < target:
-        logger.warning("only %d topics can be told apart (asked for %d)", k, target)
-    shares = flow_memberships(sp.csr_matrix(counts.T), labels, k)
-    term_label = np.where(shares.sum(axis=1) > 0, np.argmax(shares, axis=1), -1)
-    out = [
-        np.concatenate([np.flatnonzero(labels == t), n + np.flatnonzero(term_label == t)])
-        for t in range(k)
-    ]
-    return sort_groups(out, net.communities, n)
+    """``--topics K``: split the largest topic one level down (module tree, or a sub-run of
+    Infomap) while there are fewer than K; merge the two topics whose union is tightest
+    (Ward's criterion on the talk embeddings) while there are more."""
+    n, communities, talk_vectors = net.n, net.communities, net.talk_vectors
+    groups = sort_groups(groups, communities, n)
+    stuck: set[int] = set()
+    while len(groups) < target:
+        candidates = [g for g in groups if int(g[0]) not in stuck and talks_in(g, n) >= 2]
+        if not candidates:
+            logger.warning("only %d topics can be told apart (asked for %d)", len(groups), target)
+            break
+        largest = candidates[0]
+        parts = sorted(
+            (p for p in split_group(largest, net) if talks_in(p, n) > 0),
+            key=lambda p: (-talks_in(p, n), int(p[0])),
+        )
+        if len(parts) < 2:
+            stuck.add(int(largest[0]))
+            continue
+        room = target - len(groups) + 1
+        if len(parts) > room:  # fold the smallest parts together to land on K exactly
+            parts = [*parts[: room - 1], np.sort(np.concatenate(parts[room - 1 :]))]
+        groups = sort_groups([g for g in groups if g is not largest] + parts, communities, n)
+    while len(groups) > max(target, 1):
+        # Ward's criterion on the talk embeddings: merge the pair whose union adds the least
+        # within-topic variance, ``n_i n_j / (n_i + n_j) * |mean_i - mean_j|^2``. Plain
+        # centroid similarity chains: a merged topic's centroid drifts to the corpus centre
+        # and swallows everything.
+        sizes = np.array([max(talks_in(g, n), 1) for g in groups], dtype=np.float64)
+        means = np.stack(
+            [
+                np.asarray(talk_vectors[g[g < n]], dtype=np.float64).mean(axis=0)
+                if talks_in(g, n)
+                else np.zeros(talk_vectors.shape[1])
+                for g in groups
+            ]
+        )
+        sq = (means**2).sum(axis=1)
+        dist2 = np.clip(sq[:, None] + sq[None, :] - 2.0 * means @ means.T, 0.0, None)
+        cost = sizes[:, None] * sizes[None, :] / (sizes[:, None] + sizes[None, :]) * dist2
+        np.fill_diagonal(cost, np.inf)
+        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        merged = np.sort(np.concatenate([groups[i], groups[j]]))
+        groups = sort_groups(
+            [g for t, g in enumerate(groups) if t not in (i, j)] + [merged], communities, n
+        )
+    return sort_groups(refine_to_centres(groups, net), communities, n)
 
 
 def refine_to_centres(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np.ndarray]:
