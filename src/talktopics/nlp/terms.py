@@ -18,7 +18,12 @@ from talktopics.config import NLPConfig
 from talktopics.nlp.analysis import Occurrence, Sentence, analyse_sentences
 from talktopics.nlp.language import identify_language, to_iso639_1
 from talktopics.nlp.lexicon import Lexicon
-from talktopics.nlp.text import clean_text, split_sentences
+from talktopics.nlp.text import (
+    clean_text,
+    split_sentences,
+    strip_note_label,
+    strip_note_structure,
+)
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
 from talktopics.store import SqliteCache, default_cache_dir
@@ -124,9 +129,10 @@ def _talk_key(talk: Talk) -> bytes:
 
 
 def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
-    """Cleaned sentences of one talk (title first) with their languages."""
+    """Cleaned sentences of one talk (title first) with their languages; the body's note
+    structure (labels, navigation lines) is stripped."""
     title = clean_text(talk.title)
-    body = clean_text(talk.text)
+    body = strip_note_structure(clean_text(talk.text))
     names = _names_pattern(talk)
     if names is not None:
         title, body = names.sub(" ", title), names.sub(" ", body)
@@ -139,6 +145,9 @@ def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
         lang = identify_language(title, config.languages, fallback=doc_lang)
         sentences.append(Sentence(talk=t, text=title, lang=lang, is_title=True))
     for text in split_sentences(body):
+        text = strip_note_label(text)
+        if not any(ch.isalnum() for ch in text):
+            continue
         lang = identify_language(text, config.languages, fallback=doc_lang)
         sentences.append(Sentence(talk=t, text=text, lang=lang))
     return sentences
