@@ -15,9 +15,12 @@ from typing import Any
 import numpy as np
 
 from talktopics.config import NLPConfig
+from talktopics.embed.protocol import Embedder
+from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.analysis import Occurrence, Sentence, analyse_sentences
 from talktopics.nlp.language import identify_language, to_iso639_1
 from talktopics.nlp.lexicon import Lexicon
+from talktopics.nlp.merge import merge_translations
 from talktopics.nlp.text import (
     clean_text,
     split_sentences,
@@ -230,6 +233,8 @@ def extract_terms(
         A :class:`TermTable` with terms in sorted key order (deterministic), term counts per
         talk, binary term presence per sentence, display forms and languages per term.
         Sentences dropped as boilerplate keep their (empty) rows in ``sentence_counts``.
+        With ``config.merge_translations`` a non-English word and its English equivalent
+        share one column under the English key ("данные" counts as "data").
     """
     config = config or NLPConfig()
     # 1. sentences and their term occurrences (cached per talk)
@@ -238,6 +243,9 @@ def extract_terms(
     per_sentence = _kept_occurrences(sentences, talks, config)
     # 3. one column per case-folded key, counted per talk and per sentence
     table = _term_table(talks, sentences, per_sentence)
+    # 4. a Russian/German/French word and its English equivalent are one term
+    if config.merge_translations:
+        table = _merge_translations(table)
     logger.info(
         "%d talks, %d sentences -> %d candidate terms",
         len(talks),
@@ -245,6 +253,28 @@ def extract_terms(
         len(table.terms),
     )
     return table
+
+
+@functools.cache
+def _multilingual_embedder() -> Embedder | None:
+    """The packaged multilingual encoder, loaded once (None when it is not installed)."""
+    from talktopics.embed.backends import MultilingualUSEEmbedder
+
+    try:
+        return MultilingualUSEEmbedder(threads=1)
+    except ModelNotAvailableError as exc:
+        logger.warning("terms of different languages are not merged: %s", exc)
+        return None
+
+
+def _merge_translations(table: TermTable) -> TermTable:
+    """The table with non-English words merged into their English equivalents."""
+    if not any(langs and "en" not in langs for langs in table.languages):
+        return table  # nothing to merge: do not load the encoder
+    if not any("en" in langs for langs in table.languages):
+        return table
+    embedder = _multilingual_embedder()
+    return table if embedder is None else merge_translations(table, embedder)
 
 
 def _cache_directory(cache_dir: str | Path | None, config: NLPConfig) -> Path | None:
