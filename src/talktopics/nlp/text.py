@@ -1,16 +1,27 @@
 """Cleaning and splitting for term extraction: raw talk text in, plain text and sentences out.
 
 Rule-based and language-agnostic (the summaries split per language:
-:mod:`talktopics.summaries.sentences`).
+:mod:`talktopics.summaries.sentences`). Note structure (labels such as "Takeaway:" and
+navigation lines such as "Back to top", tables in :mod:`talktopics.nlp.lexicon`) is stripped
+here, so it never becomes a term.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
 
-__all__ = ["clean_text", "split_sentences"]
+from talktopics.nlp.lexicon import NAVIGATION_LINES, NOTE_LABEL_OWNERS, NOTE_LABELS
+
+__all__ = [
+    "clean_text",
+    "is_navigation_line",
+    "split_sentences",
+    "strip_note_label",
+    "strip_note_structure",
+]
 
 
 _FENCED = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.S | re.M)
@@ -118,3 +129,53 @@ def split_sentences(text: str) -> list[str]:
             if rest:
                 sentences.append(rest)
     return [s for s in sentences if any(ch.isalnum() for ch in s)]
+
+
+def _alternatives(phrases: frozenset[str]) -> str:
+    """A regex alternation of phrases, longest first, words separated by any spaces."""
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
+
+
+@functools.cache
+def _label_pattern() -> re.Pattern[str]:
+    """A note label (any language, optionally after an owner word) and its colon."""
+    labels = frozenset().union(*NOTE_LABELS.values())
+    owners = _alternatives(NOTE_LABEL_OWNERS)
+    return re.compile(
+        rf"^[ \t]*(?:(?:{owners})\s+)?(?:{_alternatives(labels)})[ \t\u00A0]*[:：][ \t]*",
+        re.I | re.M,
+    )
+
+
+_NAV_NOISE = re.compile(r"[\W_]+")
+_NAVIGATION = frozenset(
+    _NAV_NOISE.sub(" ", line).strip() for lines in NAVIGATION_LINES.values() for line in lines
+)
+
+
+def is_navigation_line(line: str) -> bool:
+    """Whether a line is note navigation only ("Наверх к оглавлению", "↑ Back to top")."""
+    return _NAV_NOISE.sub(" ", line.casefold()).strip() in _NAVIGATION
+
+
+def strip_note_structure(text: str) -> str:
+    """Drop note navigation lines and note labels from cleaned text.
+
+    Args:
+        text: Output of :func:`clean_text` (lines and paragraphs kept).
+
+    Returns:
+        The same text without navigation lines; a label at the start of a line ("Takeaway:",
+        "Mein Fazit:", "Вывод для себя:") is removed and what followed it starts a paragraph
+        of its own, so it becomes a sentence of its own.
+    """
+    lines = [line for line in text.split("\n") if not is_navigation_line(line)]
+    return _label_pattern().sub("\n\n", "\n".join(lines)).strip()
+
+
+def strip_note_label(sentence: str) -> str:
+    """One sentence without a leading note label ("Fazit: X" -> "X"); "" for navigation."""
+    if is_navigation_line(sentence):
+        return ""
+    return _label_pattern().sub("", sentence, count=1)

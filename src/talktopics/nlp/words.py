@@ -158,7 +158,7 @@ _RU_PREFERENCE = {"NOUN": 0, "ADJF": 1, "PRTF": 2}
 
 
 @functools.lru_cache(maxsize=200_000)
-def _ru_parse(word: str) -> tuple[str, str]:
+def russian_parse(word: str) -> tuple[str, str]:
     """(lemma, POS) of a Russian word via pymorphy3's most probable parse."""
     parses = _morph().parse(word)
     best = parses[0].score
@@ -320,7 +320,7 @@ def _russian_words(doc: Any, lex: Lexicon) -> tuple[list[Word | None], list[str]
         if not CYRILLIC_LETTER.search(surface):
             out.append(None)
             continue
-        lemma, pos = _ru_parse(surface.casefold())
+        lemma, pos = russian_parse(surface.casefold())
         if pos == "X" or lex.is_stop(surface, lemma, "ru"):
             out.append(None)
         else:

@@ -1,0 +1,80 @@
+"""Word class of a single-word term, out of context: (key, display form, language) in, "noun",
+"adj" or "other" out.
+
+Cross-language merging (:func:`talktopics.nlp.merge.merge_translations`) pairs only terms of
+one class: an embedder puts "экспериментальный" (experimental) next to "experiment" and
+"algorithmischer" next to "algorithm", which are not one concept. Russian words get their
+class from pymorphy3, German words from their written form (nouns are capitalised; lower-case
+words with a German inflection are adjectives or verbs), English and other Latin-script words
+from the English tagger run on the word alone (it tells "robust" and "create" from "version").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from talktopics.nlp.words import english_package, russian_parse
+
+__all__ = ["WORD_CLASSES", "word_classes"]
+
+WORD_CLASSES = ("noun", "adj", "other")
+
+_EN_CLASS = {"NN": "noun", "NNS": "noun", "NNP": "noun", "NNPS": "noun", "VBG": "noun"}
+_EN_CLASS.update({"JJ": "adj", "JJR": "adj", "JJS": "adj"})
+
+_GERMAN_INFLECTED = re.compile(r".*(?:en|ern|eln|er|es|em|te|isch|lich|ig|bar|sam|haft|iv|ell)$")
+"""Endings of a lower-case German word that is an adjective or a verb form (not a noun)."""
+
+
+@functools.cache
+def _tagger() -> Any:
+    """The English spaCy tagger alone (None when no English pipeline is installed)."""
+    import spacy
+
+    name = english_package()
+    if name is None:
+        return None
+    return spacy.load(name, exclude=["parser", "ner", "senter", "lemmatizer", "attribute_ruler"])
+
+
+def _english_classes(words: Sequence[str]) -> list[str]:
+    """Class of each English word, tagged alone."""
+    nlp = _tagger()
+    if nlp is None or not words:
+        return ["other"] * len(words)
+    out = []
+    for doc in nlp.pipe(words, batch_size=512):
+        out.append(_EN_CLASS.get(doc[0].tag_, "other") if len(doc) == 1 else "other")
+    return out
+
+
+def word_classes(terms: Sequence[tuple[str, str, str]]) -> list[str]:
+    """Word class of each single-word term.
+
+    Args:
+        terms: (key, display form, language) per term; the key is the term's lemma.
+
+    Returns:
+        "noun", "adj" or "other" per term ("other" for phrases, verbs and words whose class
+        cannot be told), in input order.
+    """
+    out = ["other"] * len(terms)
+    english: list[int] = []
+    for i, (key, display, lang) in enumerate(terms):
+        if " " in key:
+            continue
+        if lang == "ru":
+            pos = russian_parse(key)[1]
+            out[i] = {"NOUN": "noun", "ADJ": "adj"}.get(pos, "other")
+        elif lang == "de" and display[:1].isupper():
+            out[i] = "noun"
+        elif lang == "de" and _GERMAN_INFLECTED.fullmatch(key):
+            out[i] = "other"
+        else:
+            english.append(i)
+    for i, cls in zip(english, _english_classes([terms[i][0] for i in english]), strict=True):
+        out[i] = cls
+    return out
