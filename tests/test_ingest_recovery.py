@@ -88,7 +88,7 @@ def test_an_unexpected_exception_gets_its_own_exit_code(
     def boom(*args: object, **kwargs: object) -> Corpus:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("talktopics.ingest.read_talks", boom)
+    monkeypatch.setattr("talktopics.cli.arguments.read_talks", boom)
     (tmp_path / "a.jsonl").write_text('{"title": "A"}\n', encoding="utf-8")
     code = main(["ingest", str(tmp_path / "a.jsonl"), "-q"])
     assert code == ExitCode.INTERNAL == 70
