@@ -57,7 +57,7 @@ from talktopics.topics.network import (
     talk_term_links,
     tfidf,
 )
-from talktopics.topics.regroup import expand_giants, talks_in, towards_target
+from talktopics.topics.regroup import expand_giants, split_catch_alls, talks_in, towards_target
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState, empty_fit, versions
 from talktopics.topics.talk_text import reading_language, talk_text
 from talktopics.topics.vocabulary import align_terms, language_talks, select_terms
@@ -330,6 +330,9 @@ def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
         )
         return []
     groups = [g for g in found_modules(net) if talks_in(g, net.n) >= config.min_topic_talks]
+    groups = [
+        g for g in split_catch_alls(groups, net) if talks_in(g, net.n) >= config.min_topic_talks
+    ]
     if config.target_topics is not None:
         return towards_target(groups, config.target_topics, net)
     return groups

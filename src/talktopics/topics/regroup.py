@@ -18,15 +18,21 @@ import numpy as np
 import scipy.sparse as sp
 
 from talktopics.topics.communities import Communities, detect_communities
+from talktopics.topics.keylabels import topic_coherence
 from talktopics.topics.memberships import flow_memberships
 from talktopics.topics.network import TalkTermNetwork, smooth_idf, talk_term_links, tfidf
 from talktopics.topics.similarity import knn_cosine
 
 __all__ = [
+    "CATCH_ALL_COHERENCE",
+    "CATCH_ALL_PART_GAIN",
+    "CATCH_ALL_SHARE",
     "expand_giants",
+    "halves",
     "node_labels",
     "refine_to_centres",
     "sort_groups",
+    "split_catch_alls",
     "split_group",
     "talks_in",
     "towards_target",
@@ -120,6 +126,81 @@ def split_group(group: np.ndarray, net: TalkTermNetwork) -> list[np.ndarray]:
         largest = max(range(n_parts), key=lambda k: (talks_in(parts[k], n), -k))
         parts[largest] = np.sort(np.concatenate([parts[largest], orphans]))
     return [p for p in parts if p.size]
+
+
+CATCH_ALL_SHARE = 0.10
+"""A topic holding at least this share of the talks is checked for being a catch-all."""
+CATCH_ALL_COHERENCE = 0.8
+"""...and split one level down when its coherence is below this share of the median topic's
+(and each part is more coherent than the whole),"""
+CATCH_ALL_PART_GAIN = 1.25
+"""...or, whatever its coherence, when each of its parts is this much more coherent than it."""
+
+
+def split_catch_alls(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np.ndarray]:
+    """Split each big, incoherent topic (a coherent core plus an unrelated tail) into its parts.
+
+    Coherence of a topic = mean pairwise cosine of its talks / the programme's
+    (:func:`~talktopics.topics.keylabels.topic_coherence`). A topic with at least
+    ``CATCH_ALL_SHARE`` of the talks and a coherence below ``CATCH_ALL_COHERENCE`` x the median
+    topic's is replaced by its parts one level down (:func:`split_group`) when each of at
+    least two parts is more coherent than the whole; otherwise it stays (and its label says it
+    is mixed). One pass, so the result does not depend on an order of repeated splits.
+    """
+    n = net.n
+    if len(groups) < 2:
+        return groups
+    primary = np.full(n, -1, dtype=np.int64)
+    for t, g in enumerate(groups):
+        primary[g[g < n]] = t
+    coherence = topic_coherence(net.talk_vectors, primary, len(groups))
+    median = float(np.median(coherence))
+    out: list[np.ndarray] = []
+    for t, group in enumerate(groups):
+        big = talks_in(group, n) >= CATCH_ALL_SHARE * n
+        if big:
+            parts = halves([p for p in split_group(group, net) if talks_in(p, n) > 0], net)
+            gain = CATCH_ALL_PART_GAIN if coherence[t] >= CATCH_ALL_COHERENCE * median else 1.0
+            if _parts_tighter(parts, gain * coherence[t], net):
+                logger.info(
+                    "topic of %d talks is a catch-all: split in %d", talks_in(group, n), len(parts)
+                )
+                out.extend(parts)
+                continue
+        out.append(group)
+    return out
+
+
+def halves(parts: list[np.ndarray], net: TalkTermNetwork) -> list[np.ndarray]:
+    """The parts merged down to two by Ward's criterion on the talk embeddings (the pair whose
+    union adds the least within-topic variance is merged first); fewer parts are kept."""
+    n, vectors = net.n, net.talk_vectors
+    parts = list(parts)
+    while len(parts) > 2:
+        sizes = np.array([talks_in(p, n) for p in parts], dtype=np.float64)
+        means = np.stack(
+            [np.asarray(vectors[p[p < n]], dtype=np.float64).mean(axis=0) for p in parts]
+        )
+        sq = (means**2).sum(axis=1)
+        dist2 = np.clip(sq[:, None] + sq[None, :] - 2.0 * means @ means.T, 0.0, None)
+        cost = sizes[:, None] * sizes[None, :] / (sizes[:, None] + sizes[None, :]) * dist2
+        np.fill_diagonal(cost, np.inf)
+        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        merged = np.sort(np.concatenate([parts[i], parts[j]]))
+        parts = [p for t, p in enumerate(parts) if t not in (i, j)] + [merged]
+    return parts
+
+
+def _parts_tighter(parts: list[np.ndarray], whole: float, net: TalkTermNetwork) -> bool:
+    """At least two parts of ``min_topic_talks`` talks, each more coherent than the whole."""
+    n = net.n
+    sized = [p for p in parts if talks_in(p, n) >= net.config.min_topic_talks]
+    if len(sized) < 2:
+        return False
+    primary = np.full(n, -1, dtype=np.int64)
+    for t, p in enumerate(sized):
+        primary[p[p < n]] = t
+    return bool(np.all(topic_coherence(net.talk_vectors, primary, len(sized)) > whole))
 
 
 def expand_giants(groups: list[np.ndarray], net: TalkTermNetwork) -> list[np.ndarray]:
