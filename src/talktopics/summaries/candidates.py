@@ -5,9 +5,10 @@ description, then abstract): cleaned (:func:`~talktopics.summaries.markup.clean_
 split (:func:`~talktopics.summaries.sentences.split_sentences`) for its language; a note's
 label ("Fazit: ...") is cut off (:func:`~talktopics.summaries.references.strip_label`).
 Candidates are the sentences of ``min_words`` to ``max_words`` words that do not end in a
-colon, without duplicates or a repeated title; in a text of a Cyrillic-script language, Latin-script lines
-are used only when nothing in the text's own script is left, and overlong sentences only when
-nothing shorter is. :func:`embed_candidates` embeds the candidates of many texts in one batch.
+colon, without duplicates or a repeated title; in a text of a Cyrillic-script language,
+Latin-script lines are used only when nothing in the text's own script is left, and overlong
+sentences only when nothing shorter is. :func:`embed_candidates` embeds the candidates of
+many texts in one batch.
 """
 
 from __future__ import annotations
