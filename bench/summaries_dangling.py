@@ -66,10 +66,8 @@ def dangling(
         index = next((i for i, s in enumerate(source) if sentence in s or s in sentence), None)
         if index is None or index == 0:
             return True
-        if (
-            n == 0
-            or (source[index - 1] not in summary[n - 1]
-            and summary[n - 1] not in (source[index - 1]))
+        if n == 0 or (
+            source[index - 1] not in summary[n - 1] and summary[n - 1] not in (source[index - 1])
         ):
             return True
     return False
