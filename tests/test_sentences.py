@@ -219,7 +219,8 @@ def test_clean_markdown() -> None:
         "Доклад про выявление топиков в текстах (см. слайды)\n"
         "\n"
         "Разбиение отелей по похожести отзывов - видны кластеры, hiking, ..\n"
-        "Ответ - по закону Но вообще хорошо\n"
+        "Ответ - по закону\n"  # the emoji separated two sentences
+        "Но вообще хорошо\n"
         "\n"
         "Видео: (доклад переписывали)\n"
         "Snake_case names like df_to_geojson and __init__ stay; emphasis and this one go."
@@ -340,3 +341,82 @@ def test_list_item_continuation_lines_join_their_item() -> None:
     assert clean_markup(raw) == (
         "Intro line\n\nFirst item that goes on Over a second line\nSecond item\n\nAfter the list"
     )
+
+
+# --- splitting and cleaning that keep meaning -----------------------------------------------
+
+MEANING_CASES = [
+    (
+        "en",
+        "Revenue rose to $740m. It was the best year so far.",
+        ["Revenue rose to $740m.", "It was the best year so far."],
+    ),
+    (
+        "en",
+        "The speech quoted Malcolm X. Besides, it cited two poets.",
+        ["The speech quoted Malcolm X.", "Besides, it cited two poets."],
+    ),
+    ("en", "Ask J. R. R. Tolkien fans about it.", ["Ask J. R. R. Tolkien fans about it."]),
+    (
+        "en",
+        'He wrote "more or less... mostly less" on the board. Nobody laughed.',
+        ['He wrote "more or less... mostly less" on the board.', "Nobody laughed."],
+    ),
+    ("ru", "Бюджет вырос до 300к. Это рекорд.", ["Бюджет вырос до 300к.", "Это рекорд."]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), MEANING_CASES)
+def test_split_keeps_meaning(language: str, text: str, expected: list[str]) -> None:
+    assert split_sentences(text, language) == expected
+
+
+def test_number_at_a_wrapped_line_start_is_no_list_item() -> None:
+    text = (
+        "Der Verein lädt herzlich zu seinem Sommertreffen ein und begeht dabei sein\n"
+        "12. Jubiläum mit Vorträgen, Workshops und einem gemeinsamen Abendessen im\n"
+        "Garten des Vereinsheims, zu dem alle Mitglieder eingeladen sind."
+    )
+    cleaned = clean_markup(text)
+    assert "sein 12. Jubiläum" in cleaned
+    assert len(split_sentences(cleaned, "de")) == 1
+    # A real numbered list still is one.
+    listed = clean_markup("Ablauf\n1. Begrüßung der Gäste\n2. Vorträge am Nachmittag")
+    assert [x for x in listed.split("\n") if x] == [
+        "Ablauf",
+        "Begrüßung der Gäste",
+        "Vorträge am Nachmittag",
+    ]
+
+
+def test_wrapped_paragraph_is_rejoined_after_a_url_was_removed() -> None:
+    text = (
+        "Im Vortrag stellen wir die Bibliothek vor und zeigen an einem Beispiel, wie\n"
+        "sie mit https://example.org/a/very/long/path/to/the/docs/index.html arbeitet und\n"
+        "wie sich die Auswertung damit in wenigen Zeilen Code schreiben lässt."
+    )
+    sentences = split_sentences(clean_markup(text), "de")
+    assert len(sentences) == 1
+    assert "wie sie mit arbeitet und wie sich" in sentences[0]
+
+
+def test_removed_emoji_keeps_the_sentence_break() -> None:
+    cleaned = clean_markup("Доклад про очереди :thumbsup: Автор показал свой брокер")
+    assert split_sentences(cleaned, "ru") == ["Доклад про очереди", "Автор показал свой брокер"]
+    assert clean_markup("I :heart: small tools") == "I small tools"
+
+
+def test_image_leftovers_never_become_sentences() -> None:
+    text = "Слайд с графиком ![](img/photo (2).jpg)\n(scan_01.png)\nВывод: всё работает"
+    sentences = split_sentences(clean_markup(text), "ru")
+    assert sentences == ["Слайд с графиком", "Вывод: всё работает"]
+    assert not any(".jpg" in s or ".png" in s for s in sentences)
+
+
+def test_each_notes_line_is_its_own_unit() -> None:
+    text = "Начало доклада про кэширование\nКэш живёт в памяти процесса\n- пункт про TTL"
+    assert split_sentences(clean_markup(text), "ru") == [
+        "Начало доклада про кэширование",
+        "Кэш живёт в памяти процесса",
+        "пункт про TTL",
+    ]

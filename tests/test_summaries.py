@@ -373,10 +373,44 @@ def test_topic_blurb_takes_central_sentences_one_per_talk(fake_embedder) -> None
     assert blurb.subject_id == "t1"
     assert blurb.source == "talks"
     assert blurb.language == "en"
-    assert len(blurb.sentences) == 3
-    owners = [next(t.id for t in talks if s in t.description) for s in blurb.sentences]
-    assert owners == ["maps1", "maps2", "maps3"]  # one per talk, in the topic's talk order
-    assert "Empty data frames leaked memory." not in blurb.sentences
+    covers, named = blurb.sentences
+    assert covers == "Covers maps."
+    # Each talk by its title and its own one-line summary, in the topic's talk order.
+    assert named.startswith("Representative talks: «Geodata» — ")
+    assert named.index("«Geodata»") < named.index("«Put your data on a map»")
+    assert named.index("«Put your data on a map»") < named.index("«Satellites»")
+    for part in named.removeprefix("Representative talks: ").rstrip(".").split("; "):
+        title, line = part.split(" — ")
+        talk = next(t for t in talks if f"«{t.title}»" == title)
+        assert line in talk.description
+    assert "Memory" not in named
+
+
+def test_topic_blurb_names_subtopics_and_quotes_other_languages(fake_embedder) -> None:
+    talks = [
+        *_topic_talks()[:2],
+        Talk(
+            id="ru1",
+            title="Карты",
+            notes="Доклад про карты и полигоны в геоданных.",
+            notes_language="ru",
+            language="ru",
+        ),
+    ]
+    topic = Topic(id="t1", label="Maps", terms=(), talk_ids=("maps1", "maps2", "ru1"))
+    subs = [
+        Topic(id="t1.1", label="Polygons", terms=(), talk_ids=("maps1",), parent="t1"),
+        Topic(id="t1.2", label="Web maps", terms=(), talk_ids=("maps2",), parent="t1"),
+    ]
+    blurb = summarize_topic(
+        topic,
+        talks,
+        embedder=fake_embedder,
+        config=SummaryConfig(topic_sentences=3),
+        subtopics=subs,
+    )
+    assert blurb.sentences[0] == "Covers Maps, Polygons and Web maps."
+    assert "«Карты» — in Russian: «Доклад про карты и полигоны в геоданных»" in blurb.sentences[1]
 
 
 def test_topic_weights_bring_in_talks_and_zero_weight_drops_them(fake_embedder) -> None:
@@ -390,8 +424,9 @@ def test_topic_weights_bring_in_talks_and_zero_weight_drops_them(fake_embedder) 
         config=config,
         talk_weights={"maps1": 0.0, "maps2": 0.6, "other": 0.3},
     )
-    owners = {next(t.id for t in talks if s in t.description) for s in blurb.sentences}
-    assert owners == {"maps2", "other"}
+    named = blurb.sentences[-1]
+    assert "«Put your data on a map»" in named and "«Memory»" in named
+    assert "«Geodata»" not in named
 
 
 def test_topic_without_text_has_an_empty_blurb(fake_embedder) -> None:

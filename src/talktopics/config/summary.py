@@ -21,18 +21,20 @@ class SummaryConfig:
     """Sentences per talk summary (1-3 reads well; any positive number is allowed)."""
     topic_sentences: int = 2
     """Sentences in a topic's blurb, at most one per talk."""
-    mmr_lambda: float = 0.7
-    """Maximal marginal relevance: 1 = centrality only, lower = less redundancy."""
+    mmr_lambda: float = 1.0
+    """Maximal marginal relevance: 1 = centrality only, lower = less redundancy (trades
+    ROUGE away on news and on talk descriptions; near-duplicates go by ``max_similarity``)."""
     max_similarity: float = 0.9
     """Never pick a sentence this similar (cosine) to one already picked: a near-duplicate
     (MMR alone keeps one when both are far more central than the rest); above 1 = off."""
-    lexical_weight: float = 0.5
-    """Share of word overlap (TextRank similarity) in the sentence graph; the rest is the
-    embeddings' cosine. 0 = embeddings only (see bench/RESULTS.md)."""
-    position_prior: float = 0.5
+    lexical_weight: float = 1.0
+    """Share of word overlap (TextRank similarity, no self-overlap) in the sentence graph; the
+    rest is the embeddings' cosine. 1 = word overlap only: best on news (BBC) and on the dev
+    half of the talk descriptions (see bench/RESULTS.md)."""
+    position_prior: float = 0.0
     """Strength of the lead bias: sentence ``i`` (0-based) gets prior weight ``(i+1)**-p``
-    in the ranking's random jumps; 0 = plain LexRank. 0.5 was best on talk descriptions;
-    news (BBC) scores best without it (see bench/RESULTS.md)."""
+    in the ranking's random jumps; 0 = plain LexRank (best on news and on talk descriptions'
+    dev half, see bench/RESULTS.md)."""
     damping: float = 0.85
     """PageRank damping: how much centrality counts against the position prior."""
     sources: tuple[SummarySourceName, ...] = ("notes", "description", "abstract")

@@ -2,11 +2,13 @@
 
 A talk is summarised from its first usable text in ``SummaryConfig.sources`` (notes, then
 description, then abstract): cleaned (:func:`~talktopics.summaries.markup.clean_markup`) and
-split (:func:`~talktopics.summaries.sentences.split_sentences`) for its language. Candidates
-are the sentences of ``min_words`` to ``max_words`` words that do not end in a colon, without
-duplicates or a repeated title; in a text of a Cyrillic-script language, Latin-script lines
-are used only when nothing in the text's own script is left, and overlong sentences only when
-nothing shorter is. :func:`embed_candidates` embeds the candidates of many texts in one batch.
+split (:func:`~talktopics.summaries.sentences.split_sentences`) for its language; a note's
+label ("Fazit: ...") is cut off (:func:`~talktopics.summaries.references.strip_label`).
+Candidates are the sentences of ``min_words`` to ``max_words`` words that do not end in a
+colon, without duplicates or a repeated title; in a text of a Cyrillic-script language,
+Latin-script lines are used only when nothing in the text's own script is left, and overlong
+sentences only when nothing shorter is. :func:`embed_candidates` embeds the candidates of
+many texts in one batch.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from talktopics.config import SummaryConfig
 from talktopics.records import Talk, normalise_title
 from talktopics.summaries.markup import clean_markup
+from talktopics.summaries.references import strip_label
 from talktopics.summaries.sentences import detect_language, split_sentences
 
 if TYPE_CHECKING:
@@ -129,7 +132,7 @@ def prepare_talk(talk: Talk, config: SummaryConfig) -> SourceText:
         language = talk.notes_language if source == "notes" else talk.language
         if language is None:
             language = detect_language(cleaned)
-        sentences = tuple(split_sentences(cleaned, language))
+        sentences = tuple(strip_label(s, language) for s in split_sentences(cleaned, language))
         if not sentences:
             continue
         candidates = candidate_sentences(sentences, language, config, title_key=title_key)

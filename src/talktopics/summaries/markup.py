@@ -41,7 +41,12 @@ _LIST_ITEM = re.compile(
 )
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)|!\[[^\]]*\]\[[^\]]*\]")
+_IMAGE_FILE = re.compile(
+    r"\(?[^\s()]*\.(?:jpe?g|png|gif|svg|webp|bmp|tiff?)\)?(?!\w)", re.IGNORECASE
+)
+"""An image's file name left in the text ("photo (1).jpg)", "(screenshot.png)")."""
+_NUMBERED_LINE = re.compile(r"^\s*(\d{1,3})\.\s+\S")
 _INLINE_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?[^)\s>]*>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _RST_LINK = re.compile(r"`([^`<]*?)\s*<[^>`]+>`_{1,2}")
@@ -61,6 +66,9 @@ _ITALIC_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _ITALIC_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*\s[^_\n]*?)(?<=\S)_(?![\w_])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _EMOJI_CODE = re.compile(r"(?<!\S):[a-z0-9_+\-]{2,}:(?!\S)")
+_EMOJI_BREAK = re.compile(r"(?<=\w)\s+:[a-z0-9_+\-]{2,}:\s+(?=[^\W\d_])")
+_BREAK = "\x02"
+"""Placed where a removed emoji separated two sentences; becomes a line break."""
 _LABEL_ONLY = re.compile(r"^[\w .\-/]{1,40}:$")
 _TERMINAL_END = re.compile(r"[.!?…:;]['\"»”’)\]]*$")
 _JOINING_END = re.compile(
@@ -106,8 +114,11 @@ def clean_markup(text: str) -> str:
             blocks.blank()
             continue
         content = _line_content(raw)
+        if content is not None and content[0] == "item" and blocks.continues_prose(raw):
+            line = _clean_inline(raw.strip())  # "33. Jahr" wrapped to a line's start
+            content = ("line", line, content[2]) if line else None
         if content is not None:
-            blocks.add(*content)
+            blocks.add(*content, width=len(raw.strip()))
     return blocks.joined()
 
 
@@ -152,6 +163,7 @@ class _Blocks:
     def __init__(self) -> None:
         self.blocks: list[tuple[str, str]] = []
         self.current: list[str] = []
+        self.widths: list[int] = []  # each line's length before cleaning
         self.item_indent: int | None = None
         self.tight = False  # the block being built is a list item right after another one
 
@@ -161,9 +173,10 @@ class _Blocks:
             if self.item_indent is not None:
                 text = " ".join(self.current)
             else:
-                text = "\n".join(_unwrap(self.current))
+                text = "\n".join(_unwrap(self.current, self.widths))
             self.blocks.append(("\n" if self.tight and self.blocks else "\n\n", text))
         self.current = []
+        self.widths = []
         self.tight = next_tight
 
     def blank(self) -> None:
@@ -171,21 +184,36 @@ class _Blocks:
         self.close()
         self.item_indent = None
 
-    def add(self, kind: str, line: str, indent: int) -> None:
-        """One line's clean text (see :func:`_line_content`)."""
+    def continues_prose(self, raw: str) -> bool:
+        """True for a numbered line ("33. Jahr ...", number 2 or more) right after a line of
+        a paragraph that does not end a sentence: a hard-wrapped number, not a list item."""
+        numbered = _NUMBERED_LINE.match(raw)
+        return (
+            numbered is not None
+            and int(numbered.group(1)) >= 2
+            and self.item_indent is None
+            and bool(self.current)
+            and not _TERMINAL_END.search(self.current[-1])
+        )
+
+    def add(self, kind: str, line: str, indent: int, *, width: int = 0) -> None:
+        """One line's clean text (see :func:`_line_content`) and its raw length."""
         if kind == "heading":
             self.blank()
             self.blocks.append(("\n\n", line))
         elif kind == "item":
             self.close(next_tight=self.item_indent is not None)
             self.current = [line]
+            self.widths = [width]
             self.item_indent = indent
         elif self.item_indent is not None and indent > self.item_indent and self.current:
             self.current.append(line)  # continuation of a list item
+            self.widths.append(width)
         else:
             if self.item_indent is not None:
                 self.blank()
             self.current.append(line)
+            self.widths.append(width)
 
     def joined(self) -> str:
         """The clean text of all blocks."""
@@ -257,9 +285,13 @@ def _clean_inline(line: str) -> str:
     line = _RST_REF.sub(lambda m: m.group(1), line)
     line = _INLINE_CODE.sub(keep_code, line)
     line = _IMAGE.sub(_MARK, line)
+    line = _EMOJI_BREAK.sub(
+        lambda m: _BREAK if line[m.end() : m.end() + 1].isupper() else m.group(0), line
+    )
     line = _INLINE_LINK.sub(lambda m: m.group(1) or _MARK, line)
     line = _REF_LINK.sub(lambda m: m.group(1), line)
     line = _URL.sub(_MARK, line)
+    line = _IMAGE_FILE.sub(_MARK, line)
     line = _HTML_TAG.sub(_MARK, line)
     line = _RST_SUBSTITUTION.sub(lambda m: m.group(0) if " | " in m.group(0) else _MARK, line)
     for _ in range(2):
@@ -277,7 +309,7 @@ def _clean_inline(line: str) -> str:
         line = re.sub(rf"[(\[]\s*{_MARK}[\s{_MARK}]*[)\]]", _MARK, line)
         line = re.sub(rf"\s*{_MARK}[\s{_MARK}]*(?=[,.;:!?)\]]|$)", "", line)
         line = line.replace(_MARK, " ")
-    line = " ".join(line.split())
+    line = "\n".join(" ".join(part.split()) for part in line.split(_BREAK))
     if removed and _LABEL_ONLY.match(line):
         return ""  # e.g. "Video:" whose link was removed
     if not any(ch.isalnum() for ch in line):
@@ -285,11 +317,13 @@ def _clean_inline(line: str) -> str:
     return line
 
 
-def _unwrap(lines: list[str]) -> list[str]:
-    """Join the lines of a block that belong together (hard-wrapped prose)."""
+def _unwrap(lines: list[str], widths: list[int] | None = None) -> list[str]:
+    """Join the lines of a block that belong together (hard-wrapped prose); ``widths`` are
+    the lines' lengths before cleaning (a removed URL does not hide the wrapping)."""
     if len(lines) < 2:
         return lines
-    inner = [len(line) for line in lines[:-1]]
+    lengths = widths if widths and len(widths) == len(lines) else [len(x) for x in lines]
+    inner = lengths[:-1]
     wrapped = (
         len(lines) >= 3
         and min(inner) >= _WRAP_MIN

@@ -110,6 +110,7 @@ def mmr_select(
     mmr_lambda: float = 0.7,
     max_similarity: float = 1.0,
     groups: Sequence[str] | None = None,
+    requires: Sequence[int | None] | None = None,
 ) -> list[int]:
     """Maximal marginal relevance: pick ``k`` items, relevant and unlike each other.
 
@@ -126,6 +127,9 @@ def mmr_select(
         max_similarity: Items at least this similar to a picked one are never picked
             (near-duplicates), even if fewer than ``k`` items result; above 1 = off.
         groups: Optional group key per item; at most one item per group is picked.
+        requires: Optional item each item must be picked with (the sentence a back-reference
+            leans on): ``None`` = none, ``-1`` = never pick the item; ``i`` = pick item ``i``
+            too (right before it), or neither when that would exceed ``k``.
 
     Returns:
         Indices of the picked items, in the order they were picked.
@@ -143,10 +147,33 @@ def mmr_select(
         score = mmr_lambda * rel - (1.0 - mmr_lambda) * max_sim
         score = np.where(available, score, -np.inf)
         best = int(np.argmax(score))
-        picked.append(best)
+        chain = _with_requirements(best, requires, picked)
         available[best] = False
-        if groups is not None:
-            available &= np.asarray([g != groups[best] for g in groups])
-        max_sim = np.maximum(max_sim, np.asarray(similarity[best], dtype=np.float64))
+        if chain is None or len(picked) + len(chain) > k:
+            continue  # what it leans on cannot come with it
+        for item in chain:
+            picked.append(item)
+            available[item] = False
+            if groups is not None:
+                available &= np.asarray([g != groups[item] for g in groups])
+            max_sim = np.maximum(max_sim, np.asarray(similarity[item], dtype=np.float64))
         available &= max_sim < max_similarity
     return picked
+
+
+def _with_requirements(
+    item: int, requires: Sequence[int | None] | None, picked: Sequence[int]
+) -> list[int] | None:
+    """``item`` preceded by the not yet picked items it requires (in reading order); None
+    when one of them can never be picked."""
+    chain = [item]
+    current = item
+    while requires is not None:
+        needed = requires[current]
+        if needed is None or needed in picked or needed in chain:
+            break
+        if needed < 0:
+            return None
+        chain.insert(0, needed)
+        current = needed
+    return chain

@@ -112,6 +112,10 @@ _TERMINAL_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ru": ("т.д.", "т.п.", "и т.д.", "и т.п.", "и др.", "и пр.", "др.", "пр.", "etc.", "гг."),
 }
 _TERMINAL_TOKEN = re.compile(r"[.!?…]+|[!?][!?.]*")
+_UNIT_AFTER_NUMBER = re.compile(r"[^\W\d_]{1,3}\.")
+"""An amount's unit glued to its number ("$500m.", "5bn.", "3к."): may end a sentence."""
+_INITIAL = re.compile(r"[^\W\d_]\.")
+"""One capital letter and a full stop: an initial ("J. R. R. Tolkien", "Malcolm X.")."""
 _CLOSING = frozenset("\"'»”’)]}›")
 _SUPPORTED_DETECT = ("en", "de", "ru", "fr", "es", "it", "nl", "pt", "uk", "pl")
 
@@ -203,11 +207,12 @@ def sentence_spans(text: str, language: str | None = None) -> list[tuple[int, in
         language = detect_language(text)
     nlp = _tokenizer(_language_code(language))
     terminal_abbrs = _terminal_abbreviations(nlp.lang)
+    stops = stop_words(nlp.lang)
     spans: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            for start, end in _line_spans(nlp.tokenizer(line), terminal_abbrs):
+            for start, end in _line_spans(nlp.tokenizer(line), terminal_abbrs, stops):
                 chunk = line[start:end]
                 lead = len(chunk) - len(chunk.lstrip())
                 trail = len(chunk.rstrip())
@@ -254,8 +259,24 @@ def _terminal_abbreviations(code: str) -> frozenset[str]:
     return frozenset(f for abbr in forms for f in (abbr, _capitalised(abbr)))
 
 
-def _line_spans(doc: Any, terminal_abbrs: frozenset[str]) -> list[tuple[int, int]]:
-    """Sentence spans (character offsets) inside one line's spaCy Doc."""
+def _ends_like_abbreviation(tokens: list[Any], i: int, stops: frozenset[str]) -> bool:
+    """True when token ``i`` ends a sentence if a capitalised word follows: an amount's unit
+    ("$500m. It") or an initial followed by a stop word ("Malcolm X. Besides", but not
+    "J. R. R. Tolkien")."""
+    text = tokens[i].text
+    if _UNIT_AFTER_NUMBER.fullmatch(text) and text[:1].islower() and i > 0:
+        previous = tokens[i - 1]
+        return not previous.whitespace_ and previous.text[-1:].isdigit()
+    if _INITIAL.fullmatch(text) and text[:1].isupper() and i + 1 < len(tokens):
+        return tokens[i + 1].text.lower() in stops
+    return False
+
+
+def _line_spans(
+    doc: Any, terminal_abbrs: frozenset[str], stops: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """Sentence spans (character offsets) inside one line's spaCy Doc; ``stops`` are the
+    language's stop words (a sentence may start with one after an initial)."""
     tokens = list(doc)
     spans: list[tuple[int, int]] = []
     start = 0
@@ -265,7 +286,7 @@ def _line_spans(doc: Any, terminal_abbrs: frozenset[str]) -> list[tuple[int, int
         token = tokens[i]
         text = token.text
         is_terminal = _TERMINAL_TOKEN.fullmatch(text) is not None
-        is_abbr = text in terminal_abbrs
+        is_abbr = text in terminal_abbrs or _ends_like_abbreviation(tokens, i, stops)
         if not (is_terminal or is_abbr):
             i += 1
             continue

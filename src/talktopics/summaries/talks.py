@@ -10,7 +10,7 @@ near-duplicate; the picked sentences are returned in their original order, verba
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,13 +24,14 @@ from talktopics.summaries.candidates import (
     title_text,
 )
 from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
+from talktopics.summaries.references import refers_back
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from talktopics.embed.protocol import Embedder
 
-__all__ = ["pick_sentences", "summarize_talk", "summarize_talks"]
+__all__ = ["pick_sentences", "requirements", "summarize_talk", "summarize_talks"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,34 +53,78 @@ def pick_sentences(
         Indices into ``text.sentences``, sorted. With at most one candidate (or no vectors)
         the first candidates, else the first sentence; empty for a text without sentences.
     """
-    if len(text.candidates) <= 1 or not vectors.shape[0]:
-        picked = list(text.candidates[:k]) if text.candidates else [0] if text.sentences else []
-    elif len(text.candidates) <= k:
-        picked = list(text.candidates)
+    requires = requirements(text)
+    if len(text.candidates) <= k or not vectors.shape[0]:
+        picked = _readable(list(text.candidates[:k]), text.candidates, requires)
+        if not picked:
+            picked = list(text.candidates[:1]) or ([0] if text.sentences else [])
     else:
+        scores = centrality(text, vectors, config)
         matrix = np.asarray(vectors, dtype=np.float64)
-        similarity = matrix @ matrix.T
-        graph = np.clip(similarity, 0.0, None)
-        if config.lexical_weight > 0:
-            overlap = word_overlap(
-                [text.sentences[i] for i in text.candidates], language=text.language
-            )
-            graph = (1.0 - config.lexical_weight) * graph + config.lexical_weight * overlap
-        scores = rank_sentences(
-            graph,
-            positions=text.candidates,
-            position_prior=config.position_prior,
-            damping=config.damping,
-        )
         chosen = mmr_select(
             scores,
-            similarity,
+            matrix @ matrix.T,
             k,
             mmr_lambda=config.mmr_lambda,
             max_similarity=config.max_similarity,
+            requires=requires,
         )
-        picked = [text.candidates[i] for i in chosen]
+        picked = [text.candidates[i] for i in chosen] or list(text.candidates[:1])
     return sorted(picked)
+
+
+def centrality(
+    text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig
+) -> NDArray[np.float64]:
+    """Centrality of a text's candidates (:func:`~talktopics.summaries.ranking.rank_sentences`)
+    on the sentence graph: word overlap blended with the embeddings' cosine
+    (``config.lexical_weight``), with the position prior ``config.position_prior``.
+
+    Returns:
+        ``(len(text.candidates),)`` scores summing to 1.
+    """
+    matrix = np.asarray(vectors, dtype=np.float64)
+    graph = np.clip(matrix @ matrix.T, 0.0, None)
+    if config.lexical_weight > 0:
+        overlap = word_overlap([text.sentences[i] for i in text.candidates], language=text.language)
+        graph = (1.0 - config.lexical_weight) * graph + config.lexical_weight * overlap
+    return rank_sentences(
+        graph,
+        positions=text.candidates,
+        position_prior=config.position_prior,
+        damping=config.damping,
+    )
+
+
+def requirements(text: SourceText) -> list[int | None]:
+    """For each candidate, the candidate it must be picked with (see
+    :func:`~talktopics.summaries.ranking.mmr_select`): the sentence right before one that
+    refers back (:func:`~talktopics.summaries.references.refers_back`), ``-1`` when that
+    sentence is no candidate, None for a sentence that stands on its own."""
+    position = {index: n for n, index in enumerate(text.candidates)}
+    out: list[int | None] = []
+    for index in text.candidates:
+        if not refers_back(text.sentences[index], text.language):
+            out.append(None)
+        else:
+            out.append(position.get(index - 1, -1))
+    return out
+
+
+def _readable(
+    picked: list[int], candidates: Sequence[int], requires: list[int | None]
+) -> list[int]:
+    """``picked`` (sentence indices) without the sentences whose antecedent is missing."""
+    kept = set(picked)
+    changed = True
+    while changed:
+        changed = False
+        for n, index in enumerate(candidates):
+            need = requires[n]
+            if index in kept and need is not None and (need < 0 or candidates[need] not in kept):
+                kept.discard(index)
+                changed = True
+    return [i for i in picked if i in kept]
 
 
 def _summary(text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig) -> Summary:

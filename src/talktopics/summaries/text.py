@@ -16,6 +16,7 @@ from talktopics.config import EmbedConfig, SummaryConfig
 from talktopics.embed import Embedder, select_embedder
 from talktopics.summaries.candidates import SourceText, candidate_sentences, embed_candidates
 from talktopics.summaries.markup import clean_markup
+from talktopics.summaries.references import strip_label
 from talktopics.summaries.sentences import detect_language, split_sentences
 from talktopics.summaries.talks import pick_sentences
 
@@ -74,7 +75,7 @@ def summarize(
         return []
     if language is None:
         language = detect_language(cleaned)
-    sentences = tuple(split_sentences(cleaned, language))
+    sentences = tuple(strip_label(s, language) for s in split_sentences(cleaned, language))
     quotes = _quotes(sentences, html.unescape(text))
     quotable = {i for i, quote in enumerate(quotes) if quote is not None}
     candidates = candidate_sentences(sentences, language, config, allowed=quotable)

@@ -1,9 +1,19 @@
 """Topic blurbs: topics, talks and an embedder in, a :class:`~talktopics.records.Summary` each out.
 
-A blurb picks the sentences of the topic's talks closest to the topic's centroid (each talk's
-mean sentence vector, weighted by the talk's membership), at most one per talk, with maximal
-marginal relevance against redundancy. Candidates are each talk's own summary candidates
-(:mod:`talktopics.summaries.candidates`), at most 40 per talk.
+A blurb is composed, in one language (the digest's), of two sentences: what the topic covers
+(its label and its sub-topics' labels, or its top terms when no sub-topics are given) and its
+representative talks, each with its own one-sentence summary::
+
+    Covers Testing, Property-based testing and Mocking. Representative talks: «Title A» —
+    summary of A; «Title B» — summary of B.
+
+The representative talks are those whose sentences lie closest to the topic's centroid (each
+talk's mean sentence vector, weighted by the talk's membership), at most one sentence per talk,
+with maximal marginal relevance against redundancy (``config.topic_sentences`` talks). Each
+talk's summary is picked from its own text alone (:func:`~talktopics.summaries.talks.
+pick_sentences`), so no pronoun points into another talk; a summary in another language than
+the blurb's is quoted as such ("in Russian: «...»"). Candidates are each talk's own summary
+candidates (:mod:`talktopics.summaries.candidates`), at most 40 per talk.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from talktopics.config import SummaryConfig
 from talktopics.records import Summary, Talk, Topic
 from talktopics.summaries.candidates import SourceText, embed_candidates, prepare_talk
 from talktopics.summaries.ranking import mmr_select
+from talktopics.summaries.talks import pick_sentences
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -29,6 +40,38 @@ __all__ = ["summarize_topic", "summarize_topics"]
 logger = logging.getLogger(__name__)
 
 _TOPIC_CANDIDATES_PER_TALK = 40
+_COVERED_TERMS = 3
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "covers": "Covers {}.",
+        "talks": "Representative talks: {}.",
+        "and": "and",
+        "quoted": "in {}: «{}»",
+        "en": "English",
+        "de": "German",
+        "ru": "Russian",
+    },
+    "de": {
+        "covers": "Umfasst {}.",
+        "talks": "Typische Vorträge: {}.",
+        "and": "und",
+        "quoted": "auf {}: «{}»",
+        "en": "Englisch",
+        "de": "Deutsch",
+        "ru": "Russisch",
+    },
+    "ru": {
+        "covers": "Охватывает: {}.",
+        "talks": "Характерные доклады: {}.",
+        "and": "и",
+        "quoted": "на {}: «{}»",
+        "en": "английском",
+        "de": "немецком",
+        "ru": "русском",
+    },
+}
+"""The blurb's wording per language; other languages use English."""
 
 
 def summarize_topics(
@@ -38,10 +81,14 @@ def summarize_topics(
     embedder: Embedder,
     config: SummaryConfig | None = None,
     talk_weights: Mapping[str, Mapping[str, float]] | None = None,
+    subtopics: Sequence[Topic] = (),
+    language: str = "en",
 ) -> dict[str, Summary]:
     """Blurbs of many topics, embedding each talk's sentences once.
 
-    See :func:`summarize_topic`; ``talk_weights`` maps topic id -> talk id -> weight.
+    See :func:`summarize_topic`; ``talk_weights`` maps topic id -> talk id -> weight,
+    ``subtopics`` are the sub-topics (``parent`` set) whose labels say what a topic covers,
+    ``language`` is the digest's (the blurbs' wording).
 
     Returns:
         ``{topic.id: Summary}`` in the order of ``topics``.
@@ -71,8 +118,26 @@ def summarize_topics(
         )
     ordered = list(texts.values())
     vectors = dict(zip(texts, embed_candidates(ordered, embedder), strict=True))
+    talks_of = {
+        topic.id: _representatives(topic.id, members[topic.id], texts, vectors, config)
+        for topic in topics
+    }
+    lines = {
+        talk_id: _one_line(texts[talk_id], vectors[talk_id], config, language)
+        for chosen in talks_of.values()
+        for talk_id in chosen
+    }
+    children: dict[str, list[str]] = {}
+    for sub in subtopics:
+        if sub.parent is not None:
+            children.setdefault(sub.parent, []).append(sub.label)
     return {
-        topic.id: _topic_summary(topic.id, members[topic.id], texts, vectors, config)
+        topic.id: compose_blurb(
+            topic,
+            [(by_id[t].title, lines[t]) for t in talks_of[topic.id]],
+            children.get(topic.id, []),
+            language,
+        )
         for topic in topics
     }
 
@@ -84,15 +149,17 @@ def summarize_topic(
     embedder: Embedder,
     config: SummaryConfig | None = None,
     talk_weights: Mapping[str, float] | None = None,
+    subtopics: Sequence[Topic] = (),
+    language: str = "en",
 ) -> Summary:
-    """A topic's blurb: its ``config.topic_sentences`` most central sentences, one per talk.
+    """A topic's blurb: what it covers and its ``config.topic_sentences`` representative
+    talks, each with its one-sentence summary (see the module docstring).
 
-    Candidates are the rankable sentences of the topic's talks (each talk's preferred text,
-    as for its own summary). A sentence's relevance is its cosine similarity to the topic
-    centroid: the weighted sum of the talks' mean sentence vectors, so every talk counts by
-    its weight and not by its length. MMR removes redundancy; at most one sentence is taken
-    from any talk. Sentences are returned in the order of their talks in ``topic.talk_ids``
-    (most representative first), then of their position in the talk.
+    The representative talks are those with the sentences most central to the topic: a
+    sentence's relevance is its cosine similarity to the topic centroid (the weighted sum of
+    the talks' mean sentence vectors, so every talk counts by its weight and not by its
+    length), MMR removes redundancy, at most one sentence counts per talk. They are named in
+    the order of ``topic.talk_ids`` (most representative first).
 
     Args:
         topic: The topic; its ``talk_ids`` are its talks.
@@ -102,14 +169,77 @@ def summarize_topic(
         talk_weights: Optional membership weight of talks in this topic (e.g. from
             ``TalkTopics.distribution``); talks with a positive weight join the topic's own
             ``talk_ids``, which count with weight 1 when missing from the mapping.
+        subtopics: Sub-topics; those whose ``parent`` is this topic name what it covers.
+        language: The digest's language ("en", "de", "ru"; others use English wording).
 
     Returns:
-        A summary with ``source="talks"``; empty sentences when no talk has text.
+        A summary with ``source="talks"`` and ``language``: the "covers" sentence, then the
+        representative talks' sentence when any talk has text.
     """
     weights = {topic.id: talk_weights} if talk_weights is not None else None
-    return summarize_topics([topic], talks, embedder=embedder, config=config, talk_weights=weights)[
-        topic.id
-    ]
+    return summarize_topics(
+        [topic],
+        talks,
+        embedder=embedder,
+        config=config,
+        talk_weights=weights,
+        subtopics=subtopics,
+        language=language,
+    )[topic.id]
+
+
+def compose_blurb(
+    topic: Topic, talks: Sequence[tuple[str, str]], subtopic_labels: Sequence[str], language: str
+) -> Summary:
+    """A topic's blurb from its label, its sub-topics' labels and its representative talks.
+
+    Args:
+        topic: The topic (its label, and its top terms when there are no sub-topics).
+        talks: ``(title, one-line summary)`` of the representative talks, in order.
+        subtopic_labels: Labels of the topic's sub-topics.
+        language: The blurb's language.
+
+    Returns:
+        A :class:`~talktopics.records.Summary` with ``source="talks"``; no sentences when
+        ``talks`` is empty.
+    """
+    words = PHRASES.get(language, PHRASES["en"])
+    covered = [topic.label, *subtopic_labels]
+    if not subtopic_labels:
+        label = topic.label.lower()
+        covered += [t for t, _ in topic.terms if t.lower() not in label][:_COVERED_TERMS]
+    covered = list(dict.fromkeys(c for c in covered if c))
+    sentences = [words["covers"].format(_listed(covered, words["and"]))] if covered else []
+    named = [f"«{title}» — {line}" if line else f"«{title}»" for title, line in talks]
+    if not named:
+        sentences = []  # no talk has text: nothing to show the topic by
+    else:
+        sentences.append(words["talks"].format("; ".join(named)))
+    return Summary(
+        subject_id=topic.id, sentences=tuple(sentences), source="talks", language=language
+    )
+
+
+def _listed(items: Sequence[str], conjunction: str) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def _one_line(
+    text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig, language: str
+) -> str:
+    """A talk's one-sentence summary for a blurb, without its final full stop; quoted with
+    its language's name when that is not the blurb's."""
+    picked = pick_sentences(text, vectors, 1, config)
+    line = " ".join(text.sentences[i] for i in picked).strip()
+    line = line[:-1] if line.endswith(".") and not line.endswith("..") else line
+    words = PHRASES.get(language, PHRASES["en"])
+    other = text.language
+    if line and other and other != language and other in words:
+        return words["quoted"].format(words[other], line)
+    return line
 
 
 def _members(
@@ -137,13 +267,15 @@ def _members(
     return list(out.items())
 
 
-def _topic_summary(
+def _representatives(
     topic_id: str,
     members: list[tuple[str, float]],
     texts: Mapping[str, SourceText],
     vectors: Mapping[str, NDArray[np.float32]],
     config: SummaryConfig,
-) -> Summary:
+) -> list[str]:
+    """The ids of the ``config.topic_sentences`` talks most central to the topic, in the
+    order of ``members``."""
     rows: list[NDArray[np.float32]] = []
     owners: list[str] = []
     refs: list[tuple[int, int]] = []  # (member rank, sentence index in its text)
@@ -162,7 +294,7 @@ def _topic_summary(
         refs.extend((rank, i) for i in text.candidates)
     if not rows or centroid is None:
         logger.info("topic %s: no talk text to take a blurb from", topic_id)
-        return Summary(subject_id=topic_id, sentences=(), source="talks")
+        return []
     matrix = np.concatenate(rows).astype(np.float64)
     relevance = matrix @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
     similarity = matrix @ matrix.T
@@ -175,11 +307,4 @@ def _topic_summary(
         groups=owners,
     )
     chosen.sort(key=lambda j: refs[j])
-    sentences = tuple(texts[owners[j]].sentences[refs[j][1]] for j in chosen)
-    languages = {texts[owners[j]].language for j in chosen}
-    return Summary(
-        subject_id=topic_id,
-        sentences=sentences,
-        source="talks",
-        language=languages.pop() if len(languages) == 1 else None,
-    )
+    return [owners[j] for j in chosen]
