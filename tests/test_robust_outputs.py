@@ -55,7 +55,7 @@ def test_disk_full_on_the_second_file_keeps_the_previous_set(
 ) -> None:
     before = _previous_set(tmp_path)
     _fail_on_second_file(monkeypatch, OSError(28, "No space left on device"))
-    with pytest.raises(TalkTopicsError, match="cannot write the digest to .*No space left"):
+    with pytest.raises(TalkTopicsError, match=r"cannot write the digest to .*No space left"):
         write_files(tmp_path, NEW)
     assert _snapshot(tmp_path) == before  # byte-identical, and no temporary file
 
