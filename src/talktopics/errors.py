@@ -21,6 +21,7 @@ __all__ = [
     "NoTalksError",
     "NotFittedError",
     "TalkTopicsError",
+    "counted",
 ]
 
 
@@ -65,9 +66,32 @@ class NoTalksError(IngestError):
     def __init__(self, corpus: Corpus, paths: Sequence[str | Path]) -> None:
         self.corpus = corpus
         where = ", ".join(str(p) for p in paths)
-        super().__init__(
-            where, f"no talk could be read ({len(corpus.issues)} problems, listed above)"
+        super().__init__(where, _no_talks_reason(corpus, paths))
+
+
+def _no_talks_reason(corpus: Corpus, paths: Sequence[str | Path]) -> str:
+    """Why no talk was read: the problems listed, an empty folder, or no readable file."""
+    if corpus.issues:
+        return f"no talk could be read ({counted(len(corpus.issues), 'problem')}, listed above)"
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    if (
+        paths
+        and len(folders) == len(paths)
+        and not any(
+            f.is_file() and not f.name.startswith(".") for d in folders for f in d.rglob("*")
         )
+    ):
+        which = "folders are" if len(folders) > 1 else "folder is"
+        return f"no talk could be read: the {which} empty"
+    return (
+        "no talk could be read: no file in a format talktopics reads "
+        "(`talktopics formats` lists them)"
+    )
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``counted(1, "talk")`` -> ``"1 talk"``, ``counted(3, "talk")`` -> ``"3 talks"``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 class ConfigError(TalkTopicsError):

@@ -4,9 +4,12 @@ written atomically (one file-mode policy for text and bytes) out."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import signal
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from talktopics.errors import ConfigError, TalkTopicsError
@@ -18,6 +21,7 @@ __all__ = [
     "digest_name",
     "file_mode",
     "parse_formats",
+    "remove_stale_parts",
     "write_atomic_bytes",
     "write_atomic_text",
     "write_files",
@@ -92,24 +96,65 @@ def check_out_dir(out_dir: str | Path) -> Path:
 def write_files(
     out_dir: str | Path, files: Mapping[str, str | bytes], *, what: str = "digest"
 ) -> tuple[Path, ...]:
-    """Write each file (name inside ``out_dir`` -> text or bytes) atomically, in order.
+    """Write a set of files (name inside ``out_dir`` -> text or bytes) all or nothing.
+
+    Every file is first written to a hidden temporary file beside its target
+    (``.<name>.<random>.part``) and flushed to disk; only when all of them are complete are they
+    renamed over their targets, one after the other, and the folder is flushed. A failure or
+    an interrupt before the renames (disk full, Ctrl-C while writing) removes the temporary
+    files and leaves the previous set exactly as it was. The renames themselves are not one
+    atomic step: Ctrl-C and SIGTERM are held back until the last one is done, but a power cut or
+    SIGKILL in the few microseconds between two of them can leave new and previous files side
+    by side (never a partial file). Stale ``.<name>.*.part`` files
+    that a killed run left for these names are removed first; other files are not touched.
 
     Returns:
-        The paths written.
+        The paths written, in the order of ``files``.
 
     Raises:
         TalkTopicsError: A file could not be written (disk full, folder removed meanwhile...).
     """
     out = Path(out_dir)
     try:
-        return tuple(
-            write_atomic_text(out / name, data)
-            if isinstance(data, str)
-            else write_atomic_bytes(out / name, data)
-            for name, data in files.items()
-        )
+        out.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(out, list(files))
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for name, data in files.items():
+                target = out / name
+                raw = data.encode("utf-8") if isinstance(data, str) else data
+                staged.append((_stage(target, raw), target))
+            with _signals_held():
+                for tmp, target in staged:
+                    os.replace(tmp, target)
+        except BaseException:
+            for tmp, _ in staged:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise
+        _sync_folder(out)
     except OSError as exc:
         raise TalkTopicsError(f"cannot write the {what} to {out}: {exc.strerror or exc}") from exc
+    return tuple(target for _, target in staged)
+
+
+def remove_stale_parts(out_dir: Path, names: Sequence[str]) -> list[Path]:
+    """Remove the temporary files (``.<name>.<pid>-<random>.part``) that an earlier, killed run
+    left for these output names in ``out_dir``; any other file, and the temporary files of a
+    process that still runs, are left alone.
+
+    Returns:
+        The files removed.
+    """
+    removed: list[Path] = []
+    for name in names:
+        for stale in out_dir.glob(f".{glob.escape(name)}.*.part"):
+            if _writer_alive(stale.name[len(name) + 2 :]):
+                continue  # another run is writing this very file now
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                removed.append(stale)
+    return removed
 
 
 def write_atomic_text(path: str | Path, text: str) -> Path:
@@ -122,27 +167,87 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> Path:
 
     The data goes to a hidden temporary file in the same folder, is flushed to disk, then
     renamed over ``path`` (``os.replace`` is atomic on POSIX and Windows). On any failure or
-    interrupt the temporary file is removed and ``path`` is untouched. The file mode follows
-    :func:`file_mode`.
+    interrupt the temporary file is removed and ``path`` is untouched; stale temporary files a
+    killed run left for ``path`` are removed (:func:`remove_stale_parts`). The file mode
+    follows :func:`file_mode`.
 
     Returns:
         The path written.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    remove_stale_parts(target.parent, [target.name])
+    tmp = _stage(target, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return target
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """Bytes in, a complete hidden temporary file beside ``target`` out (flushed to disk, with
+    the mode of :func:`file_mode`); removed again on any failure."""
+    prefix = f".{target.name}.{os.getpid()}-"
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode(target))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _writer_alive(tail: str) -> bool:
+    """Whether the process named by a temporary file's ``<pid>-<random>.part`` tail still runs
+    (this process included); a tail without a process id (an older run's) is stale."""
+    pid = tail.split("-", 1)[0]
+    if not pid.isdigit() or "-" not in tail:
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else, or the system cannot say
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM for the duration (main thread only), then deliver them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    wanted = [signal.SIGINT, getattr(signal, "SIGTERM", signal.SIGINT)]
+    previous = {sig: signal.signal(sig, lambda num, frame: caught.append(num)) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the renames) to disk where the system allows it."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def file_mode(target: Path) -> int:

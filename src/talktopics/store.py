@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["SqliteCache", "default_cache_dir"]
+__all__ = ["SqliteCache", "default_cache_dir", "is_corrupt"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,9 @@ class SqliteCache:
     Each value carries a CRC32, so bytes damaged on disk are detected (and reported as
     missing, to be recomputed). Writes are transactions in WAL mode: an interrupted run keeps
     what it committed and concurrent runs do not corrupt each other. A file that is not a
-    readable database is moved aside (``<name>.corrupt-<time>``) and started afresh; a cache
+    readable database, or one whose pages turn out damaged when read or written ("database disk
+    image is malformed"), is moved aside once (``<name>.corrupt-<time>``, with one warning)
+    and started afresh; a cache
     that cannot be opened at all (read-only disk, ...) is disabled with a warning and every
     lookup misses.
 
@@ -49,6 +51,7 @@ class SqliteCache:
         self.path = Path(path).expanduser()
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        self._set_aside_once = False
 
     def __repr__(self) -> str:
         return f"SqliteCache({str(self.path)!r})"
@@ -64,10 +67,7 @@ class SqliteCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = self._open()
         except sqlite3.DatabaseError as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            logger.warning("cache %s is unreadable (%s); moved to %s", self.path, exc, aside)
-            with contextlib.suppress(OSError):
-                self.path.rename(aside)
+            self._set_aside(exc)
             try:
                 self._conn = self._open()
             except (OSError, sqlite3.Error) as exc2:
@@ -75,6 +75,26 @@ class SqliteCache:
         except OSError as exc:
             self._disable(exc)
         return self._conn
+
+    def _set_aside(self, exc: BaseException) -> None:
+        """Move a damaged database (with its WAL and shared-memory files) to
+        ``<name>.corrupt-<time>``, once per cache, with one warning; the next use starts a
+        fresh file. A second damage in the same run disables the cache instead."""
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+        if self._set_aside_once:
+            self._disable(exc)
+            return
+        self._set_aside_once = True
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        logger.warning("cache %s is unreadable (%s); moved to %s", self.path, exc, aside)
+        for suffix in ("", "-wal", "-shm"):  # a stale WAL must not be replayed on a new file
+            with contextlib.suppress(OSError):
+                self.path.with_name(self.path.name + suffix).rename(
+                    aside.with_name(aside.name + suffix)
+                )
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=60.0)
@@ -121,7 +141,11 @@ class SqliteCache:
                     else:
                         bad += 1
         except sqlite3.DatabaseError as exc:
-            logger.warning("cache %s: cannot read (%s)", self.path, exc)
+            if not is_corrupt(exc):
+                logger.warning("cache %s: cannot read (%s)", self.path, exc)
+                return found
+            self._set_aside(exc)  # a fresh cache: nothing found, everything recomputed once
+            return {}
         if bad:
             logger.warning(
                 "cache %s: %d corrupt entries (checksum mismatch) will be recomputed",
@@ -144,4 +168,18 @@ class SqliteCache:
                     rows,
                 )
         except sqlite3.Error as exc:
-            logger.warning("cache %s: cannot write (%s)", self.path, exc)
+            if not is_corrupt(exc) or self._set_aside_once:
+                logger.warning("cache %s: cannot write (%s)", self.path, exc)
+                return
+            self._set_aside(exc)
+            self.put_many(namespace, items)  # into the fresh file
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    """Whether an SQLite error says the file is damaged ("database disk image is malformed",
+    "file is not a database"), as opposed to busy, locked, read-only or full."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text

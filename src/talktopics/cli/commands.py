@@ -20,7 +20,7 @@ from talktopics.cli.messages import (
     print_topics_table,
 )
 from talktopics.compare import NotEnoughEditionsError
-from talktopics.errors import ConfigError, ExitCode, NoTalksError
+from talktopics.errors import ConfigError, ExitCode, NoTalksError, counted
 from talktopics.ingest import FORMATS, parse_column_map
 from talktopics.outputs import parse_formats, write_atomic_text
 from talktopics.progress import spinner
@@ -127,8 +127,8 @@ def _print_digest_overview(result: DigestResult) -> None:
     )
     others = sum(1 for tt in digest.talk_topics if tt.primary == OTHER_TOPIC)
     print(
-        f"{len(digest.talks)} talks in {len(digest.topics)} topics ({others} in no topic), "
-        f"{len(result.corpus.issues)} input issues, "
+        f"{counted(len(digest.talks), 'talk')} in {counted(len(digest.topics), 'topic')} "
+        f"({others} in no topic), {counted(len(result.corpus.issues), 'input issue')}, "
         f"{sum(s for _, s in result.timings):.1f} s",
         file=sys.stderr,
     )

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from talktopics.errors import counted
 from talktopics.records import OTHER_TOPIC, Corpus, Talk, TalkTopics, Topic
 
 __all__ = [
@@ -42,7 +43,8 @@ def print_issues(corpus: Corpus, *, show_all: bool) -> None:
         )
     hidden = len(corpus.issues) - len(issues)
     if hidden:
-        err.print(f"... and {hidden} more issues (use --verbose to see all, or --json)")
+        more = counted(hidden, "more issue")
+        err.print(f"... and {more} (use --verbose to see all, or --json)")
 
 
 def print_ingest_table(corpus: Corpus) -> None:
@@ -124,7 +126,7 @@ def print_topics_table(
 ) -> None:
     """The topics as a rich table: label, top terms, talks, sub-topics below their topic."""
     table = Table(
-        title=f"{len(topics)} topics in {len(talk_topics)} talks ({caption})",
+        title=f"{counted(len(topics), 'topic')} in {counted(len(talk_topics), 'talk')} ({caption})",
         show_lines=True,
     )
     table.add_column("topic", no_wrap=True)

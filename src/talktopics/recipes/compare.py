@@ -1,7 +1,7 @@
 """The recipe of ``talktopics compare``: edition arguments and options in, report files out.
 
 read the editions -> load the embedding model -> compare (terms, topic models, alignment,
-classification) -> render every format in memory -> write each file atomically.
+classification) -> render every format in memory -> write the files all or nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from talktopics.compare.editions import Edition, load_editions, parse_editions
 from talktopics.compare.records import Comparison
 from talktopics.config import RunConfig
 from talktopics.errors import ConfigError
-from talktopics.outputs import check_out_dir, parse_formats, write_atomic_bytes, write_atomic_text
+from talktopics.outputs import check_out_dir, parse_formats, write_files
 from talktopics.render.compare_files import COMPARE_FORMATS, render_compare
 
 __all__ = ["CompareResult", "parse_compare_formats", "run_compare"]
@@ -112,15 +112,10 @@ def run_compare(
     )
     comparison = dataclasses.replace(comparison, timings=steps)
     files = render_compare(comparison, formats, timings=timings)
-    # 5. Write each file atomically.
+    # 5. Write the files all or nothing: a failure leaves the previous report as it was.
     out = Path(out_dir)
     say(f"writing {out}")
-    written = tuple(
-        write_atomic_text(out / name, data)
-        if isinstance(data, str)
-        else write_atomic_bytes(out / name, data)
-        for name, data in files.items()
-    )
+    written = write_files(out, files, what="comparison")
     clock["render_write"] = time.perf_counter() - mark
     return CompareResult(
         paths=written,

@@ -101,8 +101,8 @@ def run_digest(
         # 2-5. Embedders, topics, summaries and the digest record.
         digest = build_digest(corpus, config=config, stages=stages)
 
-        # 6. Render every format in memory first, then write each file atomically: an
-        #    interrupted or failed run leaves the previous digest as it was.
+        # 6. Render every format in memory first, then write the files all or nothing: an
+        #    interrupted or failed run leaves the previous digest set as it was.
         with stages.stage("render", "Rendering " + ", ".join(formats)):
             texts = {DIGEST_FORMATS[f]: render_digest(digest, f, timings=timings) for f in formats}
         with stages.stage("write", f"Writing {out}"):
@@ -174,7 +174,7 @@ def write_digest(
     formats: Sequence[str] = ("md", "html", "json"),
     timings: bool = False,
 ) -> tuple[Path, ...]:
-    """Render the digest in each format and write the files atomically into ``out_dir``.
+    """Render the digest in each format and write the files, all or nothing, into ``out_dir``.
 
     Args:
         digest: The record from :func:`build_digest`.
