@@ -1,10 +1,11 @@
 """Per-talk summaries: talks and an embedder in, one :class:`~talktopics.records.Summary` each out.
 
 Each talk's candidate sentences (:mod:`talktopics.summaries.candidates`) are ranked by
-centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on the embeddings' cosine
-blended with word overlap, with a position prior), then maximal marginal relevance
+centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on word overlap, optionally
+blended with the embeddings' cosine and a position prior), then
 (:func:`~talktopics.summaries.ranking.mmr_select`) picks ``talk_sentences`` of them, never a
-near-duplicate; the picked sentences are returned in their original order, verbatim.
+near-duplicate and never a back-reference without the sentence it leans on; the picked
+sentences are returned in their original order, verbatim.
 """
 
 from __future__ import annotations
