@@ -7,13 +7,14 @@ split into sentences (:func:`split_sentences`) for its language; the candidates 
 (:mod:`~talktopics.summaries.candidates`). Then
 
 1. **centrality** (:func:`rank_sentences`): LexRank — PageRank on a sentence graph whose edge
-   weights blend the embeddings' cosine similarity with TextRank's word overlap
-   (:func:`word_overlap`, ``lexical_weight``), with random jumps that follow a position
-   prior ``(i+1)**-position_prior`` (opening sentences of a description tend to say what the
-   talk is about);
-2. **redundancy** (:func:`mmr_select`): maximal marginal relevance picks
-   ``talk_sentences`` sentences, trading centrality against cosine similarity to those
-   already picked (``mmr_lambda``); near-duplicates (``max_similarity``) are never picked;
+   weights are TextRank's word overlap without a sentence's overlap with itself
+   (:func:`word_overlap`); ``lexical_weight`` below 1 blends in the embeddings' cosine and
+   ``position_prior`` adds a lead bias (both off by default: they lost on the benchmarks);
+2. **selection** (:func:`mmr_select`): the ``talk_sentences`` most central sentences, never a
+   near-duplicate (``max_similarity``, cosine of the embeddings); ``mmr_lambda`` below 1
+   trades centrality against redundancy. A sentence that refers back ("It ...", "Dabei ...",
+   "Это ...", :mod:`~talktopics.summaries.references`) is picked only together with the
+   sentence before it, or not at all; a note's label ("Fazit:") is cut off;
 3. the picked sentences are returned **in their original order**, verbatim.
 
 Texts with nothing to rank fall back to their first sentence, talks with no text at all to
@@ -21,8 +22,9 @@ their title. A summary never holds text that is not in the cleaned source. The d
 chosen on held-out data; bench/bench_summaries.py measures them (bench/RESULTS.md).
 
 :func:`summarize` does the same for one raw text and returns its sentences as written in it.
-A topic's blurb (:func:`summarize_topics`, :func:`summarize_topic`) picks the sentences of the
-topic's talks closest to the topic's centroid, at most one per talk, again with MMR.
+A topic's blurb (:func:`summarize_topics`, :func:`summarize_topic`) is composed: what the
+topic covers (its label and sub-topic labels), then its representative talks (those with the
+sentences closest to the topic's centroid), each with its own one-sentence summary.
 
 Languages: sentences are split with the rules of the text's language (``Talk.notes_language``
 for notes, ``Talk.language`` for the rest, detected when unknown), so Russian notes yield
@@ -31,8 +33,8 @@ multilingual one (``MultilingualUSEEmbedder``) when the texts are not English; t
 MiniLM model ranks non-English text poorly (but still only picks sentences from it).
 
 Modules: ``markup`` (cleaning), ``sentences`` (splitting, language, stop words),
-``candidates``, ``ranking`` (the algorithm), ``talks``, ``topics`` (blurbs), ``text``
-(:func:`summarize`).
+``references`` (back-references, note labels), ``candidates``, ``ranking`` (the algorithm),
+``talks``, ``topics`` (blurbs), ``text`` (:func:`summarize`). See docs/summaries.md.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Per-talk summaries: talks and an embedder in, one :class:`~talktopics.records.Summary` each out.
 
 Each talk's candidate sentences (:mod:`talktopics.summaries.candidates`) are ranked by
-centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on the embeddings' cosine
-blended with word overlap, with a position prior), then maximal marginal relevance
+centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on word overlap, optionally
+blended with the embeddings' cosine and a position prior), then
 (:func:`~talktopics.summaries.ranking.mmr_select`) picks ``talk_sentences`` of them, never a
-near-duplicate; the picked sentences are returned in their original order, verbatim.
+near-duplicate and never a back-reference without the sentence it leans on; the picked
+sentences are returned in their original order, verbatim.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def pick_sentences(
     if len(text.candidates) <= k or not vectors.shape[0]:
         picked = _readable(list(text.candidates[:k]), text.candidates, requires)
         if not picked:
-            picked = list(text.candidates[:1]) or ([0] if text.sentences else [])
+            picked = _standalone(text, requires) or ([0] if text.sentences else [])
     else:
         scores = centrality(text, vectors, config)
         matrix = np.asarray(vectors, dtype=np.float64)
@@ -69,7 +70,7 @@ def pick_sentences(
             max_similarity=config.max_similarity,
             requires=requires,
         )
-        picked = [text.candidates[i] for i in chosen] or list(text.candidates[:1])
+        picked = [text.candidates[i] for i in chosen] or _standalone(text, requires)
     return sorted(picked)
 
 
@@ -109,6 +110,12 @@ def requirements(text: SourceText) -> list[int | None]:
         else:
             out.append(position.get(index - 1, -1))
     return out
+
+
+def _standalone(text: SourceText, requires: list[int | None]) -> list[int]:
+    """The first candidate that stands on its own, else the first candidate (as a list)."""
+    alone = [i for i, need in zip(text.candidates, requires, strict=True) if need is None]
+    return alone[:1] or list(text.candidates[:1])
 
 
 def _readable(
