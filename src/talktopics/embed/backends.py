@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from talktopics.embed.batches import fixed_shape_batches
 from talktopics.embed.protocol import (
     Embedder,
     inner_count_tokens,
@@ -46,14 +45,11 @@ class SentenceTransformerEmbedder:
     Args:
         model: A sentence-transformers model name or local path; None = the packaged
             all-MiniLM-L6-v2. Names must already be in the local Hugging Face cache.
-        batch_size: Rows of every forward pass of short texts (see :attr:`SHORT_TOKENS`).
+        batch_size: Texts per forward pass (64 measured fastest on CPU, see bench/RESULTS.md).
 
     Raises:
         ModelNotAvailableError: The package or the model is not installed.
     """
-
-    SHORT_TOKENS = 32
-    """Texts of at most this many tokens are batched (by equal length); longer ones go alone."""
 
     def __init__(self, model: str | None = None, *, batch_size: int = 64) -> None:
         try:
@@ -96,41 +92,19 @@ class SentenceTransformerEmbedder:
         return f"SentenceTransformerEmbedder(name={self.name!r}, dim={self.dim})"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Texts in, unit rows out; a text's vector does not depend on the other texts.
-
-        The forward passes are planned by :func:`~talktopics.embed.batches.fixed_shape_batches`
-        (short texts in full batches of equal token length, long ones alone), so a text gets
-        the same bits whether it is embedded alone, in another order or beside other texts.
-        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        items = list(texts)
-        out = np.zeros((len(items), self.dim), dtype=np.float32)
-        plan = fixed_shape_batches(
-            self._model_lengths(items), size=self.batch_size, short_tokens=self.SHORT_TOKENS
-        )
         with torch.inference_mode():
-            for batch in plan:
-                vectors = self._model.encode(
-                    [items[i] for i in batch.padded],
-                    batch_size=batch.size,
-                    convert_to_numpy=True,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                )
-                out[list(batch.rows)] = vectors[: len(batch.rows)]
-        return normalise_rows(out)
-
-    def _model_lengths(self, texts: Sequence[str]) -> list[int]:
-        """Token counts as the model's forward pass sees them (special tokens included,
-        texts stripped and truncated as sentence-transformers does)."""
-        seq = getattr(self._model, "max_seq_length", None)
-        ids = self._model.tokenizer(
-            [t.strip() for t in texts], truncation=seq is not None, max_length=seq, verbose=False
-        )["input_ids"]
-        return [len(row) for row in ids]
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return normalise_rows(vectors)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tokenizer = self._model.tokenizer

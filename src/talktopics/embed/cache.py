@@ -48,11 +48,6 @@ class CachedEmbedder:
         misses: Texts that had to be embedded.
     """
 
-    KEY_VERSION = 2
-    """Part of every key: raised when the backends compute vectors differently, so that
-    vectors of an older computation are never mixed with new ones (2: batches of a fixed
-    shape, see :mod:`talktopics.embed.batches`)."""
-
     WRITE_EVERY = 512
     """Texts per embedding call and transaction (bounds the work lost to an interruption)."""
 
@@ -124,7 +119,7 @@ class CachedEmbedder:
 
     def key(self, text: str) -> bytes:
         """Cache key of a text for this backend and model."""
-        return hashlib.sha256(f"{self.name}\0v{self.KEY_VERSION}\0{text}".encode()).digest()
+        return hashlib.sha256(f"{self.name}\0{text}".encode()).digest()
 
     def _decode(self, blob: bytes, dim: int) -> np.ndarray | None:
         if len(blob) != 4 * dim:
@@ -208,10 +203,7 @@ class CachedEmbedder:
         dim = self.dim
         limit = "model" if max_tokens is None else str(max_tokens)
         namespace = f"{self.name}\0documents\0{limit}"
-        version = f"v{self.KEY_VERSION}"
-        keys = [
-            hashlib.sha256(f"{namespace}\0{version}\0{text}".encode()).digest() for text in texts
-        ]
+        keys = [hashlib.sha256(f"{namespace}\0{text}".encode()).digest() for text in texts]
         unique: dict[bytes, str] = dict(zip(keys, texts, strict=True))
         cached = self._lookup(namespace, list(unique), dim)
         missing = [k for k in unique if k not in cached]
