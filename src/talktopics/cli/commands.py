@@ -20,6 +20,7 @@ from talktopics.cli.messages import (
     print_topics_table,
 )
 from talktopics.compare import NotEnoughEditionsError
+from talktopics.config import TopicConfig
 from talktopics.errors import ConfigError, ExitCode, NoTalksError, counted
 from talktopics.ingest import FORMATS, parse_column_map
 from talktopics.outputs import parse_formats, write_atomic_text
@@ -132,6 +133,13 @@ def _print_digest_overview(result: DigestResult) -> None:
         f"{sum(s for _, s in result.timings):.1f} s",
         file=sys.stderr,
     )
+    needed = 2 * TopicConfig().min_topic_talks
+    if not digest.topics and len(digest.talks) < needed:
+        print(
+            f"no topics: {counted(len(digest.talks), 'talk')} are too few; "
+            f"topics need at least {needed} talks",
+            file=sys.stderr,
+        )
 
 
 def cmd_topics(args: argparse.Namespace) -> ExitCode:
