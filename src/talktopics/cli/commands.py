@@ -30,6 +30,7 @@ from talktopics.recipes.digest import DigestResult, run_digest
 from talktopics.records import OTHER_TOPIC, Corpus
 from talktopics.render.compare_view import compare_table
 from talktopics.topics import TopicModel, write_graph
+from talktopics.topics.fit import talks_needed
 
 __all__ = ["cmd_compare", "cmd_digest", "cmd_formats", "cmd_ingest", "cmd_topics"]
 
@@ -109,13 +110,13 @@ def cmd_digest(args: argparse.Namespace) -> ExitCode:
         return ExitCode.USAGE
     print_issues(result.corpus, show_all=args.verbose)
     if not args.quiet:
-        _print_digest_overview(result)
+        _print_digest_overview(result, config.topics)
     for path in result.paths:
         print(path)
     return ExitCode.SKIPPED if result.corpus.skipped else ExitCode.OK
 
 
-def _print_digest_overview(result: DigestResult) -> None:
+def _print_digest_overview(result: DigestResult, topics: TopicConfig) -> None:
     """The topics table and a one-line summary on stderr."""
     digest = result.digest
     print_topics_table(
@@ -133,7 +134,7 @@ def _print_digest_overview(result: DigestResult) -> None:
         f"{sum(s for _, s in result.timings):.1f} s",
         file=sys.stderr,
     )
-    needed = 2 * TopicConfig().min_topic_talks
+    needed = talks_needed(topics)
     if not digest.topics and len(digest.talks) < needed:
         print(
             f"no topics: {counted(len(digest.talks), 'talk')} are too few; "

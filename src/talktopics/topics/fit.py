@@ -294,6 +294,11 @@ def partition_network(
     )
 
 
+def talks_needed(config: TopicConfig) -> int:
+    """The fewest talks that can hold topics: two topics of ``min_topic_talks`` each."""
+    return 2 * config.min_topic_talks
+
+
 def partition_with_fallback(
     counts: sp.csr_matrix, x: sp.csr_matrix, talk_vectors: np.ndarray, config: TopicConfig
 ) -> TalkTermNetwork:
@@ -323,7 +328,7 @@ def topic_groups(net: TalkTermNetwork) -> list[np.ndarray]:
     ``config.target_topics`` when set. Fewer talks than two topics of ``min_topic_talks``
     need: no topics (a warning says why)."""
     config = net.config
-    needed = 2 * config.min_topic_talks
+    needed = talks_needed(config)
     if net.n < needed:
         logger.warning(
             "too few talks: %d, topics need at least %d; every talk is in 'other'", net.n, needed
