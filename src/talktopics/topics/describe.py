@@ -141,6 +141,7 @@ def make_subtopics(
     for col, s in enumerate(keep):
         rows = members[best == s]
         weights[rows, col] = soft[rows, t]
+    found = _subtopic_keywords(members, best, keep, talks, net, vocabulary)
     ranked, label = describe_topics(
         tf=vocabulary.tf,
         weights=weights,
@@ -158,7 +159,7 @@ def make_subtopics(
         out.append(
             Topic(
                 id=f"{parent_id}.{col + 1}",
-                label=label[col],
+                label=found[col] or label[col],
                 terms=tuple((term, round(w, 6)) for term, w in ranked[col]),
                 talk_ids=tuple(talks[i].id for i in order),
                 parent=parent_id,
@@ -167,6 +168,32 @@ def make_subtopics(
             )
         )
     return out
+
+
+def _subtopic_keywords(
+    members: np.ndarray,
+    best: np.ndarray,
+    keep: list[int],
+    talks: tuple[Talk, ...],
+    net: TalkTermNetwork,
+    vocabulary: TopicTerms,
+) -> list[str | None]:
+    """Keyword labels of the kept parts of one topic, chosen as the top-level labels are but
+    with coverage and precision measured inside the parent topic (what sets a part apart from
+    its siblings); ``None`` where no term qualifies (the caller keeps its FREX label)."""
+    column = {s: col for col, s in enumerate(keep)}
+    sub_primary = np.array([column.get(int(b), -1) for b in best], dtype=np.int64)
+    return keyword_labels(
+        sub_primary,
+        len(keep),
+        vocabulary.tf[members],
+        vocabulary.display,
+        net.talk_vectors[members],
+        vocabulary.unit_vectors,
+        names=name_tokens([s for talk in talks for s in talk.speakers]),
+        used=vocabulary.used,
+        mixed=False,
+    )
 
 
 def _representative(

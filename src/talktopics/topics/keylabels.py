@@ -116,6 +116,7 @@ def _partner(
     cos: np.ndarray,
     ok: np.ndarray,
     display: Sequence[str],
+    used: set[str],
 ) -> int | None:
     """B for "A & B": raises coverage by >= 0.1, keeps >= 0.8 of A's precision, >= half A's
     cosine, shares no word with A; best by cos(B) x union coverage x union precision."""
@@ -127,7 +128,7 @@ def _partner(
     words_a = set(_WORD.findall(display[first].casefold()))
     best, best_j = 0.0, None
     for j in np.flatnonzero(ok & (cos >= 0.5 * cos[first])).tolist():
-        if j == first or words_a & set(_WORD.findall(display[j].casefold())):
+        if j == first or _key(display[j]) in used or words_a & set(_WORD.findall(display[j].casefold())):
             continue
         union = has_a | (present[:, j].toarray().ravel() > 0)
         cov = (union & inside).sum() / inside.sum()
@@ -147,11 +148,14 @@ def keyword_labels(
     *,
     names: frozenset[str] = frozenset(),
     used: set[str] | None = None,
+    mixed: bool = True,
 ) -> list[str | None]:
     """One label per topic ``0..k-1`` (``None``: no usable term; the caller keeps its own).
 
     ``primary``: topic index per talk (``-1`` = other); ``counts``: talks x terms; ``used``:
-    case-folded labels already taken (updated). Topics pick in order of their best score.
+    case-folded labels already taken (updated); ``mixed``: label an incoherent topic
+    "Mixed: A, B" (sub-topics, compared only with their siblings, never are). Topics pick in
+    order of their best score.
     """
     used = set() if used is None else used
     present = sp.csc_matrix((sp.csr_matrix(counts) > 0).astype(np.float64))
@@ -184,14 +188,16 @@ def keyword_labels(
             continue
         first = picks[0]
         inside = primary == t
-        if _mixed(float(coherence[t]), median, float(inside.mean()), float(cov[first])):
+        if mixed and _mixed(float(coherence[t]), median, float(inside.mean()), float(cov[first])):
             second = next((j for j in picks[1:] if not _overlap(display[j], display[first])), None)
             label = f"Mixed: {display[first]}" + (
                 f", {display[second]}" if second is not None else ""
             )
         else:
-            partner = _partner(inside, present, first, cos, ok, display)
+            partner = _partner(inside, present, first, cos, ok, display, used)
             label = display[first] if partner is None else f"{display[first]} & {display[partner]}"
+            if partner is not None:
+                used.add(_key(display[partner]))
         used.add(_key(display[first]))
         used.add(label.casefold())
         out[t] = label
