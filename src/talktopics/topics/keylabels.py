@@ -128,7 +128,8 @@ def _partner(
     words_a = set(_WORD.findall(display[first].casefold()))
     best, best_j = 0.0, None
     for j in np.flatnonzero(ok & (cos >= 0.5 * cos[first])).tolist():
-        if j == first or _key(display[j]) in used or words_a & set(_WORD.findall(display[j].casefold())):
+        taken = j == first or _key(display[j]) in used
+        if taken or words_a & set(_WORD.findall(display[j].casefold())):
             continue
         union = has_a | (present[:, j].toarray().ravel() > 0)
         cov = (union & inside).sum() / inside.sum()
