@@ -22,7 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import escape
 
-from talktopics.render.html import OTHER_COLOUR, PALETTE
+from talktopics.render.colours import OTHER_COLOUR, label_colours
 
 if TYPE_CHECKING:
     from talktopics.compare.records import Comparison, TopicSeries
@@ -46,8 +46,10 @@ _FALLING = {"gone", "fading", "merged"}
 
 
 def series_colours(comparison: Comparison) -> dict[str, str]:
-    """Colour of each series id (in series order, cycling the digest palette), and other."""
-    colours = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(comparison.series)}
+    """Colour of each series id, from its label as in the digest
+    (:func:`~talktopics.render.colours.label_colours`, series in order), and other."""
+    picked = label_colours(s.label for s in comparison.series)
+    colours = {s.id: colour for s, colour in zip(comparison.series, picked, strict=True)}
     colours["other"] = OTHER_COLOUR
     return colours
 
