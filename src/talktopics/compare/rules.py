@@ -280,8 +280,8 @@ def classify(
     if test.power < config.min_power:
         return (
             "inconclusive",
-            f"too few talks to tell: {numbers}; a doubling or halving of the share would "
-            f"have been detected with probability {100 * test.power:.0f}% only "
+            f"no significant change: {numbers}; but at these sizes a doubling or halving of "
+            f"the share would have been detected with probability {100 * test.power:.0f}% only "
             f"(about {test.needed_talks} talks per window needed for "
             f"{100 * config.min_power:.0f}%)",
             test,

@@ -34,8 +34,7 @@ CLASS_TEXT: dict[TopicClass, str] = {
     "new": "appears after the first edition",
     "emerging": "its share of talks rises significantly and substantially",
     "split": "came out of another topic (align strategy)",
-    "stable": "no significant change of its share, though a doubling or halving would have "
-    "shown",
+    "stable": "no significant change of its share, though a doubling or halving would have shown",
     "merged": "flowed into another topic (align strategy)",
     "fading": "its share of talks falls significantly and substantially",
     "gone": "disappears before the last edition",
