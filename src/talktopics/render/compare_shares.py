@@ -46,8 +46,8 @@ _RANK = {
 }
 _FAINT = "#d0d7de"
 # Panel geometry of the HTML panels, in SVG units.
-_W, _H = 240, 112
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 196, 14, 86
+_W, _H = 300, 112
+_LEFT, _RIGHT, _TOP, _BOTTOM = 62, 238, 14, 86
 
 
 def chart_series(comparison: Comparison) -> list[TopicSeries]:
