@@ -73,7 +73,7 @@ def test_compare_page_in_chromium(browser: Any, page_file: Path, viewport: str) 
         "els => els.map(e => [e.getBoundingClientRect().left, e.getBoundingClientRect().right])",
     )
     assert len(flow) == 1 and flow[0][1] - flow[0][0] > 300
-    assert 0 <= flow[0][0] and flow[0][1] <= screen
+    assert flow[0][0] >= 0 and flow[0][1] <= screen
     # One share panel per topic (up to the cap), each readable: inside the screen, at least
     # 300 px wide on a phone (one column) and with value labels of at least 10 px.
     panels = page.eval_on_selector_all(
@@ -86,7 +86,7 @@ def test_compare_page_in_chromium(browser: Any, page_file: Path, viewport: str) 
     )
     assert len(panels) == min(len(comparison_of(page_file)), MAX_PANELS)
     for left, right, text_height in panels:
-        assert 0 <= left and right <= screen
+        assert left >= 0 and right <= screen
         assert right - left >= (300 if viewport == "phone" else 200)
         assert text_height >= 10
     # The injected markup shows as text, and no image element came from it.

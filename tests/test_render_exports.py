@@ -55,7 +55,7 @@ def test_calendar_holds_the_timed_talks_with_room_link_and_topic() -> None:
     assert "javascript" not in text
     # DTSTAMP comes from the input (the last talk date), not the clock.
     stamps = {e.decoded("DTSTAMP") for e in events.values()}
-    assert stamps == {dt.datetime(2024, 4, 24, tzinfo=dt.timezone.utc)}
+    assert stamps == {dt.datetime(2024, 4, 24, tzinfo=dt.UTC)}
 
 
 def test_calendar_and_csv_are_byte_identical_on_reruns() -> None:

@@ -265,6 +265,13 @@ def classify(
                 f"(Fisher p = {p:.3g})",
                 test,
             )
+    return _by_trend(test, config, share)
+
+
+def _by_trend(
+    test: ShareTest, config: CompareConfig, share: Sequence[str]
+) -> tuple[TopicClass, str, ShareTest]:
+    """Rules 3-5: emerging / fading, too few talks to tell, stable."""
     significant = test.q_value < config.alpha
     early, late = test.early_share, test.late_share
     change = abs(late - early)

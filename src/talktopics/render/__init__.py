@@ -12,7 +12,14 @@ from talktopics.render.ics import render_ics
 from talktopics.render.json import render_json
 from talktopics.render.markdown import render_markdown
 
-__all__ = ["render_csv", "render_digest", "render_html", "render_ics", "render_json", "render_markdown"]
+__all__ = [
+    "render_csv",
+    "render_digest",
+    "render_html",
+    "render_ics",
+    "render_json",
+    "render_markdown",
+]
 
 
 def render_digest(digest: Digest, fmt: str, *, timings: bool = False) -> str:

@@ -62,7 +62,7 @@ def render_ics(digest: Digest) -> str:
     cal.add("x-wr-calname", digest.name)
     talks = calendar_talks(digest)
     stamp = max((s for s, _ in talks), default=dt.datetime(2000, 1, 1)).date()
-    dtstamp = dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.timezone.utc)
+    dtstamp = dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC)
     for start, talk in talks:
         event = icalendar.Event()
         event.add("uid", f"{talk.id}@talktopics")
