@@ -81,4 +81,4 @@ def render_ics(digest: Digest) -> str:
         if description:
             event.add("description", description)
         cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+    return str(cal.to_ical().decode("utf-8"))
