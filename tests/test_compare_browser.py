@@ -14,12 +14,19 @@ from fixtures.compare_corpus import synthetic_editions, word_terms
 from talktopics.compare import compare_editions
 from talktopics.config import CompareConfig, EmbedConfig, TopicConfig
 from talktopics.render.compare_html import render_compare_html
+from talktopics.render.compare_shares import MAX_PANELS
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "test-artifacts"
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+SERIES: dict[Path, int] = {}
+
+
+def comparison_of(path: Path) -> list[int]:
+    """The number of topics of the page's comparison, as a list to take the len of."""
+    return list(range(SERIES[path]))
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +47,7 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     comparison = dataclasses.replace(comparison, series=tuple(series), talks=talks)
     path = tmp_path_factory.mktemp("compare") / "compare.html"
     path.write_text(render_compare_html(comparison), encoding="utf-8")
+    SERIES[path] = len(comparison.series)
     return path
 
 
@@ -58,11 +66,29 @@ def test_compare_page_in_chromium(browser: Any, page_file: Path, viewport: str) 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"compare-{viewport}.png"), full_page=True)
 
-    # Both charts are drawn and visible.
-    boxes = page.eval_on_selector_all(
-        "svg.chart", "els => els.map(e => e.getBoundingClientRect().width)"
+    # The flow chart is drawn whole: every edition column inside the screen, not cut off.
+    screen = VIEWPORTS[viewport]["width"]
+    flow = page.eval_on_selector_all(
+        "svg.chart",
+        "els => els.map(e => [e.getBoundingClientRect().left, e.getBoundingClientRect().right])",
     )
-    assert len(boxes) == 2 and min(boxes) > 200
+    assert len(flow) == 1 and flow[0][1] - flow[0][0] > 300
+    assert flow[0][0] >= 0 and flow[0][1] <= screen
+    # One share panel per topic (up to the cap), each readable: inside the screen, at least
+    # 300 px wide on a phone (one column) and with value labels of at least 10 px.
+    panels = page.eval_on_selector_all(
+        "#share-panels svg.panel-chart",
+        """els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            const v = e.querySelector('text.value').getBoundingClientRect();
+            return [r.left, r.right, v.height];
+        })""",
+    )
+    assert len(panels) == min(len(comparison_of(page_file)), MAX_PANELS)
+    for left, right, text_height in panels:
+        assert left >= 0 and right <= screen
+        assert right - left >= (300 if viewport == "phone" else 200)
+        assert text_height >= 10
     # The injected markup shows as text, and no image element came from it.
     assert page.locator("img").count() == 0
     assert XSS in page.locator(".topic h3").first.inner_text()

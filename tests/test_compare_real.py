@@ -46,7 +46,14 @@ def test_synthetic_conference_with_the_real_model(strategy: str) -> None:
         editions, CompareConfig(strategy=strategy), topic_config=TopicConfig(seed=42)
     )
     by_id = {s.id: s for s in result.series}
-    planted = (("llm", "emerging"), ("py2", "fading"), ("web", "stable"), ("dataviz", "stable"))
+    # No change is planted in web and dataviz, but at 60 talks an edition a halving of their
+    # share could not be seen either: too few talks to tell, never "stable".
+    planted = (
+        ("llm", "emerging"),
+        ("py2", "fading"),
+        ("web", "inconclusive"),
+        ("dataviz", "inconclusive"),
+    )
     for topic, expected in planted:
         placed = Counter(p.series for p in result.placements if topic_of(p.talk_id) == topic)
         series, n = placed.most_common(1)[0]
@@ -76,6 +83,14 @@ def test_demo_corpus_through_the_command_line(demo_run: Path) -> None:
     typing = [s for s in data["series"] if {"mypy", "type hints"} & {t["term"] for t in s["terms"]}]
     assert typing, [s["label"] for s in data["series"]]
     assert (demo_run / "compare-flow.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # No topic is called stable when a doubling or halving of its share would not have shown:
+    # at about 60 talks an edition, every topic without a significant change is too few to tell.
+    for series in data["series"]:
+        if series["class"] == "stable":
+            assert series["test"]["power"] >= data["rules"]["min_power"], series["reason"]
+        if series["class"] == "inconclusive":
+            assert series["test"]["power"] < data["rules"]["min_power"]
+    assert "stable" not in {s["class"] for s in data["series"]}
     md = (demo_run / "compare.md").read_text(encoding="utf-8")
     assert "## At a glance" in md and "![Flow of topics across editions](compare-flow.svg)" in md
 
@@ -100,4 +115,5 @@ def test_pyvideo_editions_with_the_align_strategy(tmp_path: Path) -> None:
     assert kinds["continuation"] >= 3, kinds
     assert all(f["similarity"] >= 0.3 for f in data["flows"])
     page = (out / "compare.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 2 and "<script" not in page
+    assert page.count('<svg class="chart"') == 1 and "<script" not in page
+    assert page.count('<svg class="panel-chart"') == min(len(data["series"]), 24)

@@ -92,5 +92,6 @@ def test_the_comparison_is_built_from_the_named_strategy(
         assert [x.talks for x in by_label[topic].shares] == list(planted)
     assert by_label["llm"].classification == "emerging", by_label["llm"].reason
     assert by_label["py2"].classification == "fading", by_label["py2"].reason
-    assert {by_label[t].classification for t in ("web", "testing", "dataviz")} == {"stable"}
+    unchanged = {by_label[t].classification for t in ("web", "testing", "dataviz")}
+    assert unchanged == {"inconclusive"}  # no change planted, too few talks to see one
     assert comparison.run.embedder == "fake" and comparison.run.model == "planted"

@@ -140,7 +140,7 @@ def test_nothing_readable_fails(tmp_path: Path, capsys: pytest.CaptureFixture[st
     empty.write_bytes(b"")
     code, _, err = _run_cli(capsys, str(empty), str(tmp_path / "missing.md"))
     assert code == ExitCode.FAILED
-    assert "no talks could be read" in err
+    assert "no talk could be read (2 problems, listed above)" in err
     with pytest.raises(IngestError, match="file is empty"):
         load_talks(empty)
 

@@ -16,7 +16,8 @@ import pytest
 from fixtures.sample_digest import TALKS, UNICODE_TITLES, XSS_LINK_TITLE, XSS_SCRIPT_TITLE
 from fixtures.sample_digest import sample_digest as make_sample
 from talktopics.records import Digest, RunInfo, Talk
-from talktopics.render.html import PALETTE, render_html, script_json, topic_colours
+from talktopics.render.colours import OTHER_COLOUR, PALETTE, label_colours
+from talktopics.render.html import render_html, script_json, topic_colours
 
 
 class _Page(HTMLParser):
@@ -159,9 +160,12 @@ def test_chart_has_a_bar_per_topic_and_no_topic(page: str) -> None:
     assert "testing &amp; typing &lt;tests&gt;" in chart
 
 
-def test_colours_follow_the_palette() -> None:
-    colours = topic_colours(make_sample())
-    assert colours["t1"] == PALETTE[0] and colours["t3"] == PALETTE[2]
+def test_colours_follow_the_topic_label() -> None:
+    digest = make_sample()
+    colours = topic_colours(digest)
+    assert [colours[t.id] for t in digest.topics] == label_colours(t.label for t in digest.topics)
+    assert len({colours[t.id] for t in digest.topics}) == len(digest.topics)
+    assert set(colours.values()) <= {*PALETTE, OTHER_COLOUR}
     assert colours["t1.1"] == colours["t1"]
 
 

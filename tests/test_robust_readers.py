@@ -1015,7 +1015,7 @@ def test_cli_ingest_never_shows_a_traceback(
     skipped = any(i["level"] == "error" for i in written["issues"])
     assert code == (ExitCode.FAILED if not written["talks"] else int(skipped))
     if code == ExitCode.FAILED:
-        assert "no talks could be read" in captured.err
+        assert "no talk could be read" in captured.err
 
 
 def test_cli_digest_with_nothing_readable(

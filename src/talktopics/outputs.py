@@ -16,6 +16,7 @@ from talktopics.errors import ConfigError, TalkTopicsError
 from talktopics.records import Corpus
 
 __all__ = [
+    "DEFAULT_DIGEST_FORMATS",
     "DIGEST_FORMATS",
     "check_out_dir",
     "digest_name",
@@ -27,8 +28,16 @@ __all__ = [
     "write_files",
 ]
 
-DIGEST_FORMATS: dict[str, str] = {"md": "digest.md", "html": "digest.html", "json": "digest.json"}
+DIGEST_FORMATS: dict[str, str] = {
+    "md": "digest.md",
+    "html": "digest.html",
+    "json": "digest.json",
+    "ics": "digest.ics",
+    "csv": "digest.csv",
+}
 """Output format -> file name inside the output folder."""
+DEFAULT_DIGEST_FORMATS = ("md", "html", "json")
+"""The formats written when none are asked for."""
 
 
 def parse_formats(
@@ -48,7 +57,7 @@ def parse_formats(
     out: list[str] = []
     for item in items:
         name = item.strip().lower().lstrip(".")
-        name = {"markdown": "md", "htm": "html"}.get(name, name)
+        name = {"markdown": "md", "htm": "html", "ical": "ics", "ifb": "ics"}.get(name, name)
         if not name:
             continue
         if name not in known:

@@ -47,7 +47,7 @@ def load_input(args: argparse.Namespace) -> Corpus:
     """Read the PATHs of an input-taking command (``ingest``, ``topics``) into a corpus.
 
     Raises:
-        ConfigError: bad ``--format``, ``--map`` or configuration file.
+        ConfigError: bad ``--input-format``, ``--map`` or configuration file.
     """
     limits = load_config(getattr(args, "config", None)).ingest
     schedule = getattr(args, "schedule", None)

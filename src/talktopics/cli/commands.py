@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 def cmd_formats(args: argparse.Namespace) -> ExitCode:
     """``talktopics formats``: the input formats as a table."""
-    table = Table(title="Input formats (detected by content; force one with --format)")
+    table = Table(title="Input formats (detected by content; force one with --input-format)")
     table.add_column("format")
     table.add_column("what it reads")
     for name, fmt in FORMATS.items():
@@ -65,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> ExitCode:
             print_error(f"cannot write {args.json}: {exc.strerror}")
             return ExitCode.FAILED
     if not corpus.talks:
-        print_error("no talks could be read (see the errors above)")
+        print_error(NoTalksError(corpus, args.paths))
         return ExitCode.FAILED
     return ExitCode.SKIPPED if corpus.skipped else ExitCode.OK
 
@@ -137,7 +137,8 @@ def _print_digest_overview(result: DigestResult, topics: TopicConfig) -> None:
     needed = talks_needed(topics)
     if not digest.topics and len(digest.talks) < needed:
         print(
-            f"no topics: {counted(len(digest.talks), 'talk')} are too few; "
+            f"no topics: {counted(len(digest.talks), 'talk')} "
+            f"{'is' if len(digest.talks) == 1 else 'are'} too few; "
             f"topics need at least {needed} talks",
             file=sys.stderr,
         )
@@ -153,7 +154,7 @@ def cmd_topics(args: argparse.Namespace) -> ExitCode:
         return ExitCode.USAGE
     print_issues(corpus, show_all=args.verbose)
     if not corpus.talks:
-        print_error("no talks could be read (see the errors above)")
+        print_error(NoTalksError(corpus, args.paths))
         return ExitCode.FAILED
     with spinner("Finding topics", enabled=not args.quiet) as show:
 

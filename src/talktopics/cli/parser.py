@@ -53,7 +53,7 @@ def add_formats(sub: Subparsers) -> None:
 def add_digest(sub: Subparsers) -> None:
     p = sub.add_parser(
         "digest",
-        help="write the talks-by-topic digest (Markdown, HTML, JSON)",
+        help="write the talks-by-topic digest (Markdown, HTML, JSON; calendar, CSV)",
         description="Read the talks, find fuzzy topics, summarise, and write digest.md, "
         "digest.html (self-contained, works offline) and digest.json into the output folder; "
         "prints the paths written. The same input and seed give byte-identical files. Exit "
@@ -68,9 +68,10 @@ def add_digest(sub: Subparsers) -> None:
         dest="formats",
         default="md,html,json",
         metavar="FMT,...",
-        help="digest formats to write: md, html, json (default: all three)",
+        help="digest formats to write: md, html, json, ics (calendar of the talks with a date "
+        "and time), csv (one row per talk) (default: md,html,json)",
     )
-    _add_reading(p, "--input-format")
+    _add_reading(p)
     p.add_argument("--year", type=int, help="year when the input does not say")
     _add_model(p, "aim for about K topics")
     _add_timings(p, "digest.json")
@@ -144,7 +145,7 @@ def add_compare(sub: Subparsers) -> None:
         metavar="FMT,...",
         help="outputs to write: md, html, json, svg, png (default: all)",
     )
-    _add_reading(p, "--input-format")
+    _add_reading(p)
     _add_model(p, "aim for about K topics per model")
     _add_timings(p, "compare.json")
     _add_common(p)
@@ -162,15 +163,16 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 def _add_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
-    _add_reading(p, "--format")
+    _add_reading(p)
+    p.add_argument("--format", dest="input_format", help=argparse.SUPPRESS)  # its old name
     _add_schedule(p)
     p.add_argument("--year", type=int, help="year when the input does not say")
 
 
-def _add_reading(p: argparse.ArgumentParser, format_flag: str) -> None:
-    """How the input is read: a forced format (``format_flag``), a column map, a name."""
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    """How the input is read: a forced input format, a column map, a name."""
     p.add_argument(
-        format_flag,
+        "--input-format",
         dest="input_format",
         metavar="FMT",
         help="force the input format instead of detecting it (see `talktopics formats`)",

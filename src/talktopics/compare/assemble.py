@@ -368,6 +368,7 @@ def _run_info(
             ("fdr", "benjamini-hochberg" if config.fdr else "none"),
             ("min_ratio", str(config.min_ratio)),
             ("min_share_change", str(config.min_share_change)),
+            ("min_power", str(config.min_power)),
             ("present_min_talks", str(config.present_min_talks)),
             ("permutations", str(config.permutations)),
             ("trials", str(topic_config.trials)),

@@ -20,8 +20,14 @@ editions; their shares are the pooled ``sum c / sum N``.
    large enough change: trend test ``q < alpha`` (below), the late share at least
    ``min_ratio`` times the early share (fading: at most ``1 / min_ratio`` times) and at least
    ``min_share_change`` apart.
-4. **stable** — none of the above: no significant change (this includes topics too small for
-   any test to tell).
+4. **inconclusive** ("too few talks to tell") — none of the above, and the talks are too few
+   for the test to have seen a doubling or a halving of the share: the power of a two-sided
+   test at ``alpha`` to detect the topic's pooled share ``s`` becoming ``2 s`` or ``s / 2``
+   between the early and the late window is below ``min_power`` (normal approximation with
+   Cohen's arcsine effect size ``h = |2 asin sqrt(p1) - 2 asin sqrt(p2)|``, power
+   ``Phi(h sqrt(n1 n2 / (n1 + n2)) - z(1 - alpha / 2))``, the smaller of the two).
+5. **stable** — none of the above: no significant change, although a doubling and a halving
+   of the share would both have been detected (or a significant change that is too small).
 
 The trend test conditions on the topic's total count (under "no change" its talks fall on the
 editions like a draw without replacement from all talks): with two editions it is Fisher's
@@ -43,6 +49,7 @@ from typing import Literal
 
 import numpy as np
 
+from talktopics.compare.power import change_power, needed_talks
 from talktopics.config import CompareConfig
 
 __all__ = [
@@ -58,9 +65,20 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TopicClass = Literal["stable", "emerging", "fading", "split", "merged", "new", "gone"]
-CLASSES: tuple[TopicClass, ...] = ("new", "emerging", "split", "stable", "merged", "fading", "gone")
-"""Every classification, in report order (rising first)."""
+TopicClass = Literal[
+    "stable", "inconclusive", "emerging", "fading", "split", "merged", "new", "gone"
+]
+CLASSES: tuple[TopicClass, ...] = (
+    "new",
+    "emerging",
+    "split",
+    "stable",
+    "merged",
+    "fading",
+    "gone",
+    "inconclusive",
+)
+"""Every classification, in report order (rising first, "too few talks to tell" last)."""
 
 TestMethod = Literal["fisher-exact", "permutation-trend", "none"]
 Counts = Sequence[int] | np.ndarray
@@ -84,6 +102,11 @@ class ShareTest:
     """``late_share / early_share`` (None when the early share is 0)."""
     presence_p: float | None = None
     """p-value of the new/gone test, when the topic appears or disappears."""
+    power: float = 0.0
+    """Probability that the test at ``alpha`` would have detected the topic's pooled share
+    doubling or halving between the early and the late window (the smaller of the two)."""
+    needed_talks: int = 0
+    """Talks per window (early and late alike) at which that power reaches ``min_power``."""
 
 
 def windows(n_editions: int) -> tuple[range, range]:
@@ -242,6 +265,13 @@ def classify(
                 f"(Fisher p = {p:.3g})",
                 test,
             )
+    return _by_trend(test, config, share)
+
+
+def _by_trend(
+    test: ShareTest, config: CompareConfig, share: Sequence[str]
+) -> tuple[TopicClass, str, ShareTest]:
+    """Rules 3-5: emerging / fading, too few talks to tell, stable."""
     significant = test.q_value < config.alpha
     early, late = test.early_share, test.late_share
     change = abs(late - early)
@@ -252,8 +282,23 @@ def classify(
             return "emerging", f"rising: {numbers} (talks {', '.join(share)})", test
         if test.direction < 0 and late * config.min_ratio <= early:
             return "fading", f"falling: {numbers} (talks {', '.join(share)})", test
-    why = "change too small" if significant else "no significant change"
-    return "stable", f"{why}: {numbers}", test
+    if significant:
+        return "stable", f"change too small: {numbers}", test
+    if test.power < config.min_power:
+        return (
+            "inconclusive",
+            f"no significant change: {numbers}; but at these sizes a doubling or halving of "
+            f"the share would have been detected with probability {100 * test.power:.0f}% only "
+            f"(about {test.needed_talks} talks per window needed for "
+            f"{100 * config.min_power:.0f}%)",
+            test,
+        )
+    return (
+        "stable",
+        f"no significant change: {numbers}; a doubling or halving would have been detected "
+        f"with probability {100 * test.power:.0f}%",
+        test,
+    )
 
 
 def _structural(
@@ -330,6 +375,8 @@ def share_test(
     early_idx, late_idx = windows(c.size)
     early, late = _pooled(c, n, early_idx), _pooled(c, n, late_idx)
     method, p, direction = trend_test(c, n, scores, permutations=config.permutations, seed=seed)
+    n_early, n_late = int(n[list(early_idx)].sum()), int(n[list(late_idx)].sum())
+    pooled = float(c.sum()) / float(n.sum()) if n.sum() else 0.0
     return ShareTest(
         method=method,
         p_value=p,
@@ -338,4 +385,6 @@ def share_test(
         early_share=early,
         late_share=late,
         ratio=late / early if early > 0 else None,
+        power=change_power(pooled, n_early, n_late, alpha=config.alpha),
+        needed_talks=needed_talks(pooled, alpha=config.alpha, power=config.min_power),
     )

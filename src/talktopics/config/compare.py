@@ -34,6 +34,10 @@ class CompareConfig:
     early share this many times the late one)."""
     min_share_change: float = 0.01
     """...and the two shares differ by at least this much (0.01 = one percentage point)."""
+    min_power: float = 0.8
+    """A topic without a significant change is "stable" only when a doubling or a halving of
+    its share would have been detected with at least this probability; else it is
+    "inconclusive" (too few talks to tell)."""
     present_min_talks: int = 2
     """A topic is present in an edition with at least this many talks (new / gone rules)."""
     permutations: int = 20_000
@@ -62,6 +66,7 @@ class CompareConfig:
             ("alpha", 0 < self.alpha < 1, "in (0, 1)"),
             ("min_ratio", self.min_ratio >= 1, ">= 1"),
             ("min_share_change", 0 <= self.min_share_change < 1, "in [0, 1)"),
+            ("min_power", 0 < self.min_power < 1, "in (0, 1)"),
             ("present_min_talks", self.present_min_talks >= 1, ">= 1"),
             ("permutations", self.permutations >= 100, ">= 100"),
             ("link_min_similarity", -1 <= self.link_min_similarity <= 1, "in [-1, 1]"),

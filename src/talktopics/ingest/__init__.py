@@ -7,7 +7,7 @@ Entry points:
   `IngestIssue` and the batch goes on.
 * `load_talks` reads one file or folder and raises `IngestError` when nothing is readable.
 * `join_schedule` joins notes with a programme by fuzzy title match.
-* `FORMATS` lists the readers (the values of ``--format``).
+* `FORMATS` lists the readers (the values of ``--input-format``).
 """
 
 from __future__ import annotations

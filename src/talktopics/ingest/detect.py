@@ -22,7 +22,7 @@ Reader = Callable[[Document, ReadContext], ReadResult]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Format:
-    """An input format: its name (for ``--format``), reader and a one-line description."""
+    """An input format: its name (for ``--input-format``), reader and a one-line description."""
 
     name: str
     reader: Reader
@@ -157,7 +157,7 @@ def detect_format(doc: Document, column_map: Mapping[str, str] | None = None) ->
     """The name of the format (a key of `FORMATS`) that reads ``doc``.
 
     Raises:
-        IngestError: the content fits no reader (the message lists ``--format`` values), or
+        IngestError: the content fits no reader (the message lists ``--input-format`` values), or
             it is JSON/XML that cannot be parsed (with line and column).
     """
     column_map = column_map or {}
@@ -176,7 +176,7 @@ def detect_format(doc: Document, column_map: Mapping[str, str] | None = None) ->
                 return name
             raise IngestError(
                 doc.label,
-                "JSON of a shape no reader knows; use --format (one of: "
+                "JSON of a shape no reader knows; use --input-format (one of: "
                 f"{', '.join(n for n in FORMATS if n != 'aux')})",
             )
         if _first_line_is_object(doc.text):
@@ -189,7 +189,7 @@ def detect_format(doc: Document, column_map: Mapping[str, str] | None = None) ->
         if europython.is_europython_xml(root):
             return "europython-xml"
         raise IngestError(
-            doc.label, f"XML with a <{root.tag}> root that no reader knows; use --format"
+            doc.label, f"XML with a <{root.tag}> root that no reader knows; use --input-format"
         )
     if markdown.looks_like_markdown(doc.text):
         return "markdown"
@@ -198,7 +198,7 @@ def detect_format(doc: Document, column_map: Mapping[str, str] | None = None) ->
         return "csv"
     raise IngestError(
         doc.label,
-        "cannot tell the format of this file; use --format (one of: "
+        "cannot tell the format of this file; use --input-format (one of: "
         f"{', '.join(n for n in FORMATS if n != 'aux')})",
     )
 
@@ -214,7 +214,7 @@ def run_reader(doc: Document, name: str, ctx: ReadContext) -> ReadResult:
         raise IngestError(
             doc.label,
             f"does not have the layout of format {name!r} "
-            f"({type(exc).__name__}: {exc}); check --format",
+            f"({type(exc).__name__}: {exc}); check --input-format",
         ) from None
     except RecursionError:
         raise IngestError(doc.label, "data nested too deeply to read") from None

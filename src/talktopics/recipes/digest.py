@@ -94,8 +94,8 @@ def run_digest(
                 year=year,
                 limits=config.ingest,
             )
-        if not corpus.talks:
-            raise NoTalksError(corpus, paths)
+            if not corpus.talks:  # inside the stage: it shows as stopped, not done
+                raise NoTalksError(corpus, paths)
         logger.info("%d talks from %d sources", len(corpus.talks), len(corpus.sources))
 
         # 2-5. Embedders, topics, summaries and the digest record.

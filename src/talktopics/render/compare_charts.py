@@ -1,11 +1,12 @@
-"""Comparison -> the two charts of a comparison, as SVG text or PNG bytes (matplotlib).
+"""Comparison -> its flow chart, as SVG text or PNG bytes (matplotlib), and the chart helpers
+and topic colours the compare charts share.
 
 * **Flow diagram** (alluvial): one column per edition, one bar per topic with talks there
   (height = share of the edition's talks; talks in no topic at the bottom, grey), and bands
   between consecutive editions: a topic continuing (joint: always the same topic), splitting,
   merging or sharing vocabulary with another (align).
-* **Share over time**: the share of talks of the most telling topics (every classified change
-  first, then the largest stable ones) per edition.
+
+The share-over-time chart is in :mod:`talktopics.render.compare_shares`.
 
 The figures are drawn with matplotlib's object API (no global pyplot state) and are
 deterministic: fixed SVG id salt, no dates in the metadata. In the SVG every bar, band and line
@@ -22,12 +23,20 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import escape
 
-from talktopics.render.html import OTHER_COLOUR, PALETTE
+from talktopics.render.colours import OTHER_COLOUR, label_colours
 
 if TYPE_CHECKING:
-    from talktopics.compare.records import Comparison, TopicSeries
+    from talktopics.compare.records import Comparison
 
-__all__ = ["CHART_NAMES", "flow_chart", "series_colours", "share_chart"]
+__all__ = [
+    "CHART_NAMES",
+    "ChartFormat",
+    "chart_rc",
+    "flow_chart",
+    "save_figure",
+    "series_colours",
+    "short_label",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -39,20 +48,19 @@ _BAR = 0.16
 """Bar width, in edition columns."""
 _LABEL_MIN_SHARE = 0.025
 """Topics are labelled in the flow diagram where their share reaches this."""
-_MAX_LINES = 12
-"""Topics drawn in the share chart."""
-_RISING = {"new", "emerging", "split"}
-_FALLING = {"gone", "fading", "merged"}
 
 
 def series_colours(comparison: Comparison) -> dict[str, str]:
-    """Colour of each series id (in series order, cycling the digest palette), and other."""
-    colours = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(comparison.series)}
+    """Colour of each series id, from its label as in the digest
+    (:func:`~talktopics.render.colours.label_colours`, series in order), and other."""
+    picked = label_colours(s.label for s in comparison.series)
+    colours = {s.id: colour for s, colour in zip(comparison.series, picked, strict=True)}
     colours["other"] = OTHER_COLOUR
     return colours
 
 
-def _rc() -> Any:
+def chart_rc() -> Any:
+    """matplotlib settings of every compare chart (deterministic SVG, text kept as text)."""
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": "talktopics-compare",
@@ -65,7 +73,8 @@ def _rc() -> Any:
     }
 
 
-def _save(fig: Any, fmt: ChartFormat, tooltips: dict[str, str]) -> str | bytes:
+def save_figure(fig: Any, fmt: ChartFormat, tooltips: dict[str, str]) -> str | bytes:
+    """A figure as SVG text (with a ``<title>`` per group id in ``tooltips``) or PNG bytes."""
     buffer = io.BytesIO()
     if fmt == "svg":
         fig.savefig(
@@ -111,7 +120,7 @@ def flow_chart(
     n_ed = len(comparison.editions)
     colours = series_colours(comparison)
     tooltips: dict[str, str] = {}
-    with matplotlib.rc_context(_rc()):
+    with matplotlib.rc_context(chart_rc()):
         height = min(14.0, max(6.4, 0.16 * len(comparison.series) + 3.5))
         per_edition = 1.5 if n_ed <= 6 else 1.0
         fig = Figure(figsize=(max(6.0, per_edition * n_ed + 2.5), height))
@@ -135,7 +144,7 @@ def flow_chart(
         ax.set_xlim(-1.3, n_ed - 1 + 1.3)
         ax.set_ylim(bottom + 0.01, -0.09)
         fig.suptitle(f"{comparison.name}: topics across editions", fontsize=11, y=0.985)
-        return _save(fig, fmt, tooltips)
+        return save_figure(fig, fmt, tooltips)
 
 
 Spans = dict[tuple[str, int], tuple[float, float]]
@@ -257,7 +266,7 @@ def _flow_labels(ax: Any, comparison: Comparison, spans: Spans) -> None:
         ax.text(
             x,
             (y0 + y1) / 2,
-            _short(s.label),
+            short_label(s.label),
             va="center",
             ha=ha,
             fontsize=7.5,
@@ -276,72 +285,7 @@ def _flow_tip(
     return f"{names[source]} → {names[target]}: {kind}{sim}"
 
 
-def _short(label: str, limit: int = 28) -> str:
+def short_label(label: str, limit: int = 28) -> str:
+    """A label on one line, cut to ``limit`` characters with an ellipsis."""
     label = " ".join(label.split())
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def chart_series(comparison: Comparison) -> list[TopicSeries]:
-    """The topics the share chart draws: changes first (rising, falling), then the largest."""
-    rank = {"new": 0, "emerging": 0, "split": 0, "gone": 1, "fading": 1, "merged": 1}
-    changed = [s for s in comparison.series if s.classification != "stable"]
-    changed.sort(key=lambda s: (rank[s.classification], -s.total, s.id))
-    stable = [s for s in comparison.series if s.classification == "stable"]
-    return (changed + stable)[:_MAX_LINES]
-
-
-def share_chart(
-    comparison: Comparison, fmt: ChartFormat = "svg", *, links: bool = False
-) -> str | bytes:
-    """Share of talks per edition of the most telling topics; SVG text or PNG bytes.
-
-    With ``links`` (SVG for the HTML report) each line links to ``#series-<id>``.
-    """
-    import matplotlib  # lazy: matplotlib is slow to import
-    from matplotlib.figure import Figure
-
-    colours = series_colours(comparison)
-    years = [e.year for e in comparison.editions]
-    use_years = all(y is not None for y in years) and len(set(years)) == len(years)
-    xs = [float(y) for y in years] if use_years else [float(e) for e in range(len(years))]  # type: ignore[arg-type]
-    tooltips: dict[str, str] = {}
-    with matplotlib.rc_context(_rc()):
-        fig = Figure(figsize=(max(7.5, 0.7 * len(xs) + 6), 4.8))
-        ax = fig.add_axes((0.07, 0.11, 0.58, 0.8))
-        for s in chart_series(comparison):
-            ys = [100 * sh.share for sh in s.shares]
-            style = (
-                "-"
-                if s.classification in _RISING
-                else "--"
-                if s.classification in _FALLING
-                else ":"
-            )
-            gid = f"line-{s.id}"
-            (line,) = ax.plot(
-                xs,
-                ys,
-                style,
-                marker="o",
-                markersize=3.5,
-                linewidth=2 if style != ":" else 1.3,
-                color=colours[s.id],
-                label=f"{_short(s.label, 34)} ({s.classification})",
-                gid=gid,
-            )
-            if links:
-                line.set_url(f"#series-{s.id}")
-            tooltips[gid] = f"{s.label} ({s.classification}): " + ", ".join(
-                f"{sh.edition} {100 * sh.share:.1f}%" for sh in s.shares
-            )
-        ax.set_xticks(xs, [e.label for e in comparison.editions])
-        if len(xs) > 8:
-            for tick in ax.get_xticklabels():
-                tick.set_rotation(45)
-                tick.set_horizontalalignment("right")
-        ax.set_ylabel("share of the edition's talks (%)")
-        ax.set_ylim(bottom=0)
-        ax.grid(axis="y", color="#e1e5ea", linewidth=0.6)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=7.5)
-        ax.set_title(f"{comparison.name}: share of talks per topic", fontsize=11, loc="left")
-        return _save(fig, fmt, tooltips)

@@ -7,10 +7,11 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from talktopics.render.compare_charts import flow_chart, share_chart
+from talktopics.render.compare_charts import flow_chart
 from talktopics.render.compare_html import render_compare_html
 from talktopics.render.compare_json import render_compare_json
 from talktopics.render.compare_markdown import render_compare_markdown
+from talktopics.render.compare_shares import share_chart
 
 if TYPE_CHECKING:
     from talktopics.compare.records import Comparison

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import markupsafe
 
-from talktopics.render.compare_charts import flow_chart, series_colours, share_chart
+from talktopics.render.compare_charts import flow_chart, series_colours
+from talktopics.render.compare_shares import share_panels, share_scale
 from talktopics.render.compare_view import (
+    CLASS_NAMES,
     CLASS_TEXT,
     STRATEGY_TEXT,
     CompareView,
@@ -48,10 +50,11 @@ _CLASS_COLOURS = {
     "new": "#1a7f37",
     "emerging": "#2da44e",
     "split": "#8250df",
-    "stable": "#6e7781",
+    "stable": "#0969da",
     "merged": "#9a6700",
     "fading": "#cf222e",
     "gone": "#a40e26",
+    "inconclusive": "#6e7781",
 }
 
 
@@ -105,7 +108,7 @@ def _series(view: CompareView, s: TopicSeries, colours: dict[str, str]) -> dict[
         "id": s.id,
         "anchor": anchor("series", s.id),
         "label": single_line(s.label) or s.id,
-        "cls": s.classification,
+        "cls": CLASS_NAMES[s.classification],
         "cls_colour": _CLASS_COLOURS[s.classification],
         "colour": colours[s.id],
         "reason": single_line(s.reason[:1].upper() + s.reason[1:]),
@@ -147,7 +150,6 @@ def render_compare_html(comparison: Comparison) -> str:
     view = CompareView(comparison)
     colours = series_colours(comparison)
     flow = inline_svg(str(flow_chart(comparison, "svg", links=True)), "flow")
-    shares = inline_svg(str(share_chart(comparison, "svg", links=True)), "shares")
     run = comparison.run
     template = template_environment().get_template("compare.html.j2")
     return str(
@@ -178,7 +180,7 @@ def render_compare_html(comparison: Comparison) -> str:
             ],
             glance=[
                 {
-                    "cls": cls,
+                    "cls": CLASS_NAMES[cls],
                     "colour": _CLASS_COLOURS[cls],
                     "text": CLASS_TEXT[cls],
                     "series": [
@@ -193,7 +195,11 @@ def render_compare_html(comparison: Comparison) -> str:
                 for cls, members in view.by_class()
             ],
             flow_svg=_markup(flow),
-            shares_svg=_markup(shares),
+            panels=[
+                {**p, "href": "#" + anchor("series", p["id"]), "svg": _markup(p["svg"])}
+                for p in share_panels(comparison)
+            ],
+            share_top=f"{share_scale(comparison):g}",
             series=[_series(view, s, colours) for s in comparison.series],
             other=[{"talks": o.talks, "pct": percent(o.share)} for o in comparison.other],
             rules=rules_text(comparison),

@@ -22,9 +22,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 """Version of the compare JSON format: minor = fields added, major = fields changed/removed."""
-SCHEMA_ID = "urn:talktopics:schema:compare:1.0"
+SCHEMA_ID = "urn:talktopics:schema:compare:2.0"
 """The ``$id`` of the JSON Schema this output follows (also written as ``"$schema"``)."""
 
 
@@ -72,6 +72,8 @@ def _series(series: TopicSeries) -> dict[str, Any]:
             "late_share": _num(test.late_share),
             "ratio": _num(test.ratio),
             "presence_p": _num(test.presence_p),
+            "power": _num(test.power),
+            "needed_talks": test.needed_talks,
         },
         "editions": [_share(s) for s in series.shares],
     }
@@ -155,6 +157,7 @@ def _rules(comparison: Comparison) -> dict[str, Any]:
         "fdr": config.fdr,
         "min_ratio": config.min_ratio,
         "min_share_change": config.min_share_change,
+        "min_power": config.min_power,
         "present_min_talks": config.present_min_talks,
         "permutations": config.permutations,
         "link_min_similarity": config.link_min_similarity,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from talktopics.render.compare_view import (
+    CLASS_NAMES,
     CLASS_TEXT,
     STRATEGY_TEXT,
     CompareView,
@@ -49,7 +50,8 @@ def _terms(terms: Sequence[tuple[str, float]] | Sequence[str], limit: int = 8) -
 
 def _series_section(view: CompareView, series: TopicSeries) -> list[str]:
     lines = [f'<a id="{anchor("series", series.id)}"></a>', ""]
-    lines += [f"### {escape_markdown(series.label) or series.id} — {series.classification}", ""]
+    title = escape_markdown(series.label) or series.id
+    lines += [f"### {title} — {CLASS_NAMES[series.classification]}", ""]
     lines += [escape_markdown(series.reason, line_start=True) + ".", ""]
     facts: list[str] = []
     if series.terms:
@@ -143,7 +145,7 @@ def _at_a_glance(view: CompareView, images: Sequence[str]) -> list[str]:
         listed = ", ".join(
             f"{_series_link(s)} ({escape_markdown(view.summary(s))})" for s in members
         )
-        lines.append(f"- **{cls}** ({len(members)}) — {CLASS_TEXT[cls]}: {listed}")
+        lines.append(f"- **{CLASS_NAMES[cls]}** ({len(members)}) — {CLASS_TEXT[cls]}: {listed}")
     lines.append("")
     for image in images:
         what = "Flow of topics across editions" if "flow" in image else "Share of talks per topic"
@@ -158,7 +160,8 @@ def _shares_table(view: CompareView, comparison: Comparison) -> list[str]:
     lines += [header, "|---|---|" + "---:|" * len(view.editions)]
     for s in comparison.series:
         cells = [f"{x.talks} ({percent(x.share)})" if x.talks else "–" for x in s.shares]
-        lines.append(f"| {_series_link(s)} | {s.classification} | " + " | ".join(cells) + " |")
+        name = CLASS_NAMES[s.classification]
+        lines.append(f"| {_series_link(s)} | {name} | " + " | ".join(cells) + " |")
     other = [f"{o.talks} ({percent(o.share)})" if o.talks else "–" for o in comparison.other]
     lines.append("| *talks in no topic* |  | " + " | ".join(other) + " |")
     totals = [str(e.talks) for e in comparison.editions]

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from talktopics.compare.records import Comparison, TopicSeries
 
 __all__ = [
+    "CLASS_NAMES",
     "CLASS_TEXT",
     "STRATEGY_TEXT",
     "CompareView",
@@ -33,11 +34,19 @@ CLASS_TEXT: dict[TopicClass, str] = {
     "new": "appears after the first edition",
     "emerging": "its share of talks rises significantly and substantially",
     "split": "came out of another topic (align strategy)",
-    "stable": "no significant change of its share",
+    "stable": "no significant change of its share, though a doubling or halving would have shown",
     "merged": "flowed into another topic (align strategy)",
     "fading": "its share of talks falls significantly and substantially",
     "gone": "disappears before the last edition",
+    "inconclusive": "no significant change, but at these sizes a doubling or halving of its "
+    "share would probably not have shown either",
 }
+
+CLASS_NAMES: dict[TopicClass, str] = {
+    **{cls: str(cls) for cls in CLASSES},
+    "inconclusive": "too few talks to tell",
+}
+"""How each class is named to readers (the JSON keeps the short ids)."""
 
 
 def percent(share: float) -> str:
@@ -65,8 +74,12 @@ def rules_text(comparison: Comparison) -> list[str]:
         "is split (when it comes out of another chain's topic) or new, one whose chain ends "
         "before the last edition is merged (when it flows into another chain's topic) or gone; "
         "the reason says when the talk counts alone would not be significant.",
-        "stable: none of the above — no significant change, which includes topics too small "
-        "for any test to tell.",
+        f"too few talks to tell: none of the above, and the share test at {c.alpha} would "
+        f"have detected the topic's share doubling or halving between the early and the late "
+        f"editions with a probability below {100 * c.min_power:g}% (power of a two-proportion "
+        f"test, Cohen's arcsine effect size).",
+        "stable: none of the above — no significant change although a doubling or halving "
+        "would have been detected (or a significant change too small to count).",
     ]
 
 
@@ -131,7 +144,7 @@ def compare_table(comparison: Comparison) -> Any:
     for series in comparison.series:
         table.add_row(
             escape(series.label),
-            series.classification,
+            CLASS_NAMES[series.classification],
             *(percent(s.share) if s.talks else "–" for s in series.shares),
         )
     table.add_section()

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from talktopics.records import OTHER_TOPIC, Digest, Talk, Topic
+from talktopics.render.colours import OTHER_COLOUR, PALETTE, label_colours
 from talktopics.render.view import (
     DigestView,
     anchor,
@@ -25,13 +26,6 @@ __all__ = ["PALETTE", "render_html", "script_json", "topic_colours"]
 
 logger = logging.getLogger(__name__)
 
-PALETTE = (
-    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#17becf", "#edc948", "#ff9da7",
-    "#9c755f", "#3969ac", "#bcbd22", "#7f3c8d", "#11a579", "#e73f74", "#f2b701", "#008695",
-    "#80ba5a", "#e68310", "#cf1c90", "#6f4e7c",
-)  # fmt: skip
-"""Topic colours in display order (cycled when there are more topics)."""
-OTHER_COLOUR = "#8a929b"
 _TERMS_SHOWN = 10
 _RELATED_SHOWN = 6
 _BAR_SPAN = 280
@@ -63,8 +57,11 @@ def script_json(data: Any) -> str:
 
 
 def topic_colours(digest: Digest) -> dict[str, str]:
-    """Colour of each topic id: top-level topics from :data:`PALETTE`, sub-topics their parent's."""
-    colours = {t.id: PALETTE[i % len(PALETTE)] for i, t in enumerate(digest.topics)}
+    """Colour of each topic id: top-level topics by their label
+    (:func:`~talktopics.render.colours.label_colours`, as in a comparison), sub-topics their
+    parent's."""
+    labels = label_colours(t.label for t in digest.topics)
+    colours = {t.id: colour for t, colour in zip(digest.topics, labels, strict=True)}
     for sub in digest.subtopics:
         colours[sub.id] = colours.get(sub.parent or "", OTHER_COLOUR)
     colours[OTHER_TOPIC] = OTHER_COLOUR
