@@ -1,4 +1,4 @@
-/* talktopics digest: talk search and the interactive word network (cytoscape.js).
+/* talktopics digest: the interactive word network (cytoscape.js).
    User text is only ever set with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -7,43 +7,14 @@
   var topicById = {};
   data.topics.forEach(function (t) { topicById[t.id] = t; });
 
-  /* ---- search: every word must occur in the card's text ---------------------------------- */
-  var input = document.getElementById("tt-search");
-  var countEl = document.getElementById("tt-count");
-  var emptyEl = document.getElementById("tt-empty");
-  var cards = Array.prototype.slice.call(document.querySelectorAll(".talk"));
-  var sections = Array.prototype.slice.call(document.querySelectorAll(".topic-section"));
-  function fold(s) { return s.normalize("NFKC").toLowerCase(); }
-  var texts = cards.map(function (c) { return fold(c.textContent); });
-
-  function applyFilter() {
-    var words = fold(input.value).split(/\s+/).filter(Boolean);
-    var shown = 0;
-    cards.forEach(function (card, i) {
-      var ok = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
-      card.hidden = !ok;
-      if (ok) { shown += 1; }
-    });
-    sections.forEach(function (s) {
-      s.hidden = words.length > 0 && !s.querySelector(".talk:not([hidden])");
-    });
-    countEl.textContent = words.length
-      ? shown + " of " + cards.length + " talks match"
-      : cards.length + (cards.length === 1 ? " talk" : " talks");
-    emptyEl.hidden = !(words.length && shown === 0);
+  /* Search and filters live in filters.js (window.talktopics.search, .countFor, .topicCounts). */
+  var tt = window.talktopics = window.talktopics || {};
+  function searchFor(text) { if (tt.search) { tt.search(text); } }
+  /* Talks a term's "Find talks" shows in the current selection's filters; a topic's selected talks. */
+  function termTalks(node) { return tt.countFor ? tt.countFor(node.data("label")) : node.data("df"); }
+  function topicTalks(node) {
+    return tt.topicCounts ? (tt.topicCounts[node.data("topic")] || 0) : node.data("talks");
   }
-  input.addEventListener("input", applyFilter);
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }
-    if (e.key === "Escape" && document.activeElement === input) { input.value = ""; applyFilter(); }
-  });
-  function searchFor(text) {
-    input.value = text;
-    applyFilter();
-    var first = document.querySelector(".talk:not([hidden])");
-    (first || input).scrollIntoView({ behavior: "smooth", block: "center" });
-  }
-  applyFilter();
 
   /* ---- word network ------------------------------------------------------------------------ */
   var box = document.getElementById("tt-network");
@@ -130,7 +101,7 @@
       { selector: "edge.hl", style: { "opacity": 0.9 } }
     ]
   });
-  window.talktopics = { cy: cy, search: searchFor };
+  tt.cy = cy;
 
   /* Zooming and panning start after a click into the network, so the page scrolls normally. */
   var hint = document.getElementById("tt-activate");
@@ -166,12 +137,14 @@
     tip.replaceChildren();
     if (node.hasClass("hub")) {
       tip.appendChild(el("p", "tip-term", node.data("label")));
-      tip.appendChild(el("p", "tip-meta", node.data("talks") + " talks · click to highlight its terms"));
+      var nt = topicTalks(node);
+      tip.appendChild(el("p", "tip-meta", nt + (nt === 1 ? " talk" : " talks") + " · click to highlight its terms"));
     } else {
       tip.appendChild(el("p", "tip-term", node.data("label")));
       var topics = node.data("topics");
+      var n = termTalks(node);
       tip.appendChild(el("p", "tip-meta", (topics.length > 1 ? "shared by " + topics.length + " topics" : "one topic") +
-        " · in " + node.data("df") + (node.data("df") === 1 ? " talk" : " talks")));
+        " · in " + n + (n === 1 ? " talk" : " talks")));
       var ul = el("ul");
       topics.forEach(function (m) {
         var t = topicById[m[0]];
