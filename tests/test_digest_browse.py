@@ -41,9 +41,11 @@ class Page:
         self.problems: list[str] = []
         self.page.on(
             "console",
-            lambda m: self.problems.append(f"{m.type}: {m.text}")
-            if m.type in {"error", "warning"}
-            else None,
+            lambda m: (
+                self.problems.append(f"{m.type}: {m.text}")
+                if m.type in {"error", "warning"}
+                else None
+            ),
         )
         self.page.on("pageerror", lambda exc: self.problems.append(str(exc)))
         self.page.on("request", self._request)
@@ -241,7 +243,7 @@ def test_shown_talks_download_as_ics_and_csv(shown: Page) -> None:
     event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == hostile["title"] and str(event["LOCATION"]) == "A;B"
     table = page.evaluate("r => window.talktopics.csvFor([r])", hostile)
-    cell = list(csv.DictReader(io.StringIO(table, newline="")))[0]["title"]
+    cell = next(iter(csv.DictReader(io.StringIO(table, newline=""))))["title"]
     assert cell == "'" + hostile["title"]
 
 

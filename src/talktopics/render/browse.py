@@ -53,7 +53,7 @@ def day_label(talk: Talk) -> str:
 def _start(text: str | None) -> str:
     """``"9:05"`` -> ``"09:05"`` so times sort as text; anything else as it is."""
     value = single_line(text or "")
-    head, sep, tail = value.partition(":")
+    head, sep, _ = value.partition(":")
     if sep and head.isdigit() and len(head) == 1:
         return "0" + value
     return value
@@ -89,12 +89,12 @@ def talk_records(view: DigestView, colours: dict[str, str]) -> list[dict[str, An
                 "title": single_line(talk.title) or "Untitled talk",
                 "speakers": single_line(", ".join(talk.speakers)),
                 "date": single_line(talk.date or ""),
-                "day": single_line(talk.date or talk.day or ""),
+                "day": _field(talk, "day"),
                 "start": _start(talk.start),
-                "room": single_line(talk.room or ""),
-                "track": single_line(talk.labels.track or ""),
-                "edition": _edition(talk),
-                "type": single_line(talk.session_type or ""),
+                "room": _field(talk, "room"),
+                "track": _field(talk, "track"),
+                "edition": _field(talk, "edition"),
+                "type": _field(talk, "type"),
                 "notes": 1 if talk.notes.strip() else 0,
                 "topic": home or OTHER_TOPIC,
                 "topic_label": single_line(topic.label) if topic else "",
@@ -111,7 +111,9 @@ def talk_records(view: DigestView, colours: dict[str, str]) -> list[dict[str, An
 
 _WEEKDAY_NAMES = {
     name: i
-    for i, day in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+    for i, day in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
     for name in (day, day[:3])
 }
 
@@ -135,18 +137,24 @@ def _sort_key(key: str, value: str, first_seen: int) -> tuple[int, str, int]:
     return (0, value.casefold(), first_seen)
 
 
+def _field(talk: Talk, key: str) -> str:
+    """A talk's value for one filter (as in its record), ``""`` when unknown."""
+    if key == "edition":
+        return _edition(talk)
+    raw = {
+        "day": talk.date or talk.day,
+        "room": talk.room,
+        "track": talk.labels.track,
+        "type": talk.session_type,
+    }[key]
+    return single_line(raw or "")
+
+
 def _options(view: DigestView, key: str) -> list[dict[str, str]]:
     """The distinct non-empty values of one field, in display order, with their labels."""
-    by_talk = {
-        "day": lambda t: single_line(t.date or t.day or ""),
-        "room": lambda t: single_line(t.room or ""),
-        "track": lambda t: single_line(t.labels.track or ""),
-        "edition": _edition,
-        "type": lambda t: single_line(t.session_type or ""),
-    }
     seen: dict[str, tuple[int, str]] = {}
     for talk in view.digest.talks:
-        value = by_talk[key](talk)
+        value = _field(talk, key)
         if value and value not in seen:
             seen[value] = (len(seen), day_label(talk) if key == "day" else value)
     values = sorted(seen, key=lambda v: _sort_key(key, v, seen[v][0]))
