@@ -111,6 +111,13 @@ def test_filters_search_and_counts_agree(shown: Page) -> None:
     )
     assert sum(chart) == 2 and sum(menu) == 2 and chart == menu
     assert page.locator("#topic-t1 .topic-count").inner_text() == "1 of 4 talks"
+    # the network follows: terms of none of the shown talks and empty topics fade out
+    out = "window.talktopics.cy.nodes('.out').map(n => n.data('label') || n.data('topic'))"
+    page.wait_for_function(f"() => {out}.length > 0")
+    faded = page.evaluate(out)
+    assert "satellite" in faded and "geodata" not in faded and "pytorch" not in faded
+    hubs = page.evaluate("window.talktopics.cy.nodes('.hub.out').map(n => n.data('topic'))")
+    assert hubs == ["t3"]
     page.fill("#tt-search", "geodata")
     assert shown.visible_cards() == 1
     assert shown.count_text() == f"1 of {N} talks match"
@@ -122,6 +129,7 @@ def test_filters_search_and_counts_agree(shown: Page) -> None:
     shown.clear()
     assert shown.count_text() == f"{N} talks"
     assert page.evaluate("window.talktopics.selection.length") == N
+    page.wait_for_function("() => window.talktopics.cy.nodes('.out').length === 0")
 
 
 def test_a_terms_count_is_what_find_talks_finds(shown: Page) -> None:

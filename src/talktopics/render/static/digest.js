@@ -97,11 +97,29 @@
         "curve-style": "straight", "display": "none" } },
       { selector: "edge.member.show", style: { "display": "element" } },
       { selector: ".faded", style: { "opacity": 0.1, "text-opacity": 0.15 } },
+      { selector: "node.out", style: { "opacity": 0.12, "text-opacity": 0.12, "events": "no" } },
       { selector: "node.term.hl", style: { "border-width": 3, "border-color": ink, "border-opacity": 1, "z-index": 20 } },
       { selector: "edge.hl", style: { "opacity": 0.9 } }
     ]
   });
   tt.cy = cy;
+
+  /* The network follows the selection (filters.js): terms in none of the shown talks and
+     topics with none of them fade out. */
+  function followSelection() {
+    cy.batch(function () {
+      cy.nodes().forEach(function (n) {
+        var out = Boolean(tt.narrowed) && (n.hasClass("hub") ? topicTalks(n) === 0 : tt.countIn(n.data("label")) === 0);
+        n[out ? "addClass" : "removeClass"]("out");
+      });
+    });
+  }
+  var following = null;
+  document.addEventListener("talktopics:selection", function () {
+    clearTimeout(following);
+    following = setTimeout(followSelection, 60);
+  });
+  if (tt.countIn) { followSelection(); }
 
   /* Zooming and panning start after a click into the network, so the page scrolls normally. */
   var hint = document.getElementById("tt-activate");

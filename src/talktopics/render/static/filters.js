@@ -29,6 +29,8 @@
   function fold(s) { return s.normalize("NFKC").toLowerCase(); }
   var texts = cards.map(function (c) { return fold(c.textContent); });
   var cardRecords = cards.map(function (c) { return records[c.id] || null; });
+  var cardIndex = {};
+  cards.forEach(function (c, i) { cardIndex[c.id] = i; });
   var view = "topic";
 
   function words(text) { return fold(text || "").split(/\s+/).filter(Boolean); }
@@ -54,6 +56,12 @@
   }
   /* How many talks "Find talks" with this text would show (the filters kept). */
   tt.countFor = function (text) { return select(text).length; };
+  /* How many of the selected talks contain every word of this text. */
+  tt.countIn = function (text) {
+    var ws = words(text), ids = tt.selection || [], n = 0;
+    ids.forEach(function (id) { var i = cardIndex[id]; if (i !== undefined && matches(i, ws)) { n += 1; } });
+    return n;
+  };
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function setCounts(chosen, narrowed) {
@@ -131,13 +139,14 @@
     countEl.textContent = narrowed
       ? chosen.length + " of " + cards.length + " talks match"
       : plural(cards.length, "talk", "talks");
-    emptyEl.hidden = !(narrowed && chosen.length === 0);
+    emptyEl.hidden = view !== "topic" || !(narrowed && chosen.length === 0);
     var nf = activeFilters().length + (notesBox && notesBox.checked ? 1 : 0);
     if (filterCount) { filterCount.textContent = nf ? "(" + nf + ")" : ""; }
     setCounts(chosen, narrowed);
     if (write) { writeFragment(); }
     var ids = chosen.map(function (i) { return cards[i].id; });
     tt.selection = ids;
+    tt.narrowed = narrowed;
     document.dispatchEvent(new CustomEvent("talktopics:selection", { detail: { ids: ids } }));
   }
 
