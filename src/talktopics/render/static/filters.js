@@ -219,6 +219,14 @@
   }, true);
   var filtersBox = document.getElementById("tt-filters");
   if (filtersBox && window.matchMedia && window.matchMedia("(min-width: 821px)").matches) { filtersBox.open = true; }
+  /* Links land below the sticky toolbar, however tall its open filters make it. */
+  var toolbar = document.querySelector(".toolbar");
+  function pad() {
+    if (toolbar) { document.documentElement.style.scrollPaddingTop = (toolbar.offsetHeight + 12) + "px"; }
+  }
+  window.addEventListener("resize", pad);
+  if (filtersBox) { filtersBox.addEventListener("toggle", pad); }
+  pad();
   var toTop = document.getElementById("tt-top");
   if (toTop) {
     toTop.addEventListener("click", function () { window.scrollTo({ top: 0, behavior: "smooth" }); input.focus({ preventScroll: true }); });
