@@ -13,6 +13,7 @@
   function selected() {
     return (tt.selection || order).map(function (id) { return records[id]; }).filter(Boolean);
   }
+  tt.selectedRecords = selected;
   function dated(rec) { return /^\d{4}-\d{2}-\d{2}$/.test(rec.date) && /^\d{2}:\d{2}$/.test(rec.start); }
 
   /* ---- iCalendar ------------------------------------------------------------------------------ */
