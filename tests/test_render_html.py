@@ -17,7 +17,7 @@ from fixtures.sample_digest import TALKS, UNICODE_TITLES, XSS_LINK_TITLE, XSS_SC
 from fixtures.sample_digest import sample_digest as make_sample
 from talktopics.records import Digest, RunInfo, Talk
 from talktopics.render.colours import OTHER_COLOUR, PALETTE, label_colours
-from talktopics.render.html import render_html, script_json, topic_colours
+from talktopics.render.html import STATIC_SCRIPTS, render_html, script_json, topic_colours
 
 
 class _Page(HTMLParser):
@@ -68,7 +68,7 @@ def test_is_deterministic_per_seed(page: str) -> None:
 
 def test_only_our_own_scripts(parsed: _Page) -> None:
     kinds = [attrs.get("type") for attrs, _ in parsed.scripts]
-    assert kinds == ["application/json", None, None]
+    assert kinds == ["application/json"] + [None] * len(STATIC_SCRIPTS)
     assert all("src" not in attrs for attrs, _ in parsed.scripts)
     assert not any(tag in {"iframe", "object", "embed", "img", "link"} for tag, _ in parsed.tags)
 
@@ -80,7 +80,9 @@ def test_user_text_is_escaped(page: str, parsed: _Page) -> None:
     assert "<b>Mallory</b>" in text
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
-    assert "onerror=" not in page.replace("onerror=alert(1)&gt;", "")
+    # as text (escaped) in the cards, and in the talk records of the JSON island (<, > escaped)
+    cleared = page.replace("onerror=alert(1)&gt;", "").replace("onerror=alert(1)\\u003e", "")
+    assert "onerror=" not in cleared
 
 
 def test_embedded_json_cannot_close_its_script(parsed: _Page) -> None:
@@ -111,7 +113,7 @@ def test_csp_forbids_network_and_allows_exactly_our_scripts(parsed: _Page) -> No
         if attrs.get("type") is None:
             digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
             assert digest in hashes
-    assert len(hashes) == 2
+    assert len(hashes) == len(STATIC_SCRIPTS)
     assert policy["base-uri"] == "'none'"
 
 
@@ -206,3 +208,44 @@ def test_big_corpus_page_stays_loadable() -> None:
     page = render_html(Digest(name="Big", talks=talks, topics=(), run=RunInfo(version="0")))
     assert page.count("<article") == 5000
     assert len(page.encode()) < 12_000_000
+
+
+def test_filters_only_for_fields_with_several_values() -> None:
+    from talktopics.records import Labels
+    from talktopics.render.browse import filter_choices, has_notes_choice, talk_records
+    from talktopics.render.view import DigestView
+
+    talks = (
+        Talk(id="a", title="A", conference="Conf", year=2023, date="2023-05-02", start="9:05",
+             room="Hall 1", session_type="Talk", labels=Labels(track="Data"), notes="mine"),
+        Talk(id="b", title="B", conference="Conf", year=2024, day="Thursday", room="Hall 1",
+             session_type="Talk", labels=Labels(track="Web")),
+        Talk(id="c", title="C", conference="Conf", year=2024, day="Wednesday", room="Hall 1"),
+    )  # fmt: skip
+    view = DigestView(Digest(name="X", talks=talks, topics=(), run=RunInfo(version="0")))
+    filters = {f["key"]: [o["value"] for o in f["options"]] for f in filter_choices(view)}
+    # one room and one session type: no filter; weekday names in week order after dates
+    assert filters == {
+        "day": ["2023-05-02", "Wednesday", "Thursday"],
+        "track": ["Data", "Web"],
+        "edition": ["Conf 2023", "Conf 2024"],
+    }
+    assert has_notes_choice(view)
+    records = talk_records(view, topic_colours(view.digest))
+    assert records[0]["start"] == "09:05" and records[0]["notes"] == 1
+    assert records[0]["anchor"] == "talk-a" and records[2]["topic"] == "other"
+    assert (records[1]["day"], records[1]["edition"], records[1]["track"]) == (
+        "Thursday",
+        "Conf 2024",
+        "Web",
+    )
+
+
+def test_page_offers_the_filters_schedule_menu_and_downloads(page: str, parsed: _Page) -> None:
+    ids = {a.get("id") for _, a in parsed.tags}
+    for element in ("schedule", "tt-menu", "tt-filter-day", "tt-filter-room", "tt-ics", "tt-csv"):
+        assert element in ids, element
+    assert "tt-filter-type" not in ids  # every talk with a session type is a "Talk"
+    data = json.loads(parsed.scripts[0][1])
+    assert [t["anchor"] for t in data["talks"]] == [f"talk-{t.id}" for t in TALKS]
+    assert [d["value"] for d in data["days"]][:3] == ["2024-04-22", "2024-04-23", "2024-04-24"]

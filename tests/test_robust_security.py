@@ -39,6 +39,7 @@ from talktopics.records import (
     WordNode,
 )
 from talktopics.render import render_html, render_json, render_markdown
+from talktopics.render.html import STATIC_SCRIPTS
 from talktopics.render.view import single_line
 
 PROPERTY = settings(
@@ -554,10 +555,22 @@ def test_no_injected_script_runs_in_chromium(hostile_page: tuple[Any, Digest]) -
         button.click()
     page.locator("#tt-search").fill(PAYLOADS[0])
     page.wait_for_timeout(200)
+    # the schedule view and the downloads show the same text, as text
+    page.locator("#tt-search").fill("")
+    page.locator(".view-switch button[data-view='schedule']").click()
+    scheduled = page.locator(".sched-item .sched-title").all_inner_texts()
+    titles = sorted(single_line(t.title) or "Untitled talk" for t in digest.talks)
+    assert sorted(scheduled) == titles
+    made = page.evaluate(
+        "(() => { const t = window.talktopics, r = t.selectedRecords();"
+        " return [t.icsFor(r), t.csvFor(r)]; })()"
+    )
+    assert made[0].startswith("BEGIN:VCALENDAR") and len(made[1].splitlines()) > len(digest.talks)
+    page.locator(".view-switch button[data-view='topic']").click()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.events == []  # type: ignore[attr-defined]
     assert page.locator("img, svg[onload], iframe").count() == 0
-    assert page.locator("script").count() == 3
+    assert page.locator("script").count() == 1 + len(STATIC_SCRIPTS)
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert all(h.startswith("#") or re.match(r"(?i)https?://", h) for h in hrefs), hrefs
     titles = page.locator("article.talk .talk-title").all_inner_texts()

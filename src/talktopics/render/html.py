@@ -12,6 +12,13 @@ from importlib import resources
 from typing import Any
 
 from talktopics.records import OTHER_TOPIC, Digest, Talk, Topic
+from talktopics.render.browse import (
+    days,
+    filter_choices,
+    has_notes_choice,
+    talk_records,
+    topic_menu,
+)
 from talktopics.render.colours import OTHER_COLOUR, PALETTE, label_colours
 from talktopics.render.view import (
     DigestView,
@@ -22,7 +29,7 @@ from talktopics.render.view import (
     template_environment,
 )
 
-__all__ = ["PALETTE", "render_html", "script_json", "topic_colours"]
+__all__ = ["PALETTE", "STATIC_SCRIPTS", "render_html", "script_json", "topic_colours"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +41,9 @@ _DETAIL_CHARS = 6000
 """Most characters of each text (abstract, description, notes) shown in a talk's details."""
 _DETAIL_BUDGET = 6_000_000
 """About this many characters of details in all; big corpora get shorter details (or none)."""
-_STATIC = ("cytoscape.min.js", "digest.js")
+STATIC_SCRIPTS = ("cytoscape.min.js", "filters.js", "schedule.js", "download.js", "digest.js")
+"""Scripts inlined in this order: filters.js owns the selection (search + filters) and
+announces it (``talktopics:selection``); the others listen."""
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -83,6 +92,7 @@ def _csp_hash(script: str) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Bar:
+    topic: str
     label: str
     href: str
     count: int
@@ -94,15 +104,16 @@ class _Bar:
 def _chart(view: DigestView, colours: dict[str, str]) -> tuple[list[_Bar], int]:
     """Rows of the talks-per-topic bar chart (SVG user units, about 1:1 with CSS pixels)."""
     rows = [
-        (t.label, "#" + anchor("topic", t.id), len(view.talks_of(t)), colours[t.id])
+        (t.id, t.label, "#" + anchor("topic", t.id), len(view.talks_of(t)), colours[t.id])
         for t in view.digest.topics
     ]
     others = len(view.other_talks())
     if others:
-        rows.append(("Talks in no topic", "#topic-other", others, OTHER_COLOUR))
-    most = max((r[2] for r in rows), default=1) or 1
+        rows.append((OTHER_TOPIC, "Talks in no topic", "#topic-other", others, OTHER_COLOUR))
+    most = max((r[3] for r in rows), default=1) or 1
     bars = [
         _Bar(
+            topic=topic,
             label=label,
             href=href,
             count=n,
@@ -110,7 +121,7 @@ def _chart(view: DigestView, colours: dict[str, str]) -> tuple[list[_Bar], int]:
             y=i * 40,
             width=round(_BAR_SPAN * n / most, 1),
         )
-        for i, (label, href, n, c) in enumerate(rows)
+        for i, (topic, label, href, n, c) in enumerate(rows)
     ]
     return bars, max(40, len(bars) * 40)
 
@@ -157,7 +168,11 @@ def _talk(
 
 
 def _topic(
-    view: DigestView, topic: Topic, colours: dict[str, str], detail_chars: int
+    view: DigestView,
+    topic: Topic,
+    colours: dict[str, str],
+    detail_chars: int,
+    menu: list[dict[str, Any]],
 ) -> dict[str, Any]:
     terms = topic.terms[:_TERMS_SHOWN]
     top = max((w for _, w in terms), default=0.0)
@@ -174,10 +189,7 @@ def _topic(
             for t, w in terms
         ],
         "blurb": single_line(blurb.text) if blurb is not None else "",
-        "subtopics": [
-            {"label": single_line(s.label), "count": len(s.talk_ids)}
-            for s in view.subtopics.get(topic.id, [])
-        ],
+        "subtopics": next(m["subtopics"] for m in menu if m["id"] == topic.id),
         "related": [
             {"title": single_line(t.title), "href": "#" + anchor("talk", t.id)}
             for t in related[:_RELATED_SHOWN]
@@ -206,6 +218,8 @@ def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
     ]
     return {
         "topics": topics,
+        "talks": talk_records(view, colours),
+        "days": days(view),
         "nodes": [
             {
                 "label": n.display,
@@ -242,7 +256,7 @@ def render_html(digest: Digest) -> str:
     view = DigestView(digest)
     detail_chars = _detail_chars(len(digest.talks))
     colours = topic_colours(digest)
-    scripts = [_static(name) for name in _STATIC]
+    scripts = [_static(name) for name in STATIC_SCRIPTS]
     csp = "; ".join(
         (
             "default-src 'none'",
@@ -254,6 +268,7 @@ def render_html(digest: Digest) -> str:
         )
     )
     bars, chart_height = _chart(view, colours)
+    menu = topic_menu(view, colours)
     others = view.other_talks()
     run = digest.run
     template = template_environment().get_template("digest.html.j2")
@@ -276,7 +291,10 @@ def render_html(digest: Digest) -> str:
             about=_about(digest),
             n_talks=len(digest.talks),
             n_terms=len(digest.word_nodes),
-            topics=[_topic(view, t, colours, detail_chars) for t in digest.topics],
+            topics=[_topic(view, t, colours, detail_chars, menu) for t in digest.topics],
+            menu=menu,
+            filters=filter_choices(view),
+            has_notes=has_notes_choice(view),
             others=[_talk(view, t, colours, detail_chars) for t in others],
             other_colour=OTHER_COLOUR,
             bars=bars,

@@ -1,4 +1,4 @@
-/* talktopics digest: talk search and the interactive word network (cytoscape.js).
+/* talktopics digest: the interactive word network (cytoscape.js).
    User text is only ever set with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -7,43 +7,14 @@
   var topicById = {};
   data.topics.forEach(function (t) { topicById[t.id] = t; });
 
-  /* ---- search: every word must occur in the card's text ---------------------------------- */
-  var input = document.getElementById("tt-search");
-  var countEl = document.getElementById("tt-count");
-  var emptyEl = document.getElementById("tt-empty");
-  var cards = Array.prototype.slice.call(document.querySelectorAll(".talk"));
-  var sections = Array.prototype.slice.call(document.querySelectorAll(".topic-section"));
-  function fold(s) { return s.normalize("NFKC").toLowerCase(); }
-  var texts = cards.map(function (c) { return fold(c.textContent); });
-
-  function applyFilter() {
-    var words = fold(input.value).split(/\s+/).filter(Boolean);
-    var shown = 0;
-    cards.forEach(function (card, i) {
-      var ok = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
-      card.hidden = !ok;
-      if (ok) { shown += 1; }
-    });
-    sections.forEach(function (s) {
-      s.hidden = words.length > 0 && !s.querySelector(".talk:not([hidden])");
-    });
-    countEl.textContent = words.length
-      ? shown + " of " + cards.length + " talks match"
-      : cards.length + (cards.length === 1 ? " talk" : " talks");
-    emptyEl.hidden = !(words.length && shown === 0);
+  /* Search and filters live in filters.js (window.talktopics.search, .countFor, .topicCounts). */
+  var tt = window.talktopics = window.talktopics || {};
+  function searchFor(text) { if (tt.search) { tt.search(text); } }
+  /* Talks a term's "Find talks" shows in the current selection's filters; a topic's selected talks. */
+  function termTalks(node) { return tt.countFor ? tt.countFor(node.data("label")) : node.data("df"); }
+  function topicTalks(node) {
+    return tt.topicCounts ? (tt.topicCounts[node.data("topic")] || 0) : node.data("talks");
   }
-  input.addEventListener("input", applyFilter);
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }
-    if (e.key === "Escape" && document.activeElement === input) { input.value = ""; applyFilter(); }
-  });
-  function searchFor(text) {
-    input.value = text;
-    applyFilter();
-    var first = document.querySelector(".talk:not([hidden])");
-    (first || input).scrollIntoView({ behavior: "smooth", block: "center" });
-  }
-  applyFilter();
 
   /* ---- word network ------------------------------------------------------------------------ */
   var box = document.getElementById("tt-network");
@@ -126,11 +97,29 @@
         "curve-style": "straight", "display": "none" } },
       { selector: "edge.member.show", style: { "display": "element" } },
       { selector: ".faded", style: { "opacity": 0.1, "text-opacity": 0.15 } },
+      { selector: "node.out", style: { "opacity": 0.12, "text-opacity": 0.12, "events": "no" } },
       { selector: "node.term.hl", style: { "border-width": 3, "border-color": ink, "border-opacity": 1, "z-index": 20 } },
       { selector: "edge.hl", style: { "opacity": 0.9 } }
     ]
   });
-  window.talktopics = { cy: cy, search: searchFor };
+  tt.cy = cy;
+
+  /* The network follows the selection (filters.js): terms in none of the shown talks and
+     topics with none of them fade out. */
+  function followSelection() {
+    cy.batch(function () {
+      cy.nodes().forEach(function (n) {
+        var out = Boolean(tt.narrowed) && (n.hasClass("hub") ? topicTalks(n) === 0 : tt.countIn(n.data("label")) === 0);
+        n[out ? "addClass" : "removeClass"]("out");
+      });
+    });
+  }
+  var following = null;
+  document.addEventListener("talktopics:selection", function () {
+    clearTimeout(following);
+    following = setTimeout(followSelection, 60);
+  });
+  if (tt.countIn) { followSelection(); }
 
   /* Zooming and panning start after a click into the network, so the page scrolls normally. */
   var hint = document.getElementById("tt-activate");
@@ -166,12 +155,14 @@
     tip.replaceChildren();
     if (node.hasClass("hub")) {
       tip.appendChild(el("p", "tip-term", node.data("label")));
-      tip.appendChild(el("p", "tip-meta", node.data("talks") + " talks · click to highlight its terms"));
+      var nt = topicTalks(node);
+      tip.appendChild(el("p", "tip-meta", nt + (nt === 1 ? " talk" : " talks") + " · click to highlight its terms"));
     } else {
       tip.appendChild(el("p", "tip-term", node.data("label")));
       var topics = node.data("topics");
+      var n = termTalks(node);
       tip.appendChild(el("p", "tip-meta", (topics.length > 1 ? "shared by " + topics.length + " topics" : "one topic") +
-        " · in " + node.data("df") + (node.data("df") === 1 ? " talk" : " talks")));
+        " · in " + n + (n === 1 ? " talk" : " talks")));
       var ul = el("ul");
       topics.forEach(function (m) {
         var t = topicById[m[0]];
