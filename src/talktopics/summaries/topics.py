@@ -295,7 +295,7 @@ def _representatives(
     if not rows or centroid is None:
         logger.info("topic %s: no talk text to take a blurb from", topic_id)
         return []
-    matrix = np.concatenate(rows).astype(np.float64)
+    matrix = np.concatenate(rows, dtype=np.float64)
     relevance = matrix @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
     chosen = mmr_select(
         np.clip(relevance, 0.0, None) + 1e-9,
