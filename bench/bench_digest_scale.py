@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -59,6 +60,19 @@ SECTION = "digest_scale"
 SIZES = (20_000,)
 MEMORY_BOUND_MB = 2048
 WORKDIR = Path("/tmp/talktopics-digest-scale")
+
+
+class LoggedMeter(Meter):
+    """A :class:`Meter` that also writes its stages so far to a JSON file at each mark (a
+    run stopped before its end still tells how far it got)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__()
+
+    def mark(self, name: str) -> None:
+        super().mark(name)
+        self.path.write_text(json.dumps({"now": name, "stages": self.stages}, indent=1))
 
 
 class HashingEmbedder:
@@ -103,7 +117,7 @@ def run_once(corpus: str, cache_dir: str, out_dir: str, embedder: str) -> dict[s
     logging.basicConfig(level=logging.WARNING)
     os.environ["TALKTOPICS_CACHE"] = cache_dir
     started = time.perf_counter()
-    meter = Meter()
+    meter = LoggedMeter(Path(out_dir + ".progress.json"))
     try:
         meter.mark("imports")
         from talktopics.embedder_choice import EmbedderChoice
