@@ -91,6 +91,23 @@ def test_translation_merges_into_the_english_key_and_never_two_english_terms() -
 
 
 @pytest.mark.real
+def test_translation_merging_block_by_block_merges_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from talktopics.nlp import merge
+
+    table = _table(
+        ("data", "datum", "model", "models", "модель", "модельный"),
+        ("data", "Daten", "model", "models", "модель", "модельный"),
+        ("en", "de", "en", "en", "ru", "ru"),
+    )
+    whole = merge_translations(table, _Table(), threshold=0.87)
+    monkeypatch.setattr(merge, "_BLOCK_ROWS", 1)  # one term per block
+    blocks = merge_translations(table, _Table(), threshold=0.87)
+    assert blocks.terms == whole.terms == ("data", "model", "models", "модельный")
+    assert (blocks.counts != whole.counts).nnz == 0
+
+
 def test_russian_and_english_words_become_one_term() -> None:
     talks = [
         Talk(id="a", title="Versioning", abstract="We keep every version of a model and its data."),

@@ -9,9 +9,11 @@ import pytest
 import scipy.sparse as sp
 
 from talktopics.config import TopicConfig
+from talktopics.topics import regroup
 from talktopics.topics.communities import Communities
-from talktopics.topics.network import TalkTermNetwork
-from talktopics.topics.regroup import refine_to_centres, talks_in
+from talktopics.topics.network import TalkTermNetwork, smooth_idf, tfidf
+from talktopics.topics.regroup import refine_features, refine_to_centres, talks_in
+from talktopics.topics.similarity import knn_cosine
 
 
 def _network(seed: int = 0) -> tuple[TalkTermNetwork, np.ndarray]:
@@ -100,3 +102,36 @@ def test_no_passes_keeps_the_groups_and_passes_are_deterministic() -> None:
     assert all(np.array_equal(a, b) for a, b in zip(kept, groups, strict=True))
     first, second = refine_to_centres(groups, net), refine_to_centres(groups, net)
     assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+
+
+def _dense_features(counts: sp.csr_matrix, talk_vectors: np.ndarray, config: TopicConfig):
+    """The k-means features computed the plain dense way (the reference)."""
+    n = counts.shape[0]
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    x = tfidf(counts, smooth_idf(df, n)).toarray()
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    vectors = np.asarray(talk_vectors, dtype=np.float64)
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    features = np.hstack([vectors, config.target_refine_term_weight * x])
+    alpha = config.target_refine_neighbor_weight
+    knn = sp.csr_matrix(knn_cosine(talk_vectors, config.talk_neighbors, min_similarity=0.0))
+    knn = (knn + knn.T).tocsr()
+    degree = np.asarray(knn.sum(axis=1)).ravel()
+    mean = sp.diags(1.0 / np.where(degree > 0, degree, 1.0)) @ knn @ features
+    return np.where(degree[:, None] > 0, (1.0 - alpha) * features + alpha * mean, features)
+
+
+@pytest.mark.parametrize("block_rows", [7, 1024])
+def test_refine_features_block_by_block_equal_the_dense_ones(
+    monkeypatch: pytest.MonkeyPatch, block_rows: int
+) -> None:
+    rng = np.random.default_rng(4)
+    counts = sp.csr_matrix(
+        sp.random(200, 60, density=0.05, random_state=4, data_rvs=lambda k: rng.integers(1, 5, k)),
+        dtype=np.int32,
+    )
+    vectors = rng.standard_normal((200, 16)).astype(np.float32)
+    monkeypatch.setattr(regroup, "BLOCK_ROWS", block_rows)
+    config = TopicConfig()
+    expected = _dense_features(counts, vectors, config)
+    assert np.array_equal(refine_features(counts, vectors, config), expected)  # bit for bit

@@ -24,6 +24,9 @@ __all__ = ["merge_similar_terms", "merge_translations"]
 
 logger = logging.getLogger(__name__)
 
+_BLOCK_ROWS = 1024
+"""Terms compared at a time (1024 x 20,000 float32 similarities = 80 MB)."""
+
 
 def merge_similar_terms(
     table: TermTable, embedder: Embedder, *, threshold: float = 0.9, min_df: int = 2
@@ -64,8 +67,8 @@ def merge_similar_terms(
     # chain "selection" ~ "выбор" ~ "choice" cannot fuse two English terms.
     group_langs = {j: set(langs[j]) for j in cand}
     merged = 0
-    for start in range(0, len(cand), 1024):
-        sims = vectors[start : start + 1024] @ vectors.T
+    for start in range(0, len(cand), _BLOCK_ROWS):
+        sims = vectors[start : start + _BLOCK_ROWS] @ vectors.T
         for r in range(sims.shape[0]):
             a = cand[start + r]
             order = np.argsort(-sims[r], kind="stable")
@@ -160,16 +163,36 @@ def _main_language(langs: Sequence[str]) -> str:
 def _mutual_nearest(
     left: Sequence[int], right: Sequence[int], vectors: dict[int, np.ndarray], threshold: float
 ) -> list[tuple[int, int]]:
-    """Pairs (left, right) that are each other's most similar item, cosine >= threshold."""
+    """Pairs (left, right) that are each other's most similar item, cosine >= threshold.
+
+    Computed ``_BLOCK_ROWS`` left items at a time: memory is one block of similarities,
+    never ``len(left) x len(right)``; the best left item of each right one is carried over
+    the blocks (ties go to the earlier item, as ``argmax`` does).
+    """
     if not left or not right:
         return []
-    sims = np.stack([vectors[j] for j in left]) @ np.stack([vectors[j] for j in right]).T
-    best_right = sims.argmax(axis=1)
-    best_left = sims.argmax(axis=0)
+    right_matrix = np.stack([vectors[j] for j in right])
+    best_right: list[np.ndarray] = []
+    best_value: list[np.ndarray] = []
+    best_left = np.zeros(len(right), dtype=np.int64)
+    top_left = np.full(len(right), -np.inf)
+    for start in range(0, len(left), _BLOCK_ROWS):
+        block = left[start : start + _BLOCK_ROWS]
+        sims = np.stack([vectors[j] for j in block]) @ right_matrix.T
+        rows = sims.argmax(axis=1)
+        best_right.append(rows)
+        best_value.append(sims[np.arange(len(block)), rows])
+        cols = sims.argmax(axis=0)
+        values = sims[cols, np.arange(len(right))]
+        better = values > top_left
+        best_left[better] = cols[better] + start
+        top_left[better] = values[better]
     return [
         (left[i], right[int(r)])
-        for i, r in enumerate(best_right)
-        if best_left[r] == i and sims[i, r] >= threshold
+        for i, (r, value) in enumerate(
+            zip(np.concatenate(best_right), np.concatenate(best_value), strict=True)
+        )
+        if best_left[r] == i and value >= threshold
     ]
 
 

@@ -3,7 +3,9 @@
 * :func:`word_overlap` — TextRank's sentence similarity (shared content words);
 * :func:`rank_sentences` — centrality: LexRank (PageRank on the similarity graph) with a
   position prior;
-* :func:`mmr_select` — maximal marginal relevance: relevant items unlike each other.
+* :func:`mmr_select` — maximal marginal relevance: relevant items unlike each other;
+* :class:`CosineRows` — the rows of a similarity matrix that :func:`mmr_select` reads, each
+  computed when it is read: memory linear in the number of items, never ``n x n``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -20,10 +22,38 @@ from talktopics.summaries.sentences import stop_words
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["mmr_select", "rank_sentences", "word_overlap"]
+__all__ = ["CosineRows", "SimilarityRows", "mmr_select", "rank_sentences", "word_overlap"]
 
 _STEM_CHARS = 5
 _WORD = re.compile(r"\w+")
+
+
+class SimilarityRows(Protocol):
+    """What :func:`mmr_select` reads of a similarity matrix: row ``i`` as ``rows[i]`` (a full
+    ``(n, n)`` array is one, :class:`CosineRows` another)."""
+
+    def __getitem__(self, item: int, /) -> Any: ...
+
+
+class CosineRows:
+    """Row ``i`` of ``matrix @ matrix.T``, computed when it is read (``matrix @ matrix[i]``).
+
+    :func:`mmr_select` reads one row per picked item, so a pick of ``k`` items out of ``n``
+    costs ``k`` matrix-vector products and ``n`` floats of memory, where the full similarity
+    matrix costs ``n x n`` (33,418 sentences of one topic: 8.9 GB of float64).
+
+    Args:
+        matrix: ``(n, d)`` row vectors (unit length for cosines); used as given, no copy.
+    """
+
+    def __init__(self, matrix: NDArray[np.floating]) -> None:
+        self.matrix = matrix
+
+    def __len__(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def __getitem__(self, item: int, /) -> NDArray[np.float64]:
+        return np.asarray(self.matrix @ self.matrix[item], dtype=np.float64)
 
 
 def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> NDArray[np.float64]:
@@ -104,7 +134,7 @@ def rank_sentences(
 
 def mmr_select(
     relevance: NDArray[np.floating],
-    similarity: NDArray[np.floating],
+    similarity: SimilarityRows,
     k: int,
     *,
     mmr_lambda: float = 0.7,
@@ -121,7 +151,9 @@ def mmr_select(
 
     Args:
         relevance: ``(n,)`` scores, higher is better.
-        similarity: ``(n, n)`` pairwise similarities (cosine).
+        similarity: ``(n, n)`` pairwise similarities (cosine), or anything that gives row
+            ``i`` as ``similarity[i]`` (:class:`CosineRows`: only the rows of the picked
+            items are ever read).
         k: How many to pick (fewer if there are fewer items).
         mmr_lambda: 1 = by relevance only; 0 = by novelty only.
         max_similarity: Items at least this similar to a picked one are never picked

@@ -27,7 +27,7 @@ import numpy as np
 from talktopics.config import SummaryConfig
 from talktopics.records import Summary, Talk, Topic
 from talktopics.summaries.candidates import SourceText, embed_candidates, prepare_talk
-from talktopics.summaries.ranking import mmr_select
+from talktopics.summaries.ranking import CosineRows, mmr_select
 from talktopics.summaries.talks import pick_sentences
 
 if TYPE_CHECKING:
@@ -295,12 +295,11 @@ def _representatives(
     if not rows or centroid is None:
         logger.info("topic %s: no talk text to take a blurb from", topic_id)
         return []
-    matrix = np.concatenate(rows).astype(np.float64)
+    matrix = np.concatenate(rows, dtype=np.float64)
     relevance = matrix @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
-    similarity = matrix @ matrix.T
     chosen = mmr_select(
         np.clip(relevance, 0.0, None) + 1e-9,
-        similarity,
+        CosineRows(matrix),  # only the picked sentences' rows: never n x n
         config.topic_sentences,
         mmr_lambda=config.mmr_lambda,
         max_similarity=config.max_similarity,

@@ -14,10 +14,11 @@ import scipy.sparse as sp
 from talktopics.config import TopicConfig
 from talktopics.embed import normalise_rows
 from talktopics.topics.communities import Communities
-from talktopics.topics.similarity import knn_cosine, normalise_sparse_rows
+from talktopics.topics.similarity import BLOCK_ROWS, knn_cosine, normalise_sparse_rows
 
 __all__ = [
     "TalkTermNetwork",
+    "nearest_references",
     "smooth_idf",
     "talk_links",
     "talk_term_links",
@@ -97,11 +98,30 @@ def talk_links(
     if n == 0 or n_ref == 0:
         return sp.csr_matrix((n, n_ref), dtype=np.float64)
     if include_self:
-        sims = normalise_rows(vectors) @ normalise_rows(reference).T
-        top = np.argsort(-sims, axis=1, kind="stable")[:, : min(k + 1, n_ref)]
-        vals = np.clip(np.take_along_axis(sims, top, axis=1), 0.0, None)
-        rows = np.repeat(np.arange(n), top.shape[1])
-        knn = sp.csr_matrix((vals.ravel(), (rows, top.ravel())), shape=(n, n_ref))
+        knn = nearest_references(vectors, reference, min(k + 1, n_ref))
     else:
         knn = knn_cosine(vectors, k, min_similarity=0.0) + sp.identity(n, format="csr")
     return sp.csr_matrix(knn * weight, dtype=np.float64)
+
+
+def nearest_references(vectors: np.ndarray, reference: np.ndarray, k: int) -> sp.csr_matrix:
+    """Each row's ``k`` most cosine-similar reference rows (negative cosines as 0), as a
+    sparse ``n x n_ref`` matrix; ties go to the lower reference index.
+
+    Computed ``BLOCK_ROWS`` rows at a time: memory is one block of similarities, never
+    ``n x n_ref`` (assigning a whole corpus to a model fitted on another).
+    """
+    n, n_ref = vectors.shape[0], reference.shape[0]
+    unit_ref = normalise_rows(reference)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    for start in range(0, n, BLOCK_ROWS):
+        sims = normalise_rows(vectors[start : start + BLOCK_ROWS]) @ unit_ref.T
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        vals.append(np.clip(np.take_along_axis(sims, top, axis=1), 0.0, None).ravel())
+        rows.append(np.repeat(np.arange(start, start + sims.shape[0]), top.shape[1]))
+        cols.append(top.ravel())
+    return sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n_ref)
+    )
