@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_md import write_json, write_section  # noqa: E402
+from results_md import write_json, write_section
 
 __all__ = ["main", "synthetic_corpus"]
 
@@ -168,11 +168,14 @@ def _table(rows: list[dict[str, Any]]) -> str:
         "",
         "`bench/graph_scale.py`: synthetic term tables and precomputed 384-d vectors (no text, "
         "no model), `run_fit` on them in a fresh process per size; seconds per step as the "
-        "model times them (wall clock), the process's CPU seconds for the whole fit, peak RSS of the process (synthetic data included). Shared 2-core "
+        "model times them (wall clock), the process's CPU seconds for the whole fit, peak RSS "
+        "of the process (synthetic data included). Shared 2-core "
         "machine under heavy load (wall seconds inflated several-fold): read the CPU column "
         "and the growth from 20k to 100k.",
         "",
-        "| talks | topics | graph terms | " + " | ".join(steps) + " | fit total | fit CPU | peak RSS |",
+        "| talks | topics | graph terms | "
+        + " | ".join(steps)
+        + " | fit total | fit CPU | peak RSS |",
         "|" + "---:|" * (len(steps) + 6),
     ]
     for r in rows:

@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_md import write_json, write_section  # noqa: E402
+from results_md import write_json, write_section
 
 __all__ = ["main"]
 
