@@ -4,6 +4,7 @@ one-process run."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -139,3 +140,18 @@ def test_digest_on_a_local_dask_cluster_is_byte_identical(
     for a, b in zip(one.paths, cluster.paths, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_pyvideo_files_read_on_an_executor_equal_one_process(tmp_path: Path) -> None:
+    folder = tmp_path / "europython-2019"
+    (folder / "videos").mkdir(parents=True)
+    (folder / "category.json").write_text('{"title": "EuroPython 2019"}', encoding="utf-8")
+    for i in range(5):
+        video = {"title": f"Talk number {i}", "description": "Types.", "speakers": ["A B"]}
+        (folder / "videos" / f"t{i}.json").write_text(json.dumps(video), encoding="utf-8")
+    (folder / "videos" / "broken.json").write_text('{"title": ', encoding="utf-8")
+    one = read_talks([folder])
+    with use_executor(BackwardsExecutor()):
+        many = read_talks([folder])
+    assert many == one
+    assert len(one.talks) == 5 and any(i.level == "error" for i in one.issues)
