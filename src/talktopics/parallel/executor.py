@@ -109,16 +109,25 @@ class ProcessPool:
         return f"ProcessPool(workers={self.workers})"
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        if self.workers <= 1 or len(items) <= 1:
-            return [fn(item) for item in items]
+        import multiprocessing
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.workers <= 1 or len(items) <= 1 or multiprocessing.parent_process() is not None:
+            return [fn(item) for item in items]  # no pool inside a worker process
         if self._pool is None:
-            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
             )
-        return list(self._pool.map(fn, items))
+        try:
+            return list(self._pool.map(fn, items))
+        except BrokenProcessPool as exc:
+            # e.g. a script without ``if __name__ == "__main__":`` that workers re-run
+            logger.warning("worker processes failed (%s); running in this process", exc)
+            self.close()
+            self.workers = 1
+            return [fn(item) for item in items]
 
     def close(self) -> None:
         if self._pool is not None:
