@@ -35,6 +35,10 @@ def run_config(args: argparse.Namespace) -> RunConfig:
             raise ConfigError(f"--topics {args.topics} is invalid; must be >= 1")
         topics = dataclasses.replace(topics, target_topics=args.topics)
     config = dataclasses.replace(config, topics=topics)
+    scheduler, workers = getattr(args, "scheduler", None), getattr(args, "workers", None)
+    if scheduler is not None or workers is not None:
+        parallel = dataclasses.replace(config.parallel, scheduler=scheduler, workers=workers)
+        config = dataclasses.replace(config, parallel=parallel)
     strategy = getattr(args, "strategy", None)
     if strategy is not None:
         config = dataclasses.replace(

@@ -74,6 +74,7 @@ def add_digest(sub: Subparsers) -> None:
     _add_reading(p)
     p.add_argument("--year", type=int, help="year when the input does not say")
     _add_model(p, "aim for about K topics")
+    _add_cluster(p)
     _add_timings(p, "digest.json")
     _add_common(p)
     p.set_defaults(handler=commands.cmd_digest)
@@ -147,6 +148,7 @@ def add_compare(sub: Subparsers) -> None:
     )
     _add_reading(p)
     _add_model(p, "aim for about K topics per model")
+    _add_cluster(p)
     _add_timings(p, "compare.json")
     _add_common(p)
     p.set_defaults(handler=commands.cmd_compare)
@@ -206,6 +208,23 @@ def _add_model(p: argparse.ArgumentParser, topics_help: str) -> None:
         help="embedding backend (default auto: multilingual when most texts are not English)",
     )
     p.add_argument("--topics", type=int, metavar="K", help=topics_help)
+
+
+def _add_cluster(p: argparse.ArgumentParser) -> None:
+    """Where reading, language identification, term extraction and encoding run."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run reading, term extraction and encoding on a running Dask cluster "
+        "(e.g. tcp://host:8786); its workers need talktopics and the models installed",
+    )
+    where.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="start a local Dask cluster of N worker processes for the run",
+    )
 
 
 def _add_timings(p: argparse.ArgumentParser, output: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from talktopics.config.compare import CompareConfig, CompareStrategy
 from talktopics.config.ingest import IngestLimits
+from talktopics.config.parallel import ParallelConfig
 from talktopics.config.run import RunConfig, load_config
 from talktopics.config.summary import SummaryConfig, SummarySourceName
 from talktopics.config.topics import (
@@ -30,6 +31,7 @@ __all__ = [
     "GraphConfig",
     "IngestLimits",
     "NLPConfig",
+    "ParallelConfig",
     "RunConfig",
     "SummaryConfig",
     "SummarySourceName",

@@ -1,8 +1,8 @@
 """The whole run's configuration: a TOML file (or nothing) in, a :class:`RunConfig` out.
 
 ``load_config`` reads a TOML file whose tables are named like the fields of ``RunConfig``
-(``[ingest]``, ``[topics]``, ``[summary]``, ``[compare]``); an unknown option is an error
-that lists the known ones.
+(``[ingest]``, ``[topics]``, ``[summary]``, ``[compare]``, ``[parallel]``); an unknown option is
+an error that lists the known ones.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from talktopics.config.compare import CompareConfig
 from talktopics.config.ingest import IngestLimits
+from talktopics.config.parallel import ParallelConfig
 from talktopics.config.summary import SummaryConfig
 from talktopics.config.topics import TopicConfig
 from talktopics.errors import ConfigError
@@ -30,6 +31,7 @@ class RunConfig:
     topics: TopicConfig = field(default_factory=TopicConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
+    parallel: ParallelConfig = field(default_factory=ParallelConfig)
 
 
 def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:

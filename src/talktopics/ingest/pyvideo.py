@@ -17,7 +17,7 @@ from talktopics.errors import IngestError
 from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.fields import as_line, as_text, iso_date, split_labels
-from talktopics.ingest.reading import Document, safe_label
+from talktopics.ingest.reading import Document, read_json_files, safe_label
 from talktopics.records import IngestIssue, Labels, SourceRef, Talk
 
 __all__ = ["is_pyvideo_dir", "read_pyvideo_dir", "read_pyvideo_video"]
@@ -123,21 +123,29 @@ def read_pyvideo_dir(path: Path, label: str, ctx: ReadContext) -> ReadResult:
     )
     if not category_inside:
         factory.warn("category.json", outside)
-    for video in sorted((path / "videos").glob("*.json")):
-        record = f"videos/{safe_label(video.name)}"
-        if not _inside(video, root):
+    videos = [
+        (video, f"videos/{safe_label(video.name)}")
+        for video in sorted((path / "videos").glob("*.json"))
+    ]
+    inside = [_inside(video, root) for video, _ in videos]
+    # each file read and parsed (on a cluster's workers when the run has one), in order
+    read = iter(
+        read_json_files(
+            [(v, f"{label}/{r}") for (v, r), ok in zip(videos, inside, strict=True) if ok],
+            ctx.limits,
+        )
+    )
+    for (_, record), ok in zip(videos, inside, strict=True):
+        if not ok:
             factory.warn(record, outside)
             continue
-        doc: Document | None = None
-        try:
-            doc = Document.open(video, f"{label}/{record}", ctx.limits)
-            data = doc.json()
-        except IngestError as exc:
-            factory.error(record, exc.reason + (f" ({exc.record})" if exc.record else ""))
+        issues, data, error = next(read)
+        if error is not None:
+            reason, where = error
+            factory.error(record, reason + (f" ({where})" if where else ""))
+        result.issues.extend(issues)  # after the error, as the file's own issues came
+        if error is not None:
             continue
-        finally:
-            if doc is not None:
-                result.issues.extend(doc.issues)
         talk = _video_talk(data, factory, record)
         if talk is not None:
             result.talks.append(talk)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
+from collections.abc import Sequence
 from json import JSONDecodeError
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,18 @@ from xml.etree.ElementTree import Element, ParseError
 from talktopics.config import IngestLimits
 from talktopics.errors import IngestError
 from talktopics.ingest.jsontext import JsonProblem, line_starts, parse_json, salvage_list, unclosed
+from talktopics.parallel import active_executor
 from talktopics.records import IngestIssue, IssueLevel, SourceRef
 
-__all__ = ["Document", "line_col", "read_text", "safe_label"]
+__all__ = [
+    "Document",
+    "JsonFile",
+    "line_col",
+    "read_json_file",
+    "read_json_files",
+    "read_text",
+    "safe_label",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -305,3 +316,36 @@ def _drop_broken_records(text: str) -> tuple[str, str] | None:
             except Exception:  # refused or too deep: the whole-text parse says so
                 continue
     return None
+
+
+JsonFile = tuple[list[IngestIssue], Any, tuple[str, str] | None]
+"""One JSON file read: the reading issues, the parsed data, and (reason, record) of the
+error that stopped it (None when it was read)."""
+
+FILES_PER_TASK = 64
+"""JSON files per task when files are read on a cluster."""
+
+
+def read_json_file(path: Path, label: str, limits: IngestLimits) -> JsonFile:
+    """Open and parse one JSON file, never raising: see :data:`JsonFile`."""
+    doc: Document | None = None
+    try:
+        doc = Document.open(path, label, limits)
+        return doc.issues, doc.json(), None
+    except IngestError as exc:
+        return (doc.issues if doc is not None else []), None, (exc.reason, exc.record)
+
+
+def _read_json_files(files: Sequence[tuple[Path, str]], limits: IngestLimits) -> list[JsonFile]:
+    return [read_json_file(path, label, limits) for path, label in files]
+
+
+def read_json_files(files: Sequence[tuple[Path, str]], limits: IngestLimits) -> list[JsonFile]:
+    """:func:`read_json_file` of each ``(path, label)``, in order; on a Dask cluster the
+    files are read and parsed by its workers (which must see them at the same paths)."""
+    executor = active_executor()
+    if executor is None or not executor.remote or len(files) < 2:
+        return _read_json_files(files, limits)
+    parts = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+    done = executor.map(functools.partial(_read_json_files, limits=limits), parts)
+    return [one for part in done for one in part]

@@ -17,16 +17,9 @@ import numpy as np
 from talktopics.config import NLPConfig
 from talktopics.embed.protocol import Embedder
 from talktopics.errors import ModelNotAvailableError
-from talktopics.nlp.analysis import Occurrence, Sentence, analyse_sentences
-from talktopics.nlp.language import identify_language, to_iso639_1
-from talktopics.nlp.lexicon import Lexicon
+from talktopics.nlp.analysis import Occurrence, Sentence
 from talktopics.nlp.merge import merge_translations
-from talktopics.nlp.text import (
-    clean_text,
-    split_sentences,
-    strip_note_label,
-    strip_note_structure,
-)
+from talktopics.nlp.talks import analyse_corpus
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
 from talktopics.store import SqliteCache, default_cache_dir
@@ -51,25 +44,6 @@ def _canonical_keys(occurrences: Iterable[Occurrence]) -> dict[str, str]:
         for key in variants:
             mapping[key] = best
     return mapping
-
-
-def _names_pattern(talk: Talk) -> re.Pattern[str] | None:
-    """Speaker names and the conference's own name: they say who and where, not what."""
-    names: set[str] = set()
-    for speaker in talk.speakers:
-        speaker = speaker.strip()
-        if speaker:
-            names.add(speaker)
-            names.update(part for part in speaker.split() if len(part) >= 3 and part[0].isupper())
-    if talk.conference.strip():
-        names.add(talk.conference.strip())
-        names.update(
-            part for part in talk.conference.split() if re.search(r"[a-z][A-Z]", part)
-        )  # EuroPython, PyCon, PyData
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:['’]s)?(?![\w-])", re.I)
 
 
 def _boilerplate(sentences: Sequence[Sentence], talks: Sequence[Talk], min_talks: int) -> set[int]:
@@ -131,31 +105,6 @@ def _talk_key(talk: Talk) -> bytes:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).digest()
 
 
-def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
-    """Cleaned sentences of one talk (title first) with their languages; the body's note
-    structure (labels, navigation lines) is stripped."""
-    title = clean_text(talk.title)
-    body = strip_note_structure(clean_text(talk.text))
-    names = _names_pattern(talk)
-    if names is not None:
-        title, body = names.sub(" ", title), names.sub(" ", body)
-    title = " ".join(title.split())
-    doc_lang = identify_language(
-        f"{title}\n\n{body}", config.languages, fallback=to_iso639_1(talk.language)
-    )
-    sentences: list[Sentence] = []
-    if title:
-        lang = identify_language(title, config.languages, fallback=doc_lang)
-        sentences.append(Sentence(talk=t, text=title, lang=lang, is_title=True))
-    for text in split_sentences(body):
-        text = strip_note_label(text)
-        if not any(ch.isalnum() for ch in text):
-            continue
-        lang = identify_language(text, config.languages, fallback=doc_lang)
-        sentences.append(Sentence(talk=t, text=text, lang=lang))
-    return sentences
-
-
 def _from_cache(blob: bytes, t: int) -> list[Sentence] | None:
     try:
         rows = json.loads(blob)
@@ -182,8 +131,7 @@ def _corpus_sentences(
     talks: Sequence[Talk], config: NLPConfig, cache_dir: Path | None
 ) -> list[Sentence]:
     """Sentences of all talks with their term occurrences, from the per-talk cache where
-    possible; the rest is analysed in one batch per language."""
-    lex = Lexicon(config)
+    possible; the rest is analysed by :func:`~talktopics.nlp.talks.analyse_corpus`."""
     store = None
     namespace = ""
     found: dict[bytes, bytes] = {}
@@ -195,16 +143,16 @@ def _corpus_sentences(
         found = store.get_many(namespace, keys)
     per_talk: list[list[Sentence]] = []
     todo: list[int] = []
-    for t, talk in enumerate(talks):
+    for t in range(len(talks)):
         cached = _from_cache(found[keys[t]], t) if keys and keys[t] in found else None
         if cached is None:
-            cached = _talk_sentences(talk, t, config)
             todo.append(t)
+            cached = []
         per_talk.append(cached)
-    fresh = [sent for t in todo for sent in per_talk[t]]
-    if fresh:
-        for sent, occs in zip(fresh, analyse_sentences(fresh, config, lex), strict=True):
-            sent.occurrences = occs
+    # language identification and analysis of the rest, in worker processes or on a cluster
+    fresh = analyse_corpus([(t, talks[t]) for t in todo], config)
+    for t, sentences in zip(todo, fresh, strict=True):
+        per_talk[t] = sentences
     if store is not None:
         store.put_many(namespace, [(keys[t], _to_cache(per_talk[t])) for t in todo])
         store.close()

@@ -21,6 +21,7 @@ from talktopics.compare.records import Comparison
 from talktopics.config import RunConfig
 from talktopics.errors import ConfigError
 from talktopics.outputs import check_out_dir, parse_formats, write_files
+from talktopics.parallel import use_executor
 from talktopics.render.compare_files import COMPARE_FORMATS, render_compare
 
 __all__ = ["CompareResult", "parse_compare_formats", "run_compare"]
@@ -91,10 +92,13 @@ def run_compare(
     say = progress or (lambda message: None)
     clock: dict[str, float] = {}
     start = time.perf_counter()
-    # 1. Read the editions.
-    editions = _read_editions(arguments, labels, config, input_format, column_map, conference, say)
-    clock["ingest"] = time.perf_counter() - start
-    with contextlib.ExitStack() as cleanup:
+    # Reading, term extraction and encoding go to the run's executor (a cluster with Dask).
+    with use_executor(config.parallel), contextlib.ExitStack() as cleanup:
+        # 1. Read the editions.
+        editions = _read_editions(
+            arguments, labels, config, input_format, column_map, conference, say
+        )
+        clock["ingest"] = time.perf_counter() - start
         # 2. Load the embedding model (closed when the comparison is done).
         say("loading the embedding model")
         embedder = _load_embedder(editions, config, cleanup)

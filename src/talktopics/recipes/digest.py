@@ -19,6 +19,7 @@ from talktopics.embedder_choice import choose_embedders
 from talktopics.errors import NoTalksError
 from talktopics.ingest import read_talks
 from talktopics.outputs import DIGEST_FORMATS, check_out_dir, parse_formats, write_files
+from talktopics.parallel import use_executor
 from talktopics.progress import Stages, Timings
 from talktopics.records import Corpus, Digest, Talk
 from talktopics.render import render_digest
@@ -82,7 +83,8 @@ def run_digest(
     config = config or RunConfig()
     formats = parse_formats(formats)
     out = check_out_dir(out_dir)  # before the slow stages, not after them
-    with Stages(display=progress) as stages:
+    # Reading, term extraction and encoding go to the run's executor (a cluster with Dask).
+    with Stages(display=progress) as stages, use_executor(config.parallel):
         # 1. Ingest: read every input; a broken record becomes an issue, never an exception.
         with stages.stage("ingest", "Reading talks"):
             corpus = read_talks(
