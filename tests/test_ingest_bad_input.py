@@ -254,7 +254,7 @@ def test_unknown_format_option(
 ) -> None:
     code, _, err = _run_cli(capsys, str(good), "--input-format", "docx")
     assert code == ExitCode.USAGE
-    assert "unknown format 'docx'" in err and "markdown" in err
+    assert "--input-format 'docx' is unknown" in err and "markdown" in err
 
 
 def test_bad_column_map(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
