@@ -252,9 +252,9 @@ def test_same_title_different_speakers_are_two_talks(tmp_path: Path) -> None:
 def test_unknown_format_option(
     tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = _run_cli(capsys, str(good), "--format", "docx")
+    code, _, err = _run_cli(capsys, str(good), "--input-format", "docx")
     assert code == ExitCode.USAGE
-    assert "unknown format 'docx'" in err and "markdown" in err
+    assert "--input-format 'docx' is unknown" in err and "markdown" in err
 
 
 def test_bad_column_map(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -269,8 +269,8 @@ def test_wrong_forced_format(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     path.write_text('[{"title": "A"}]', encoding="utf-8")
     corpus = read_talks([path], format="frab-json")
     issue = _issue(corpus, path)
-    assert issue.level == "error" and "check --format" in issue.message
-    code, _, err = _run_cli(capsys, str(path), "--format", "frab-xml")
+    assert issue.level == "error" and "check --input-format" in issue.message
+    code, _, err = _run_cli(capsys, str(path), "--input-format", "frab-xml")
     assert code == ExitCode.FAILED and "not well-formed XML" in err
 
 

@@ -272,7 +272,7 @@ def read_talks(
     """
     if format is not None and format not in FORMATS:
         known = ", ".join(n for n in FORMATS if n != "aux")
-        raise ConfigError(f"unknown format {format!r}; known formats: {known}")
+        raise ConfigError(f"--input-format {format!r} is unknown; known input formats: {known}")
     column_map = dict(column_map or {})
     check_fields(column_map)
     ctx = ReadContext(
