@@ -68,6 +68,17 @@ def _tsne(x: np.ndarray, seed: int) -> np.ndarray:
     return result
 
 
+def _principal_axes(xy: np.ndarray) -> np.ndarray:
+    """The points turned so their longest extent lies along x (a map wider than high fits a
+    screen), each axis' sign fixed by its skew so the turn is the same on every machine."""
+    centred = xy - xy.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    turned = centred @ vectors[:, ::-1]
+    signs = np.where(np.sum(turned**3, axis=0) < 0, -1.0, 1.0)
+    out: np.ndarray = turned * signs
+    return out
+
+
 def _to_unit_square(xy: np.ndarray) -> np.ndarray:
     """Shift and scale (one factor for both axes) into 0..1; the shorter side is centred."""
     lo, hi = xy.min(axis=0), xy.max(axis=0)
@@ -103,7 +114,7 @@ def layout_talks(
         return ((talk_ids[0], 0.5, 0.5),)
     unit = _unit_rows(x)
     xy = _tsne(unit, seed) if n >= _TSNE_MIN_TALKS else _pca(unit, 2, seed)
-    xy = _to_unit_square(np.asarray(xy, dtype=np.float64))
+    xy = _to_unit_square(_principal_axes(np.asarray(xy, dtype=np.float64)))
     return tuple(
         (tid, round(float(a), MAP_DIGITS) + 0.0, round(float(b), MAP_DIGITS) + 0.0)
         for tid, (a, b) in zip(talk_ids, xy, strict=True)

@@ -441,9 +441,10 @@
   function tapTerm(node) { if (pinned) { ties(pinned, false); } pinned = node; highlightTerm(node); showTip(node); }
   cy.on("tap", "node.hub", function (e) { closeTip(); highlightTopic(e.target.data("topic")); showTip(e.target); });
   cy.on("tap", "node.term", function (e) { tapTerm(e.target); });
-  /* A tap near a dot (a finger is wider than a dot) counts as a tap on the nearest one. */
+  /* A tap near a dot (a finger is wider than a dot), on the background or an edge, counts as
+     a tap on the nearest dot. */
   cy.on("tap", function (e) {
-    if (e.target !== cy) { return; }
+    if (e.target !== cy && !e.target.isEdge()) { return; }
     var at = e.renderedPosition, near = null, best = TAP_REACH * TAP_REACH;
     if (at) {
       terms.forEach(function (n) {
