@@ -115,7 +115,7 @@ def test_topic_cards_render(opened: Watched) -> None:
 
 def test_injected_markup_shows_as_text(opened: Watched) -> None:
     page = opened.page
-    assert page.locator("script").count() == 3
+    assert page.locator("script").count() == 5
     card = page.locator(f"#talk-{TALKS[2].id} .talk-title")
     assert card.inner_text() == XSS_SCRIPT_TITLE
     assert page.locator(f"#talk-{TALKS[8].id} .talk-title").inner_text() == XSS_LINK_TITLE

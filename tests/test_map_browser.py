@@ -74,9 +74,11 @@ class Page:
         page.on("pageerror", lambda exc: self.problems.append(f"error: {exc}"))
         page.on(
             "console",
-            lambda m: self.problems.append(f"{m.type}: {m.text}")
-            if m.type in {"error", "warning"}
-            else None,
+            lambda m: (
+                self.problems.append(f"{m.type}: {m.text}")
+                if m.type in {"error", "warning"}
+                else None
+            ),
         )
         page.on("request", lambda req: self.requests.append(req.url))
 
@@ -173,7 +175,10 @@ def test_map_and_network_follow_the_selection(opened: Page) -> None:
         chosen,
     )
     assert page.locator("#talk-map circle.out").count() == len(talks) - len(chosen)
-    assert page.locator("#tt-map-count").inner_text() == f"{len(chosen)} of {len(talks)} talks selected"
+    assert (
+        page.locator("#tt-map-count").inner_text()
+        == f"{len(chosen)} of {len(talks)} talks selected"
+    )
     counts = page.evaluate("window.talktopics.cy.nodes('.term').map(n => n.data('sel'))")
     assert all(isinstance(c, int) for c in counts) and any(c > 0 for c in counts)
     faded = page.evaluate("window.talktopics.cy.nodes('.term.nosel').length")
@@ -187,7 +192,8 @@ def test_map_and_network_follow_the_selection(opened: Page) -> None:
     assert page.locator("#talk-map circle:not(.out)").count() == 1
     page.evaluate(
         """() => { window.talktopics.selection = null;
-           document.dispatchEvent(new CustomEvent('talktopics:selection', {detail: {ids: null}})); }"""
+           document.dispatchEvent(
+             new CustomEvent('talktopics:selection', {detail: {ids: null}})); }"""
     )
     assert page.locator("#talk-map circle.out").count() == 0
     assert page.evaluate("window.talktopics.cy.nodes('.term.nosel').length") == 0

@@ -67,7 +67,7 @@ def test_is_deterministic_per_seed(page: str) -> None:
 
 def test_only_our_own_scripts(parsed: _Page) -> None:
     kinds = [attrs.get("type") for attrs, _ in parsed.scripts]
-    assert kinds == ["application/json", None, None]
+    assert kinds == ["application/json", None, None, None, None]
     assert all("src" not in attrs for attrs, _ in parsed.scripts)
     assert not any(tag in {"iframe", "object", "embed", "img", "link"} for tag, _ in parsed.tags)
 
@@ -79,7 +79,10 @@ def test_user_text_is_escaped(page: str, parsed: _Page) -> None:
     assert "<b>Mallory</b>" in text
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
-    assert "onerror=" not in page.replace("onerror=alert(1)&gt;", "")
+    # the title as text: HTML-escaped in the cards, \u003c-escaped in the map's JSON data
+    assert "onerror=" not in page.replace("onerror=alert(1)&gt;", "").replace(
+        "onerror=alert(1)\\u003e", ""
+    )
 
 
 def test_embedded_json_cannot_close_its_script(parsed: _Page) -> None:
@@ -110,7 +113,7 @@ def test_csp_forbids_network_and_allows_exactly_our_scripts(parsed: _Page) -> No
         if attrs.get("type") is None:
             digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
             assert digest in hashes
-    assert len(hashes) == 2
+    assert len(hashes) == 4
     assert policy["base-uri"] == "'none'"
 
 
@@ -202,3 +205,16 @@ def test_big_corpus_page_stays_loadable() -> None:
     page = render_html(Digest(name="Big", talks=talks, topics=(), run=RunInfo(version="0")))
     assert page.count("<article") == 5000
     assert len(page.encode()) < 12_000_000
+
+
+def test_map_data_has_a_point_per_talk_with_its_topic(parsed: _Page) -> None:
+    data = json.loads(parsed.scripts[0][1])
+    digest = make_sample()
+    assert [p[4] for p in data["map"]] == [tid for tid, _, _ in digest.talk_positions]
+    by_id = {p[4]: p for p in data["map"]}
+    first = by_id[TALKS[0].id]
+    assert first[:4] == [*digest.talk_positions[0][1:], 0, f"talk-{TALKS[0].id}"]
+    assert first[5] == TALKS[0].title
+    assert by_id[TALKS[10].id][2] == -1  # in no topic
+    assert all(len(p[6]) <= 160 for p in data["map"])
+    assert any(a.get("id") == "talk-map" for _, a in parsed.tags)

@@ -489,7 +489,7 @@ def test_html_digest_renders_every_string_as_text(
     page = render_html(digest)
     parsed = _parse(page)
     assert {tag for tag, _ in parsed.tags} <= baseline_tags
-    assert parsed.scripts == 3  # the JSON data, cytoscape.js, digest.js
+    assert parsed.scripts == 5  # the JSON data, cytoscape.js, digest.js, network.js, map.js
     for tag, attrs in parsed.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name, value)
@@ -557,7 +557,7 @@ def test_no_injected_script_runs_in_chromium(hostile_page: tuple[Any, Digest]) -
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.events == []  # type: ignore[attr-defined]
     assert page.locator("img, svg[onload], iframe").count() == 0
-    assert page.locator("script").count() == 3
+    assert page.locator("script").count() == 5
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert all(h.startswith("#") or re.match(r"(?i)https?://", h) for h in hrefs), hrefs
     titles = page.locator("article.talk .talk-title").all_inner_texts()

@@ -72,7 +72,9 @@ def _talk_topics(tt: TalkTopics | None) -> dict[str, Any]:
     }
 
 
-def _talk(talk: Talk, view: DigestView, positions: dict[str, tuple[float, float]]) -> dict[str, Any]:
+def _talk(
+    talk: Talk, view: DigestView, positions: dict[str, tuple[float, float]]
+) -> dict[str, Any]:
     xy = positions.get(talk.id)
     position = {"x": _num(xy[0]), "y": _num(xy[1])} if xy is not None else None
     return {

@@ -89,9 +89,7 @@ def _choose(
             taken += 1
             if taken >= quota or len(chosen) >= max_nodes:
                 break
-    ranked = sorted(
-        by_term, key=lambda t: (t in generic, -scores.get(t, 0.0), -by_term[t].df, t)
-    )
+    ranked = sorted(by_term, key=lambda t: (t in generic, -scores.get(t, 0.0), -by_term[t].df, t))
     for term in ranked:
         if len(chosen) >= max_nodes:
             break
@@ -159,9 +157,7 @@ def _hub_positions(
     }
 
 
-def _ties(
-    weights: tuple[tuple[str, float], ...], generic: bool
-) -> tuple[tuple[str, float], ...]:
+def _ties(weights: tuple[tuple[str, float], ...], generic: bool) -> tuple[tuple[str, float], ...]:
     """How strongly a term is pulled to each topic's hub: memberships squared and renormalised,
     so a shared term leans towards its main topic instead of landing in the middle of the
     ring; a generic word (every topic has it) is tied to its main topic only."""

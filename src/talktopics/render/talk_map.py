@@ -31,7 +31,8 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (zero rows stay zero), as float64."""
     x = np.asarray(vectors, dtype=np.float64)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+    out: np.ndarray = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+    return out
 
 
 def _pca(x: np.ndarray, dims: int, seed: int) -> np.ndarray:
@@ -50,7 +51,7 @@ def _pca(x: np.ndarray, dims: int, seed: int) -> np.ndarray:
 def _tsne(x: np.ndarray, seed: int) -> np.ndarray:
     """2-D t-SNE of the rows, on one thread (Barnes-Hut sums depend on the thread count)."""
     from sklearn.manifold import TSNE
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     n = x.shape[0]
     reduced = _pca(x, min(_PCA_DIMS, n - 1), seed)
@@ -83,7 +84,8 @@ def _to_unit_square(xy: np.ndarray) -> np.ndarray:
     """Shift and scale (one factor for both axes) into 0..1; the shorter side is centred."""
     lo, hi = xy.min(axis=0), xy.max(axis=0)
     span = float(max(hi - lo)) or 1.0
-    return (xy - lo) / span + (1.0 - (hi - lo) / span) / 2
+    out: np.ndarray = (xy - lo) / span + (1.0 - (hi - lo) / span) / 2
+    return out
 
 
 def layout_talks(
