@@ -97,7 +97,7 @@
         "text-background-color": "data(colour)", "text-background-opacity": dark ? 0.45 : 0.22,
         "text-background-shape": "round-rectangle", "text-background-padding": px(HUB_PAD),
         "text-border-width": px(1.5), "text-border-color": "data(colour)", "text-border-opacity": 0.9,
-        "min-zoomed-font-size": 0, "text-events": "yes", "z-index": 10 } },
+        "min-zoomed-font-size": 0, "text-events": "no", "z-index": 10 } },
       { selector: "node.hub.nolab", style: { "label": "" } },
       { selector: "edge.sim", style: {
         "width": "mapData(weight, 0, 1, " + px(0.6) + ", " + px(2.5) + ")",
@@ -446,6 +446,13 @@
   cy.on("tap", function (e) {
     if (e.target !== cy && !e.target.isEdge()) { return; }
     var at = e.renderedPosition, near = null, best = TAP_REACH * TAP_REACH;
+    /* Topic labels let events through to the dots they may cover; a tap on a label's free
+       part picks its topic. */
+    var hub = at ? hubs.filter(function (h) {
+      var b = h.renderedBoundingBox({ includeNodes: false, includeLabels: true, includeEdges: false });
+      return !h.hasClass("nolab") && at.x >= b.x1 && at.x <= b.x2 && at.y >= b.y1 && at.y <= b.y2;
+    })[0] : null;
+    if (hub) { closeTip(); highlightTopic(hub.data("topic")); showTip(hub); return; }
     if (at) {
       terms.forEach(function (n) {
         var p = n.renderedPosition(), d = (p.x - at.x) * (p.x - at.x) + (p.y - at.y) * (p.y - at.y);
