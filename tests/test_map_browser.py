@@ -253,3 +253,30 @@ def test_tooltip_closes_on_zoom_and_a_near_tap_picks_the_nearest_dot(opened: Pag
     tip.wait_for(state="hidden")
     page.locator("#tt-fit").click()
     opened.assert_clean()
+
+
+def test_a_tap_on_a_topic_label_highlights_the_topic(opened: Page) -> None:
+    page = opened.page
+    page.locator("#tt-network").scroll_into_view_if_needed()
+    page.locator("#tt-fit").click()
+    page.wait_for_timeout(100)
+    spot = page.evaluate(
+        """() => { const cy = window.talktopics.cy;
+           for (const h of cy.nodes('.hub')) {
+             const b = h.renderedBoundingBox({includeNodes: false, includeLabels: true});
+             const x = (b.x1 + b.x2) / 2, y = (b.y1 + b.y2) / 2;
+             const clear = cy.nodes('.term').every(n => { const p = n.renderedPosition();
+               return Math.hypot(p.x - x, p.y - y) > 26; });
+             if (clear) return {topic: h.data('topic'), x: x, y: y}; }
+           return null; }"""
+    )
+    if spot is None:
+        pytest.skip("every topic label has a dot near its middle")
+    box = page.locator("#tt-network").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    button = page.locator(f".legend-item[data-topic='{spot['topic']}']")
+    assert button.get_attribute("aria-pressed") == "true"
+    button.click()  # back to no highlight
+    assert page.evaluate("window.talktopics.cy.elements('.faded').length") == 0
+    opened.assert_clean()
