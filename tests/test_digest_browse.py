@@ -16,7 +16,7 @@ import pytest
 
 from fixtures.sample_digest import TALKS
 from fixtures.sample_digest import sample_digest as make_sample
-from talktopics.render.html import render_html
+from talktopics.render.html import render_html, topic_colours
 
 pytestmark = pytest.mark.browser
 
@@ -112,11 +112,11 @@ def test_filters_search_and_counts_agree(shown: Page) -> None:
     assert sum(chart) == 2 and sum(menu) == 2 and chart == menu
     assert page.locator("#topic-t1 .topic-count").inner_text() == "1 of 4 talks"
     # the network follows: terms of none of the shown talks and empty topics fade out
-    out = "window.talktopics.cy.nodes('.out').map(n => n.data('label') || n.data('topic'))"
+    out = "window.talktopics.cy.nodes('.nosel').map(n => n.data('label') || n.data('topic'))"
     page.wait_for_function(f"() => {out}.length > 0")
     faded = page.evaluate(out)
     assert "satellite" in faded and "geodata" not in faded and "pytorch" not in faded
-    hubs = page.evaluate("window.talktopics.cy.nodes('.hub.out').map(n => n.data('topic'))")
+    hubs = page.evaluate("window.talktopics.cy.nodes('.hub.nosel').map(n => n.data('topic'))")
     assert hubs == ["t3"]
     page.fill("#tt-search", "geodata")
     assert shown.visible_cards() == 1
@@ -129,7 +129,7 @@ def test_filters_search_and_counts_agree(shown: Page) -> None:
     shown.clear()
     assert shown.count_text() == f"{N} talks"
     assert page.evaluate("window.talktopics.selection.length") == N
-    page.wait_for_function("() => window.talktopics.cy.nodes('.out').length === 0")
+    page.wait_for_function("() => window.talktopics.cy.nodes('.nosel').length === 0")
 
 
 def test_a_terms_count_is_what_find_talks_finds(shown: Page) -> None:
@@ -175,7 +175,9 @@ def test_schedule_lists_days_in_order_and_talks_by_time(shown: Page) -> None:
     colour = page.locator(f".sched-item[data-talk='talk-{TALKS[0].id}']").evaluate(
         "e => e.style.getPropertyValue('--c')"
     )
-    assert colour == "#4e79a7"
+    sample = make_sample()
+    primary = next(t.primary for t in sample.talk_topics if t.talk_id == TALKS[0].id)
+    assert colour == topic_colours(sample)[primary]
     assert page.locator(".sched-day[data-day='Day 1'] .sched-untimed .sched-item").count() == 1
     # the filters apply to the schedule too
     shown.open_filters()

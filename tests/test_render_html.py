@@ -249,3 +249,16 @@ def test_page_offers_the_filters_schedule_menu_and_downloads(page: str, parsed: 
     data = json.loads(parsed.scripts[0][1])
     assert [t["anchor"] for t in data["talks"]] == [f"talk-{t.id}" for t in TALKS]
     assert [d["value"] for d in data["days"]][:3] == ["2024-04-22", "2024-04-23", "2024-04-24"]
+
+
+def test_map_data_has_a_point_per_talk_with_its_topic(parsed: _Page) -> None:
+    data = json.loads(parsed.scripts[0][1])
+    digest = make_sample()
+    assert [p[4] for p in data["map"]] == [tid for tid, _, _ in digest.talk_positions]
+    by_id = {p[4]: p for p in data["map"]}
+    first = by_id[TALKS[0].id]
+    assert first[:4] == [*digest.talk_positions[0][1:], 0, f"talk-{TALKS[0].id}"]
+    assert first[5] == TALKS[0].title
+    assert by_id[TALKS[10].id][2] == -1  # in no topic
+    assert all(len(p[6]) <= 160 for p in data["map"])
+    assert any(a.get("id") == "talk-map" for _, a in parsed.tags)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import jsonschema
@@ -90,6 +91,8 @@ def test_holds_the_full_result() -> None:
         "message": "record has no title; skipped",
     }
     assert len(data["network"]["nodes"]) == 16
+    positions = {tid: {"x": x, "y": y} for tid, x, y in sample_digest().talk_positions}
+    assert [t["map"] for t in data["talks"]] == [positions[t.id] for t in TALKS]
     assert {t["topic"] for t in data["network"]["topics"]} == {"t1", "t2", "t3"}
 
 
@@ -108,3 +111,12 @@ def test_empty_digest_validates(validator: jsonschema.Draft202012Validator) -> N
     data = json.loads(render_json(Digest(name="", talks=(), topics=(), run=RunInfo(version="0"))))
     validator.validate(data)
     assert data["counts"]["talks"] == 0
+
+
+def test_a_talk_without_a_map_position_has_map_null(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    digest = dataclasses.replace(sample_digest(), talk_positions=())
+    data = json.loads(render_json(digest))
+    validator.validate(data)
+    assert {t["map"] for t in data["talks"]} == {None}

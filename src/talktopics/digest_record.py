@@ -1,5 +1,5 @@
 """Stage results in (corpus, fitted topic model, summaries, timings), the Digest record the
-renderers read out, its word network laid out."""
+renderers read out, its word network and its map of talks laid out."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from talktopics.outputs import digest_name
 from talktopics.records import Corpus, Digest, RunInfo, Summary
 from talktopics.render.network import build_word_network
+from talktopics.render.talk_map import layout_talks
 from talktopics.version import __version__
 
 if TYPE_CHECKING:
@@ -49,6 +50,14 @@ def assemble_digest(
         max_nodes=max_terms,
         seed=info.seed,
     )
+    state = model.state_
+    mapped = set(state.talk_ids) & {t.id for t in corpus.talks}
+    rows = [i for i, tid in enumerate(state.talk_ids) if tid in mapped]
+    talk_map = layout_talks(
+        state.talk_vectors[rows] if rows else state.talk_vectors[:0],
+        [state.talk_ids[i] for i in rows],
+        seed=info.seed,
+    )
     cfg = model.config_
     parameters = (
         ("trials", str(cfg.trials)),
@@ -75,6 +84,7 @@ def assemble_digest(
         word_nodes=network.nodes,
         word_edges=network.edges,
         topic_positions=network.topic_positions,
+        talk_positions=talk_map,
         other_share=model.other_share_,
         issues=corpus.issues,
         run=RunInfo(

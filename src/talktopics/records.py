@@ -325,6 +325,8 @@ class Digest:
     word_edges: tuple[WordEdge, ...] = ()
     topic_positions: tuple[tuple[str, float, float], ...] = ()
     """Where each topic's label sits in the word network: (topic id, x, y), in 0..1000."""
+    talk_positions: tuple[tuple[str, float, float], ...] = ()
+    """The map of talks: (talk id, x, y) per talk, in 0..1 (similar talks close together)."""
     other_share: float = 0.0
     """Share of talks whose primary topic is ``OTHER_TOPIC``."""
     issues: tuple[IngestIssue, ...] = ()

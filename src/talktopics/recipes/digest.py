@@ -158,8 +158,8 @@ def build_digest(
                 model.topics_, corpus.talks, embedder=embedders.summaries, config=config.summary
             )
 
-        # 5. The digest record: everything the renderers need, the word network laid out.
-        with stages.stage("digest", "Laying out the word network"):
+        # 5. The digest record: everything the renderers need, the word network and map laid out.
+        with stages.stage("digest", "Laying out the word network and the map of talks"):
             return assemble_digest(
                 corpus,
                 model,

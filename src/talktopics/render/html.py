@@ -1,4 +1,5 @@
-"""Digest -> one self-contained HTML page: topic chart, interactive word network, talk cards."""
+"""Digest -> one self-contained HTML page: topic chart, interactive word network, map of talks,
+talk cards."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import functools
 import hashlib
 import json
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -41,9 +43,20 @@ _DETAIL_CHARS = 6000
 """Most characters of each text (abstract, description, notes) shown in a talk's details."""
 _DETAIL_BUDGET = 6_000_000
 """About this many characters of details in all; big corpora get shorter details (or none)."""
-STATIC_SCRIPTS = ("cytoscape.min.js", "filters.js", "schedule.js", "download.js", "digest.js")
+STATIC_SCRIPTS = (
+    "cytoscape.min.js",
+    "filters.js",
+    "schedule.js",
+    "download.js",
+    "network.js",
+    "map.js",
+)
 """Scripts inlined in this order: filters.js owns the selection (search + filters) and
-announces it (``talktopics:selection``); the others listen."""
+announces it (``talktopics:selection``); the others (schedule, downloads, the word network,
+the map of talks) listen."""
+_STYLES = ("digest.css", "map.css")
+_MAP_SUMMARY_CHARS = 160
+"""The map's tooltip shows this much of a talk's summary (one line)."""
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -200,7 +213,7 @@ def _topic(
 
 
 def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
-    """What digest.js draws: topics (with hub positions), terms and edges, compact."""
+    """What network.js draws: topics (with hub positions), terms and edges, compact."""
     digest = view.digest
     index = {n.term: i for i, n in enumerate(digest.word_nodes)}
     hubs = {tid: (x, y) for tid, x, y in digest.topic_positions}
@@ -216,6 +229,15 @@ def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
         }
         for t in digest.topics
     ]
+    # Label priority: a term's place among its main topic's terms (the network lists each
+    # topic's best terms first, generic words last), so the default view labels every
+    # topic's top terms before any topic's lesser ones.
+    seen: dict[str, int] = defaultdict(int)
+    rank: list[int] = []
+    for n in digest.word_nodes:
+        main = n.topics[0][0] if n.topics else ""
+        rank.append(seen[main])
+        seen[main] += 1
     return {
         "topics": topics,
         "talks": talk_records(view, colours),
@@ -223,13 +245,14 @@ def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
         "nodes": [
             {
                 "label": n.display,
+                "rank": rank[i],
                 "topics": [[tid, round(w, 4)] for tid, w in n.topics],
                 "df": n.df,
                 "score": round(n.score, 4),
                 "x": n.x,
                 "y": n.y,
             }
-            for n in digest.word_nodes
+            for i, n in enumerate(digest.word_nodes)
         ],
         "edges": [
             [index[e.source], index[e.target], round(e.weight, 4)]
@@ -237,6 +260,34 @@ def _network_data(view: DigestView, colours: dict[str, str]) -> dict[str, Any]:
             if e.source in index and e.target in index
         ],
     }
+
+
+def _map_data(view: DigestView) -> list[list[Any]]:
+    """The map of talks for map.js: per talk ``[x, y, topic index (-1: none), card anchor,
+    talk id, title, summary (one line, cut)]``; coordinates in 0..1."""
+    digest = view.digest
+    index = {t.id: i for i, t in enumerate(digest.topics)}
+    points: list[list[Any]] = []
+    for tid, x, y in digest.talk_positions:
+        talk = view.talks.get(tid)
+        if talk is None:
+            continue
+        summary = view.talk_summaries.get(tid)
+        text = single_line(summary.text) if summary is not None else ""
+        if len(text) > _MAP_SUMMARY_CHARS:
+            text = text[: _MAP_SUMMARY_CHARS - 1].rstrip() + "…"
+        points.append(
+            [
+                x,
+                y,
+                index.get(view.home.get(tid, ""), -1),
+                anchor("talk", tid),
+                tid,
+                single_line(talk.title) or "Untitled talk",
+                text,
+            ]
+        )
+    return points
 
 
 def render_html(digest: Digest) -> str:
@@ -276,9 +327,18 @@ def render_html(digest: Digest) -> str:
         template.render(
             name=single_line(digest.name) or "Conference",
             csp=csp,
-            css=_markup(_static("digest.css")),
+            css=_markup("\n".join(_static(name) for name in _STYLES)),
             scripts=[_markup(s) for s in scripts],
-            data=_markup(script_json(_network_data(view, colours))),
+            data=_markup(
+                script_json(
+                    {
+                        **_network_data(view, colours),
+                        "map": _map_data(view),
+                        "other_colour": OTHER_COLOUR,
+                    }
+                )
+            ),
+            n_mapped=len(digest.talk_positions),
             run={
                 "version": run.version,
                 "model": (

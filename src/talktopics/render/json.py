@@ -23,9 +23,9 @@ __all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "digest_to_dict", "load_schema", "rend
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Version of the digest JSON format: minor = fields added, major = fields changed/removed."""
-SCHEMA_ID = "urn:talktopics:schema:digest:1.0"
+SCHEMA_ID = "urn:talktopics:schema:digest:1.1"
 """The ``$id`` of the JSON Schema this output follows (also written as ``"$schema"``)."""
 _DIGITS = 6
 
@@ -72,7 +72,11 @@ def _talk_topics(tt: TalkTopics | None) -> dict[str, Any]:
     }
 
 
-def _talk(talk: Talk, view: DigestView) -> dict[str, Any]:
+def _talk(
+    talk: Talk, view: DigestView, positions: dict[str, tuple[float, float]]
+) -> dict[str, Any]:
+    xy = positions.get(talk.id)
+    position = {"x": _num(xy[0]), "y": _num(xy[1])} if xy is not None else None
     return {
         "id": talk.id,
         "title": talk.title,
@@ -103,6 +107,7 @@ def _talk(talk: Talk, view: DigestView) -> dict[str, Any]:
         },
         "topics": _talk_topics(view.talk_topics.get(talk.id)),
         "summary": _summary(view.talk_summaries.get(talk.id)),
+        "map": position,
     }
 
 
@@ -144,6 +149,7 @@ def digest_to_dict(digest: Digest, *, timings: bool = False) -> dict[str, Any]:
     if timings:
         run["timings"] = {stage: _num(seconds) for stage, seconds in digest.run.timings}
     others = [t.id for t in view.other_talks()]
+    positions = {tid: (x, y) for tid, x, y in digest.talk_positions}
     return {
         "$schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
@@ -161,7 +167,7 @@ def digest_to_dict(digest: Digest, *, timings: bool = False) -> dict[str, Any]:
         "topics": [_topic(t, view) for t in digest.topics],
         "subtopics": [_topic(t, view) for t in digest.subtopics],
         "other": {"talk_ids": others, "share": _num(digest.other_share)},
-        "talks": [_talk(t, view) for t in digest.talks],
+        "talks": [_talk(t, view, positions) for t in digest.talks],
         "terms": [_term(m) for m in digest.memberships],
         "network": {
             "nodes": [

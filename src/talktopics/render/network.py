@@ -73,8 +73,10 @@ def _choose(
     display_to_term: dict[str, str],
     scores: dict[str, float],
     max_nodes: int,
+    generic: frozenset[str],
 ) -> list[str]:
-    """Every topic's best terms first (so each community shows), then the rest by score."""
+    """Every topic's best terms first (so each community shows), then the rest by score,
+    generic words (``generic``: every topic has them) after all others."""
     chosen: dict[str, None] = {}
     quota = max(3, min(15, max_nodes // max(1, 2 * len(topics))))
     for topic in topics:
@@ -87,7 +89,7 @@ def _choose(
             taken += 1
             if taken >= quota or len(chosen) >= max_nodes:
                 break
-    ranked = sorted(by_term, key=lambda t: (-scores.get(t, 0.0), -by_term[t].df, t))
+    ranked = sorted(by_term, key=lambda t: (t in generic, -scores.get(t, 0.0), -by_term[t].df, t))
     for term in ranked:
         if len(chosen) >= max_nodes:
             break
@@ -155,18 +157,30 @@ def _hub_positions(
     }
 
 
+def _ties(weights: tuple[tuple[str, float], ...], generic: bool) -> tuple[tuple[str, float], ...]:
+    """How strongly a term is pulled to each topic's hub: memberships squared and renormalised,
+    so a shared term leans towards its main topic instead of landing in the middle of the
+    ring; a generic word (every topic has it) is tied to its main topic only."""
+    if generic or len(weights) == 1:
+        return ((weights[0][0], 1.0),)
+    total = sum(w * w for _, w in weights) or 1.0
+    return tuple((t, w * w / total) for t, w in weights)
+
+
 def _layout(
     chosen: Sequence[str],
     weights: dict[str, tuple[tuple[str, float], ...]],
     topic_ids: Sequence[str],
     edges: Iterable[WordEdge],
     seed: int,
+    generic: frozenset[str],
 ) -> dict[str, tuple[float, float]]:
     """Seeded spring layout around fixed topic hubs.
 
     Each topic has a hub on a circle; a term is tied to the hub of each of its topics by its
-    membership weight, so a term of one topic sits in that topic's cluster and a fuzzy term
-    between the clusters it belongs to. Similarity edges pull related terms together.
+    membership weight (sharpened, see :func:`_ties`), so a term of one topic sits in that
+    topic's cluster and a fuzzy term between the clusters it belongs to, nearer its main one.
+    Similarity edges pull related terms together.
     """
     import networkx as nx
     import numpy as np
@@ -180,7 +194,7 @@ def _layout(
         g.add_node(_HUB + topic_id)
         pos[_HUB + topic_id] = xy
     for term in chosen:
-        ws = weights[term]
+        ws = _ties(weights[term], term in generic)
         x = sum(w * hubs[t][0] for t, w in ws)
         y = sum(w * hubs[t][1] for t, w in ws)
         jitter = rng.normal(scale=0.12, size=2)
@@ -224,7 +238,8 @@ def build_word_network(
     """Pick the terms to show in the word network and lay them out.
 
     Each topic's most characteristic terms are kept first so every community is visible, then
-    the most important remaining terms (by flow, else document frequency) up to ``max_nodes``.
+    the most important remaining terms (by flow, else document frequency; generic words such
+    as "code" or "software" last) up to ``max_nodes``.
     Memberships in sub-topics count for their top-level topic. Positions come from a seeded
     spring layout, so the same input and seed give the same picture.
 
@@ -263,10 +278,13 @@ def build_word_network(
             shown = graph.nodes[term].get("display")
         display[term] = str(shown) if shown else term
     display_to_term = {d.casefold(): t for t, d in sorted(display.items(), reverse=True)}
+    from talktopics.topics.keylabels import GENERIC
+
+    generic = frozenset(t for t in by_term if display[t].casefold() in GENERIC or t in GENERIC)
     scores = _scores(list(by_term.values()), graph)
-    chosen = _choose(topics, by_term, display_to_term, scores, max_nodes)
+    chosen = _choose(topics, by_term, display_to_term, scores, max_nodes, generic)
     edges = _edges(graph, chosen, edges_per_node, limit=edges_per_node * len(chosen))
-    pos = _layout(chosen, weights, [t.id for t in topics], edges, seed)
+    pos = _layout(chosen, weights, [t.id for t in topics], edges, seed, generic)
     nodes = tuple(
         WordNode(
             term=t,
