@@ -20,7 +20,7 @@ from talktopics.nlp import (
     split_sentences,
     talk_language,
 )
-from talktopics.nlp import terms as terms_module
+from talktopics.nlp import talks as talks_module
 from talktopics.records import Talk, TermTable
 
 
@@ -372,13 +372,13 @@ def test_term_cache_skips_analysis_on_a_rerun(
     ]
     first = extract_terms(talks, cache_dir=tmp_path)
     analysed: list[int] = []
-    original = terms_module.analyse_sentences
+    original = talks_module.analyse_sentences
 
     def counting(sentences, config, lex):  # type: ignore[no-untyped-def]
         analysed.append(len(sentences))
         return original(sentences, config, lex)
 
-    monkeypatch.setattr(terms_module, "analyse_sentences", counting)
+    monkeypatch.setattr(talks_module, "analyse_sentences", counting)
     second = extract_terms(talks, cache_dir=tmp_path)
     assert analysed == []
     assert second.terms == first.terms and second.languages == first.languages
