@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,13 +21,10 @@ from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.analysis import Occurrence, Sentence, analyse_sentences
 from talktopics.nlp.language import identify_language, to_iso639_1
 from talktopics.nlp.lexicon import Lexicon
+from talktopics.nlp.markup import clean_markup
 from talktopics.nlp.merge import merge_translations
-from talktopics.nlp.text import (
-    clean_text,
-    split_sentences,
-    strip_note_label,
-    strip_note_structure,
-)
+from talktopics.nlp.sentences import split_sentences
+from talktopics.nlp.text import strip_note_label, strip_note_structure
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
 from talktopics.store import SqliteCache, default_cache_dir
@@ -131,11 +129,21 @@ def _talk_key(talk: Talk) -> bytes:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).digest()
 
 
+_CALL = re.compile(r"\b([A-Za-z_][\w.]*)\([^()\n]{0,40}\)")
+"""A call in running text ("read_csv(path)"): its arguments are no terms."""
+
+
+def _clean(text: str) -> str:
+    """Text for term extraction: :func:`~talktopics.nlp.markup.clean_markup` (NFC-normalised
+    first), calls without their arguments."""
+    return _CALL.sub(r"\1", clean_markup(unicodedata.normalize("NFC", text)))
+
+
 def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
     """Cleaned sentences of one talk (title first) with their languages; the body's note
     structure (labels, navigation lines) is stripped."""
-    title = clean_text(talk.title)
-    body = strip_note_structure(clean_text(talk.text))
+    title = _clean(talk.title)
+    body = strip_note_structure(_clean(talk.text))
     names = _names_pattern(talk)
     if names is not None:
         title, body = names.sub(" ", title), names.sub(" ", body)
@@ -147,7 +155,7 @@ def _talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
     if title:
         lang = identify_language(title, config.languages, fallback=doc_lang)
         sentences.append(Sentence(talk=t, text=title, lang=lang, is_title=True))
-    for text in split_sentences(body):
+    for text in split_sentences(body, doc_lang):
         text = strip_note_label(text)
         if not any(ch.isalnum() for ch in text):
             continue

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from talktopics.summaries.sentences import stop_words
+from talktopics.nlp.lexicon import stop_words
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
