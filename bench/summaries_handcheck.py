@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from summaries_dangling import PROGRAMMES, SHARED, dangling  # noqa: E402
+from summaries_dangling import PROGRAMMES, SHARED, dangling
 
 
 def _sample_key(talk_id: str) -> str:
