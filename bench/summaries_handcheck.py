@@ -2,7 +2,7 @@
 
 A fixed sample (by a hash of the talk id, so every run picks the same talks): 10 talks each
 from EuroPython 2022, EuroPython 2023 and PyCon DE 2018, and 20 talks of the Russian notes on
-PyCon DE 2018 (the programmes of :mod:`summaries_dangling`). Each talk is printed with its
+PyCon DE 2018 that have notes (the programmes of :mod:`summaries_dangling`). Each talk is printed with its
 title, the text its summary comes from, the summary's language, the automatic
 dangling-reference flag (:func:`summaries_dangling.dangling`) and the summary as the digest
 shows it (``Summary.text``). Summaries come from
@@ -53,8 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     flagged = 0
     for name, (path, schedule) in PROGRAMMES.items():
         corpus = read_talks([SHARED / path], schedule=[SHARED / schedule] if schedule else ())
-        size = args.notes if "notes" in name else args.per_programme
-        talks = sorted(corpus.talks, key=lambda t: _sample_key(t.id))[:size]
+        notes = "notes" in name
+        size = args.notes if notes else args.per_programme
+        pool = [t for t in corpus.talks if t.notes.strip()] if notes else corpus.talks
+        talks = sorted(pool, key=lambda t: _sample_key(t.id))[:size]
         embedder = choose_embedders(corpus.talks, EmbedConfig()).summaries  # as a digest does
         summaries = summarize_talks(talks, embedder=embedder, config=config)
         print(f"## {name}\n")
