@@ -1,8 +1,8 @@
 """50 talk summaries to check by hand: real programmes in, printed summaries with flags out.
 
 A fixed sample (by a hash of the talk id, so every run picks the same talks): 10 talks each
-from EuroPython 2022, EuroPython 2023 and PyCon DE 2018, and 20 talks of the Russian notes on
-PyCon DE 2018 that have notes (the programmes of :mod:`summaries_dangling`). Each talk is printed with its
+from EuroPython 2022, EuroPython 2023 and PyCon DE 2018, and 20 talks with Russian notes
+(PyCon DE 2018; the programmes of :mod:`summaries_dangling`). Each talk is printed with its
 title, the text its summary comes from, the summary's language, the automatic
 dangling-reference flag (:func:`summaries_dangling.dangling`) and the summary as the digest
 shows it (``Summary.text``). Summaries come from
