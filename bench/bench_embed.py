@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sentences: list[str] = []
     for talk in talks:
-        sentences.extend(nlp.split_sentences(nlp.clean_text(talk.text)))
+        sentences.extend(nlp.split_sentences(nlp.clean_markup(talk.text), talk.language))
         if len(sentences) >= args.sentences:
             break
     sentences = sentences[: args.sentences]

@@ -12,7 +12,7 @@ from tests.conftest import shared_path
 
 from talktopics.config import NLPConfig
 from talktopics.nlp import (
-    clean_text,
+    clean_markup,
     detect_language,
     extract_terms,
     merge_similar_terms,
@@ -51,7 +51,7 @@ def test_clean_text_strips_urls_markup_and_code() -> None:
         "![](images/photo.jpg)\n<b>Bold</b> **strong** use `asyncio.gather()` and :func:`len`.\n"
         ">>> print('prompt')\n"
     )
-    text = clean_text(raw)
+    text = clean_markup(raw)
     assert "http" not in text and "example.org" not in text and "@" not in text
     assert "secret_module" not in text and "photo.jpg" not in text and "prompt" not in text
     assert "the docs" in text and "Bold" in text and "strong" in text and "*" not in text
@@ -63,7 +63,7 @@ def test_split_sentences_joins_wrapped_lines_and_respects_abbreviations() -> Non
         "Many projects use static HTML and\njust a bit of AJAX. We use tools, e.g. Babel "
         "and Webpack. Then it works!\n\nA new paragraph"
     )
-    assert split_sentences(clean_text(text)) == [
+    assert split_sentences(clean_markup(text), "en") == [
         "Many projects use static HTML and just a bit of AJAX.",
         "We use tools, e.g. Babel and Webpack.",
         "Then it works!",
@@ -73,7 +73,7 @@ def test_split_sentences_joins_wrapped_lines_and_respects_abbreviations() -> Non
 
 def test_split_sentences_keeps_short_note_lines_apart() -> None:
     text = "Немного истории\nСегодня: десятки кубитов\nМотивация: симуляция"
-    assert split_sentences(text) == text.split("\n")
+    assert split_sentences(text, "ru") == text.split("\n")
 
 
 def test_detect_language() -> None:

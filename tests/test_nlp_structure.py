@@ -11,7 +11,8 @@ from tests.conftest import REPO, shared_path
 from talktopics.ingest.corpus import read_talks
 from talktopics.nlp import extract_terms
 from talktopics.nlp.lexicon import NAVIGATION_LINES, NOTE_LABELS
-from talktopics.nlp.text import clean_text, strip_note_label, strip_note_structure
+from talktopics.nlp.markup import clean_markup
+from talktopics.nlp.text import strip_note_label, strip_note_structure
 from talktopics.records import Talk
 
 
@@ -64,7 +65,7 @@ NOTES = {
 
 
 def test_labels_and_navigation_are_stripped_content_kept() -> None:
-    text = clean_text(NOTES["en"] + "\n" + NOTES["ru"] + "\n" + "[Наверх к оглавлению](#content)")
+    text = clean_markup(NOTES["en"] + "\n" + NOTES["ru"] + "\n" + "[Наверх к оглавлению](#content)")
     stripped = strip_note_structure(text)
     for gone in ("Takeaway:", "My takeaway:", "Key points:", "Slides:", "Back to top"):
         assert gone not in stripped

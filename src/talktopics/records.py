@@ -226,7 +226,15 @@ class Summary:
 
     @property
     def text(self) -> str:
-        return " ".join(self.sentences)
+        """The sentences as one paragraph. A sentence without end punctuation (a line of notes,
+        a list item) gets a full stop before the next one, so lines never run on."""
+        return " ".join(
+            s if n == len(self.sentences) - 1 or _ENDS_SENTENCE.search(s) else f"{s}."
+            for n, s in enumerate(self.sentences)
+        )
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'»”’)\]]*\s*$")
 
 
 # --- Candidate terms (nlp -> graph/topics) --------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from talktopics.embed.backends import DeferredEmbedder
-from talktopics.embed.documents import pool_documents
+from talktopics.embed.documents import CHUNKING, pool_documents
 from talktopics.embed.protocol import (
     Embedder,
     inner_count_tokens,
@@ -202,7 +202,7 @@ class CachedEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         dim = self.dim
         limit = "model" if max_tokens is None else str(max_tokens)
-        namespace = f"{self.name}\0documents\0{limit}"
+        namespace = f"{self.name}\0documents\0{limit}\0{CHUNKING}"
         keys = [hashlib.sha256(f"{namespace}\0{text}".encode()).digest() for text in texts]
         unique: dict[bytes, str] = dict(zip(keys, texts, strict=True))
         cached = self._lookup(namespace, list(unique), dim)

@@ -8,20 +8,29 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from talktopics.embed.protocol import DocumentCache, Embedder, normalise_rows
-from talktopics.nlp.text import split_sentences
+from talktopics.nlp.markup import clean_markup
+from talktopics.nlp.sentences import split_sentences
 
-__all__ = ["chunk_text", "embed_documents", "pool_documents"]
+__all__ = ["CHUNKING", "chunk_text", "embed_documents", "pool_documents"]
 
 logger = logging.getLogger(__name__)
+
+CHUNKING = "clean-markup-sentences"
+"""Names the rules of :func:`chunk_text`; part of the key of a cached document vector, so a
+change of the rules never reuses vectors pooled under the old ones."""
 
 
 def chunk_text(
     text: str,
     count_tokens: Callable[[Sequence[str]], list[int]],
     max_tokens: int,
+    language: str | None = None,
 ) -> list[tuple[str, int]]:
     """Split a text into chunks of at most ``max_tokens`` tokens, at sentence boundaries.
 
+    The text is cleaned and split as everywhere else
+    (:func:`~talktopics.nlp.markup.clean_markup`,
+    :func:`~talktopics.nlp.sentences.split_sentences` for ``language``, None = detected).
     Sentences are packed greedily; a sentence longer than the limit is split between words.
 
     Returns:
@@ -29,7 +38,7 @@ def chunk_text(
     """
     if max_tokens < 1:
         raise ValueError(f"max_tokens = {max_tokens} is invalid; must be >= 1")
-    sentences = split_sentences(text) or [text]
+    sentences = split_sentences(clean_markup(text), language) or [text]
     pieces: list[tuple[str, int]] = []
     for sentence, n in zip(sentences, count_tokens(sentences), strict=True):
         if n <= max_tokens:

@@ -2,12 +2,14 @@
 
 How a talk becomes terms (modules of this package in brackets):
 
-1. **Cleaning** (``text``, :func:`clean_text`): URLs, e-mail addresses, Markdown/RST/HTML
-   markup, code blocks, doctest and shell lines are removed; link texts and inline code are
-   kept. The talk's speaker names and the conference's own name are removed too.
-2. **Sentences** (``text``, :func:`split_sentences`): a rule-based splitter (paragraphs,
-   bullets, hard-wrapped lines re-joined, end punctuation with an abbreviation guard). The
-   talk title is the first sentence.
+1. **Cleaning** (``markup``, :func:`clean_markup`): URLs, e-mail addresses, Markdown/RST/HTML
+   markup, code blocks, doctest and shell lines, navigation lines are removed; link texts and
+   inline code are kept; hard-wrapped lines are rejoined, each paragraph, list item, heading
+   or line of notes becomes one line. The talk's speaker names and the conference's own name
+   are removed too; note labels ("Fazit:") are cut off (``text``).
+2. **Sentences** (``sentences``, :func:`split_sentences`): every line ends a sentence; inside
+   a line, spaCy's tokenizer for the talk's language plus the abbreviations of
+   ``abbreviations`` decide. The talk title is the first sentence.
 3. **Language** (``language``) per talk (:func:`talk_language`) and per sentence
    (:func:`sentence_languages`): py3langid restricted to ``NLPConfig.languages``, after a
    script check (Cyrillic, Latin, Han, Kana), so Russian notes with English sentences inside
@@ -32,7 +34,11 @@ How a talk becomes terms (modules of this package in brackets):
    near-duplicate keys across languages ("машинное обучение" / "machine learning") with a
    multilingual embedder.
 
-Stop words (``lexicon``): spaCy's list for each language (minus
+The cleaner, the splitter, the language detector and the stop-word and abbreviation lists are
+the package's only ones: embedding chunks (:func:`~talktopics.embed.chunk_text`) and the
+summaries (:mod:`talktopics.summaries`) use them too.
+
+Stop words (``lexicon``, :func:`stop_words`): spaCy's list for each language (minus
 :data:`STOP_WORD_EXCEPTIONS`, words it lists for another sense: Russian "данные", data), plus
 :data:`DOMAIN_STOP_WORDS` (conference vocabulary that describes the event rather than the
 topic: talk, speaker, slide, доклад, Vortrag, and the scaffolding of attendee notes: фото,
@@ -48,27 +54,31 @@ keyed by the talk's text, the options and this package's code), so a re-run skip
 
 from __future__ import annotations
 
-from talktopics.nlp.language import detect_language, sentence_languages, talk_language
+from talktopics.nlp.language import detect_language, talk_language
 from talktopics.nlp.lexicon import (
     DOMAIN_STOP_WORDS,
     GENERIC_WORDS,
     PRODUCT_NAMES,
     STOP_WORD_EXCEPTIONS,
+    stop_words,
 )
+from talktopics.nlp.markup import clean_markup
 from talktopics.nlp.merge import merge_similar_terms
+from talktopics.nlp.sentences import sentence_languages, sentence_spans, split_sentences
 from talktopics.nlp.terms import extract_terms
-from talktopics.nlp.text import clean_text, split_sentences
 
 __all__ = [
     "DOMAIN_STOP_WORDS",
     "GENERIC_WORDS",
     "PRODUCT_NAMES",
     "STOP_WORD_EXCEPTIONS",
-    "clean_text",
+    "clean_markup",
     "detect_language",
     "extract_terms",
     "merge_similar_terms",
     "sentence_languages",
+    "sentence_spans",
     "split_sentences",
+    "stop_words",
     "talk_language",
 ]

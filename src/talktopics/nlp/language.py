@@ -1,6 +1,7 @@
 """Language identification: a text, talk or sentence in, an ISO 639-1 code (or None) out.
 
-py3langid decides after a script check (Cyrillic, Latin, Han, Kana).
+The one language detector of the package (term extraction, embedding, summaries): py3langid
+decides among the configured languages after a script check (Cyrillic, Latin, Han, Kana).
 
 :func:`talk_language` remembers its answers on disk (``languages.sqlite3`` beside the
 embedding and term caches, keyed by the talk's text, the languages asked for, py3langid's
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from talktopics.config import NLPConfig
-from talktopics.nlp.text import clean_text, split_sentences
+from talktopics.nlp.markup import clean_markup
 from talktopics.records import Talk
 from talktopics.store import SqliteCache, default_cache_dir
 
@@ -28,7 +29,6 @@ __all__ = [
     "LATIN_LETTER",
     "detect_language",
     "identify_language",
-    "sentence_languages",
     "talk_language",
     "to_iso639_1",
 ]
@@ -86,7 +86,7 @@ def identify_language(
     """Language of an already cleaned text among ``languages`` (script check, then py3langid).
 
     Args:
-        text: Clean text (see :func:`clean_text`).
+        text: Clean text (see :func:`~talktopics.nlp.markup.clean_markup`).
         languages: Candidate ISO 639-1 codes; the first of each script is its default.
         fallback: The answer for texts too short or too unclear to tell (e.g. the language of
             the document a sentence comes from).
@@ -134,24 +134,7 @@ def detect_language(text: str, *, languages: Sequence[str] | None = None) -> str
         matches no configured language.
     """
     langs = tuple(languages) if languages is not None else NLPConfig().languages
-    return identify_language(clean_text(text), langs)
-
-
-def sentence_languages(
-    text: str, *, languages: Sequence[str] | None = None
-) -> list[tuple[str, str | None]]:
-    """Sentences of a text with the language of each.
-
-    A sentence too short or too ambiguous to tell gets the language of the whole text;
-    a sentence in another script (Russian inside English notes) gets its own.
-
-    Returns:
-        ``(sentence, language)`` pairs in text order (cleaned text, see :func:`clean_text`).
-    """
-    langs = tuple(languages) if languages is not None else NLPConfig().languages
-    cleaned = clean_text(text)
-    doc_lang = identify_language(cleaned, langs)
-    return [(s, identify_language(s, langs, fallback=doc_lang)) for s in split_sentences(cleaned)]
+    return identify_language(clean_markup(text), langs)
 
 
 def talk_language(
@@ -181,7 +164,7 @@ def talk_language(
         if found is not None:
             return found or None
     declared = to_iso639_1(talk.language)
-    text = clean_text(f"{talk.title}\n\n{talk.text}")
+    text = clean_markup(f"{talk.title}\n\n{talk.text}")
     lang = identify_language(text, langs, fallback=declared)
     if memo is not None:
         memo.put(key, lang or "")

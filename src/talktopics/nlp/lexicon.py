@@ -1,4 +1,7 @@
-"""Word lists of term extraction: a config in, stop-word and product-name checks out."""
+"""Word lists: a config or a language in, stop words, note labels and product-name checks out.
+
+The one source of stop words (:func:`stop_words`), note labels and navigation lines for term
+extraction, sentence splitting and summaries."""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ __all__ = [
     "STOP_WORD_EXCEPTIONS",
     "WEAK_MODIFIERS",
     "Lexicon",
+    "spacy_code",
+    "stop_words",
 ]
 
 
@@ -172,7 +177,8 @@ NOTE_LABELS: dict[str, frozenset[str]] = {
         slides, deck, link, links, url, website, homepage, page, repo, repository, code,
         source, sources, references, reference, resources, further reading, see also,
         agenda, outline, schedule, speaker, speakers, room, track, level, time, date, when,
-        where, next talk, previous talk, question, questions, q&a, answer, tags, tag
+        where, next talk, previous talk, question, questions, q&a, answer, tags, tag, update,
+        my take, verdict
         """
     ),
     "de": _phrases(
@@ -182,7 +188,8 @@ NOTE_LABELS: dict[str, frozenset[str]] = {
         notiz, anmerkung, anmerkungen, beschreibung, abstrakt, video, videos, aufzeichnung,
         folien, slides, link, links, webseite, quellen, quelle, referenzen, literatur,
         agenda, gliederung, zeitplan, sprecher, sprecherin, raum, saal, zeit, datum,
-        nächster vortrag, frage, fragen, antwort, schlagworte
+        nächster vortrag, frage, fragen, antwort, schlagworte, hinweis, kurz, kurzfassung,
+        meinung, ergebnis
         """
     ),
     "ru": _phrases(
@@ -193,7 +200,7 @@ NOTE_LABELS: dict[str, frozenset[str]] = {
         репозиторий, источники, литература, материалы, заметки, заметка, примечание,
         комментарий, план, программа, расписание, докладчик, спикер, зал, время, дата,
         следующий доклад, предыдущий доклад, вопрос, вопросы, ответ, теги,
-        подробнее, подробнее по пунктам
+        подробнее, подробнее по пунктам, мнение
         """
     ),
     "fr": _phrases(
@@ -258,15 +265,38 @@ noun) is listed with the pronoun-like "данный" (given, this). Such a word 
 when its lemma is not listed here."""
 
 
+def spacy_code(language: str | None) -> str:
+    """``"en-US"`` -> ``"en"``; None and codes spaCy has no language for -> ``"xx"`` (its
+    multi-language class)."""
+    if not language:
+        return "xx"
+    code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+    return code if _spacy_knows(code) else "xx"
+
+
 @functools.cache
-def _stop_words(lang: str) -> frozenset[str]:
-    import spacy
+def _spacy_knows(code: str) -> bool:
+    from spacy.util import get_lang_class
 
     try:
-        words = spacy.util.get_lang_class(lang).Defaults.stop_words
-    except Exception:
-        words = set()
-    return frozenset(w.casefold() for w in words)
+        get_lang_class(code)
+    except Exception:  # spaCy raises ImportError/KeyError-like errors for unknown codes
+        return False
+    return True
+
+
+@functools.cache
+def stop_words(language: str | None) -> frozenset[str]:
+    """spaCy's stop words of a language, lower-cased and case-folded ("außer", "ausser"); for
+    None or a language spaCy does not know, those of en, de and ru together. The one stop-word
+    source of term extraction, sentence splitting and the summaries' ranking."""
+    code = spacy_code(language)
+    if code == "xx":
+        return stop_words("en") | stop_words("de") | stop_words("ru")
+    from spacy.util import get_lang_class
+
+    words = get_lang_class(code).Defaults.stop_words
+    return frozenset(w.lower() for w in words) | frozenset(w.casefold() for w in words)
 
 
 class Lexicon:
@@ -282,7 +312,7 @@ class Lexicon:
     def is_stop(self, word: str, lemma: str, lang: str) -> bool:
         """Function word or conference-domain word: never a term, breaks phrases."""
         w, lem = word.casefold(), lemma.casefold()
-        stops = _stop_words(lang)
+        stops = stop_words(lang)
         return (
             ((w in stops or lem in stops) and lem not in STOP_WORD_EXCEPTIONS.get(lang, ()))
             or w in DOMAIN_STOP_WORDS

@@ -14,13 +14,16 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from talktopics.config import NLPConfig
 from talktopics.nlp.analysis import Sentence, analyse_sentences
 from talktopics.nlp.language import identify_language, to_iso639_1
 from talktopics.nlp.lexicon import Lexicon
-from talktopics.nlp.text import clean_text, split_sentences, strip_note_label, strip_note_structure
+from talktopics.nlp.markup import clean_markup
+from talktopics.nlp.sentences import split_sentences
+from talktopics.nlp.text import strip_note_label, strip_note_structure
 from talktopics.parallel import Executor, ProcessPool, active_executor, contiguous_chunks
 from talktopics.records import Talk
 
@@ -55,11 +58,21 @@ def names_pattern(talk: Talk) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?:['’]s)?(?![\w-])", re.I)
 
 
+_CALL = re.compile(r"\b([A-Za-z_][\w.]*)\([^()\n]{0,40}\)")
+"""A call in running text ("read_csv(path)"): its arguments are no terms."""
+
+
+def clean_for_terms(text: str) -> str:
+    """Text for term extraction: :func:`~talktopics.nlp.markup.clean_markup` (NFC-normalised
+    first), calls without their arguments."""
+    return _CALL.sub(r"\1", clean_markup(unicodedata.normalize("NFC", text)))
+
+
 def talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
     """Cleaned sentences of one talk (title first) with their languages; the body's note
     structure (labels, navigation lines) is stripped."""
-    title = clean_text(talk.title)
-    body = strip_note_structure(clean_text(talk.text))
+    title = clean_for_terms(talk.title)
+    body = strip_note_structure(clean_for_terms(talk.text))
     names = names_pattern(talk)
     if names is not None:
         title, body = names.sub(" ", title), names.sub(" ", body)
@@ -71,7 +84,7 @@ def talk_sentences(talk: Talk, t: int, config: NLPConfig) -> list[Sentence]:
     if title:
         lang = identify_language(title, config.languages, fallback=doc_lang)
         sentences.append(Sentence(talk=t, text=title, lang=lang, is_title=True))
-    for text in split_sentences(body):
+    for text in split_sentences(body, doc_lang):
         text = strip_note_label(text)
         if not any(ch.isalnum() for ch in text):
             continue

@@ -32,21 +32,23 @@ Russian sentences from the notes. Which embedder ranks them is the caller's choi
 multilingual one (``MultilingualUSEEmbedder``) when the texts are not English; the English
 MiniLM model ranks non-English text poorly (but still only picks sentences from it).
 
-Modules: ``markup`` (cleaning), ``sentences`` (splitting, language, stop words),
-``references`` (back-references, note labels), ``candidates``, ``ranking`` (the algorithm),
-``talks``, ``topics`` (blurbs), ``text`` (:func:`summarize`). See docs/summaries.md.
+Cleaning, splitting, the language guess and the stop words are the package's one text stack
+in :mod:`talktopics.nlp` (``markup``, ``sentences``, ``language``, ``lexicon``), shared with
+term extraction and embedding; they are re-exported here. Modules: ``references``
+(back-references, note labels), ``candidates``, ``ranking`` (the algorithm), ``talks``,
+``topics`` (blurbs), ``text`` (:func:`summarize`). See docs/summaries.md.
 """
 
 from __future__ import annotations
 
-from talktopics.summaries.markup import clean_markup
-from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
-from talktopics.summaries.sentences import (
+from talktopics.nlp import (
+    clean_markup,
     detect_language,
     sentence_spans,
     split_sentences,
     stop_words,
 )
+from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
 from talktopics.summaries.talks import summarize_talk, summarize_talks
 from talktopics.summaries.text import summarize
 from talktopics.summaries.topics import summarize_topic, summarize_topics

@@ -1,8 +1,8 @@
 """The sentences a summary is picked from: a talk (or one text) in, its candidate sentences out.
 
 A talk is summarised from its first usable text in ``SummaryConfig.sources`` (notes, then
-description, then abstract): cleaned (:func:`~talktopics.summaries.markup.clean_markup`) and
-split (:func:`~talktopics.summaries.sentences.split_sentences`) for its language; a note's
+description, then abstract): cleaned (:func:`~talktopics.nlp.markup.clean_markup`) and
+split (:func:`~talktopics.nlp.sentences.split_sentences`) for its language; a note's
 label ("Fazit: ...") is cut off (:func:`~talktopics.summaries.references.strip_label`).
 Candidates are the sentences of ``min_words`` to ``max_words`` words that do not end in a
 colon, without duplicates or a repeated title; in a text of a Cyrillic-script language,
@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from talktopics.config import SummaryConfig
+from talktopics.nlp.language import detect_language
+from talktopics.nlp.markup import clean_markup
+from talktopics.nlp.sentences import split_sentences
 from talktopics.records import Talk, normalise_title
-from talktopics.summaries.markup import clean_markup
 from talktopics.summaries.references import strip_label
-from talktopics.summaries.sentences import detect_language, split_sentences
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

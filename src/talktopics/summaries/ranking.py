@@ -10,19 +10,31 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
+import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from talktopics.summaries.sentences import stop_words
+from talktopics.nlp.lexicon import stop_words
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["CosineRows", "SimilarityRows", "mmr_select", "rank_sentences", "word_overlap"]
+__all__ = [
+    "CosineRows",
+    "SimilarityRows",
+    "content_words",
+    "lemma_lookup",
+    "mmr_select",
+    "rank_sentences",
+    "word_overlap",
+]
 
 _STEM_CHARS = 5
 _WORD = re.compile(r"\w+")
@@ -59,9 +71,7 @@ class CosineRows:
 def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> NDArray[np.float64]:
     """TextRank's sentence similarity: shared content words over the sum of log lengths.
 
-    Content words are the lower-cased word tokens that are not stop words of the language
-    (spaCy's lists), cut to their first 5 characters — a crude stemmer that works for English,
-    German and Russian alike ("кластеры"/"кластеризовать", "packages"/"packaging").
+    Content words: see :func:`content_words`.
 
     Args:
         sentences: The sentences.
@@ -70,10 +80,7 @@ def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> ND
     Returns:
         ``(n, n)`` symmetric similarities scaled to a maximum of 1, zero diagonal.
     """
-    stops = stop_words(language)
-    bags = [
-        {w[:_STEM_CHARS] for w in _WORD.findall(s.lower()) if w not in stops} for s in sentences
-    ]
+    bags = content_words(sentences, language)
     n = len(bags)
     sim = np.zeros((n, n), dtype=np.float64)
     logs = [math.log(max(len(bag), 2)) for bag in bags]
@@ -84,6 +91,40 @@ def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> ND
                 sim[i, j] = sim[j, i] = shared / (logs[i] + logs[j])
     top = float(sim.max()) if n else 0.0
     return sim / top if top > 0 else sim
+
+
+def content_words(sentences: Sequence[str], language: str | None = None) -> list[set[str]]:
+    """The content words of each sentence, normalised so that forms of one word match.
+
+    Lower-cased word tokens that are not stop words of the language (spaCy's lists), each
+    replaced by its lookup lemma (spacy-lookups-data: English, German, Russian; "governments"
+    -> "government", "said" -> "say"). Other languages (and None): each word cut to its
+    first 5 characters, a crude stemmer ("packages"/"packaging").
+    """
+    stops = stop_words(language)
+    lemmas = lemma_lookup(language)
+    words = [[w for w in _WORD.findall(s.lower()) if w not in stops] for s in sentences]
+    if not lemmas:
+        return [{w[:_STEM_CHARS] for w in bag} for bag in words]
+    return [{lemmas.get(w, w) for w in bag} for bag in words]
+
+
+@functools.cache
+def lemma_lookup(language: str | None) -> Mapping[str, str]:
+    """spacy-lookups-data's lemma table of a language (en, de, ru); empty for the others,
+    for None and when the tables are not installed."""
+    code = (language or "").split("-")[0].split("_")[0].lower()
+    if code not in ("en", "de", "ru"):
+        return {}
+    try:
+        import spacy_lookups_data
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / f"{code}_lemma_lookup.json.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            table = json.load(handle)
+    except (ImportError, OSError, ValueError):  # spacy-lookups-data missing or broken
+        return {}
+    return {str(k): str(v).lower() for k, v in table.items()}
 
 
 def rank_sentences(

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NOTE_LABELS", "REFERRING_OPENERS", "refers_back", "strip_label"]
+from talktopics.nlp.text import label_length
+
+__all__ = ["REFERRING_OPENERS", "refers_back", "strip_label"]
 
 REFERRING_OPENERS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -159,62 +161,7 @@ _SELF_NOUNS = frozenset(
 _NOT_REFERRING = frozenset({("es", "gibt"), ("es", "geht")})
 """Openers whose next word makes them expletive ("Es gibt ...", "Es geht um ...")."""
 
-NOTE_LABELS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        [
-            "takeaway",
-            "takeaways",
-            "key_takeaway",
-            "key_takeaways",
-            "summary",
-            "conclusion",
-            "conclusions",
-            "tl;dr",
-            "tldr",
-            "note",
-            "notes",
-            "description",
-            "abstract",
-            "update",
-            "my_take",
-            "verdict",
-        ]
-    ),
-    "de": frozenset(
-        [
-            "fazit",
-            "zusammenfassung",
-            "beschreibung",
-            "hinweis",
-            "anmerkung",
-            "notiz",
-            "notizen",
-            "kurz",
-            "kurzfassung",
-            "meinung",
-            "ergebnis",
-        ]
-    ),
-    "ru": frozenset(
-        [
-            "описание",
-            "вывод",
-            "выводы",
-            "итог",
-            "итого",
-            "резюме",
-            "заметка",
-            "заметки",
-            "примечание",
-            "суть",
-            "мнение",
-        ]
-    ),
-}
-"""Labels of a note ("Fazit: ..."): stripped from a summary sentence, per language."""
-
 _WORD = re.compile(r"[^\W\d_]+(?:;[^\W\d_]+)?")
-_LABEL = re.compile(r"^\W*([^\W\d_][\w ;]{0,30}?)\s*:\s+(?=\S)")
 
 
 def _table(tables: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -253,11 +200,8 @@ def refers_back(sentence: str, language: str | None = None) -> bool:
 
 def strip_label(sentence: str, language: str | None = None) -> str:
     """The sentence without a note's leading label ("Fazit: Es lohnt sich." -> "Es lohnt
-    sich."); unchanged when it has none. The result is a suffix of ``sentence``."""
-    match = _LABEL.match(sentence)
-    if match is None:
-        return sentence
-    label = "_".join(match.group(1).lower().split())
-    if label not in _table(NOTE_LABELS, language):
-        return sentence
-    return sentence[match.end() :]
+    sich."; the labels of :data:`~talktopics.nlp.lexicon.NOTE_LABELS` for the language);
+    unchanged when it has none or nothing follows the label. The result is a suffix of
+    ``sentence``."""
+    rest = sentence[label_length(sentence, language) :]
+    return rest if rest.strip() else sentence

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 from talktopics.config import EmbedConfig, SummaryConfig
 from talktopics.embed import Embedder, select_embedder
+from talktopics.nlp.language import detect_language
+from talktopics.nlp.markup import clean_markup
+from talktopics.nlp.sentences import split_sentences
 from talktopics.summaries.candidates import SourceText, candidate_sentences, embed_candidates
-from talktopics.summaries.markup import clean_markup
 from talktopics.summaries.references import strip_label
-from talktopics.summaries.sentences import detect_language, split_sentences
 from talktopics.summaries.talks import pick_sentences
 
 __all__ = ["default_embedder", "summarize"]

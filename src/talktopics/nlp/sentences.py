@@ -1,12 +1,14 @@
-"""Sentence splitting per language: clean text in, verbatim sentences (or their spans) out.
+"""Sentence splitting per language: clean text (and its language) in, verbatim sentences (or
+their spans, or sentences with their languages) out.
 
-Every line break ends a sentence (a line of notes without a final full stop is a sentence of
-its own); inside a line, spaCy's tokenizer for the language (with its abbreviation exceptions,
-plus ours) finds the tokens and a few rules decide where a sentence ends. Sentences are
-returned verbatim: each is a substring of the text given to :func:`split_sentences`, so a
-summary built from them never contains text that is not in the (cleaned) source. Also here:
-the language guess (:func:`detect_language`) and the stop words (:func:`stop_words`) the
-summaries use.
+The one splitter of the package: term extraction, embedding chunks and summaries all split
+with it. Every line break ends a sentence (a line of notes without a final full stop is a
+sentence of its own; :func:`~talktopics.nlp.markup.clean_markup` has already rejoined
+hard-wrapped lines); inside a line, spaCy's tokenizer for the language (with its abbreviation
+exceptions, plus :mod:`talktopics.nlp.abbreviations`) finds the tokens and a few rules decide
+where a sentence ends. Sentences are returned verbatim: each is a substring of the text given
+to :func:`split_sentences`, so a summary built from them never contains text that is not in
+the (cleaned) source.
 """
 
 from __future__ import annotations
@@ -16,144 +18,31 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+from talktopics.config import NLPConfig
+from talktopics.nlp.abbreviations import ABBREVIATIONS, TERMINAL_ABBREVIATIONS
+from talktopics.nlp.language import detect_language, identify_language
+from talktopics.nlp.lexicon import spacy_code, stop_words
+from talktopics.nlp.markup import clean_markup
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from spacy.language import Language
 
-__all__ = ["detect_language", "sentence_spans", "split_sentences", "stop_words"]
+__all__ = ["sentence_languages", "sentence_spans", "split_sentences"]
 
 logger = logging.getLogger(__name__)
 
-# Abbreviations that spaCy's tokenizer exceptions lack. Non-terminal: a capitalised word after
-# them does not start a new sentence ("e.g. Python", "напр. Pandas"). Each is also added with a
-# capital first letter (sentence-initial "Т.е.").
-_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "e.g.",
-        "i.e.",
-        "vs.",
-        "cf.",
-        "approx.",
-        "incl.",
-        "esp.",
-        "resp.",
-        "fig.",
-        "figs.",
-        "eq.",
-        "eqs.",
-        "al.",
-        "ca.",
-        "viz.",
-        "w.r.t.",
-        "dept.",
-        "univ.",
-        "ver.",
-        "sec.",
-    ),
-    "de": (
-        "z.B.",
-        "z.b.",
-        "d.h.",
-        "u.a.",
-        "bzw.",
-        "vgl.",
-        "ggf.",
-        "evtl.",
-        "inkl.",
-        "ca.",
-        "bspw.",
-        "sog.",
-        "insb.",
-        "z.T.",
-        "u.U.",
-        "o.ä.",
-        "Abb.",
-        "Kap.",
-        "Bsp.",
-        "e.g.",
-        "i.e.",
-        "al.",
-    ),
-    "ru": (
-        "напр.",
-        "т.е.",
-        "т.к.",
-        "т.н.",
-        "т.ч.",
-        "т.о.",
-        "см.",
-        "ср.",
-        "рис.",
-        "табл.",
-        "гл.",
-        "проф.",
-        "акад.",
-        "доц.",
-        "им.",
-        "англ.",
-        "нем.",
-        "рус.",
-        "лат.",
-        "франц.",
-        "букв.",
-        "прим.",
-        "мб.",
-        "вкл.",
-        "искл.",
-        "e.g.",
-        "i.e.",
-        "vs.",
-        "al.",
-    ),
-}
-# Abbreviations that often end a sentence: a capitalised word after them starts a new one.
-_TERMINAL_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "en": ("etc.", "Inc.", "Ltd.", "Co.", "Corp.", "Bros."),
-    "de": ("etc.", "usw.", "u.s.w.", "usf.", "u.v.m.", "uvm.", "Chr.", "Inc.", "Ltd.", "Co."),
-    "ru": ("т.д.", "т.п.", "и т.д.", "и т.п.", "и др.", "и пр.", "др.", "пр.", "etc.", "гг."),
-}
 _TERMINAL_TOKEN = re.compile(r"[.!?…]+|[!?][!?.]*")
 _UNIT_AFTER_NUMBER = re.compile(r"[^\W\d_]{1,3}\.")
 """An amount's unit glued to its number ("$500m.", "5bn.", "3к."): may end a sentence."""
 _INITIAL = re.compile(r"[^\W\d_]\.")
 """One capital letter and a full stop: an initial ("J. R. R. Tolkien", "Malcolm X.")."""
 _CLOSING = frozenset("\"'»”’)]}›")
-_SUPPORTED_DETECT = ("en", "de", "ru", "fr", "es", "it", "nl", "pt", "uk", "pl")
 
 
 def _capitalised(word: str) -> str:
     return word[:1].upper() + word[1:]
-
-
-@functools.lru_cache(maxsize=64)
-def _language_code(language: str | None) -> str:
-    """``"en-US"`` -> ``"en"``; unknown or unsupported codes -> ``"xx"`` (multi-language).
-
-    Cached: spaCy's language lookup scans the installed packages' entry points each time
-    (12 ms a call; once per talk, that was minutes on 20,000 talks)."""
-    if not language:
-        return "xx"
-    code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
-    from spacy.util import get_lang_class
-
-    try:
-        get_lang_class(code)
-    except Exception:  # spaCy raises ImportError/KeyError-like errors for unknown codes
-        logger.debug("no spaCy tokenizer for language %r; using the multi-language one", code)
-        return "xx"
-    return code
-
-
-@functools.lru_cache(maxsize=16)
-def stop_words(language: str | None) -> frozenset[str]:
-    """spaCy's stop words of a language (lower case); for unknown languages those of en, de
-    and ru together."""
-    code = _language_code(language)
-    if code == "xx":
-        return stop_words("en") | stop_words("de") | stop_words("ru")
-    from spacy.util import get_lang_class
-
-    words = get_lang_class(code).Defaults.stop_words
-    return frozenset(w.lower() for w in words)
 
 
 @functools.lru_cache(maxsize=16)
@@ -169,35 +58,15 @@ def _tokenizer(code: str) -> Language:
     tokenizer: Any = nlp.tokenizer
     if not hasattr(tokenizer, "add_special_case"):  # zh: a word segmenter, not rule-based
         return _tokenizer("xx")
-    extra = _ABBREVIATIONS.get(code)
+    extra = ABBREVIATIONS.get(code)
     if extra is None:
-        extra = tuple(sorted({a for abbrs in _ABBREVIATIONS.values() for a in abbrs}))
+        extra = tuple(sorted({a for abbrs in ABBREVIATIONS.values() for a in abbrs}))
     rules = tokenizer.rules or {}
-    for abbr in extra + _TERMINAL_ABBREVIATIONS.get(code, ()):
+    for abbr in extra + TERMINAL_ABBREVIATIONS.get(code, ()):
         for form in (abbr, _capitalised(abbr)):
             if " " not in form and form not in rules:
                 tokenizer.add_special_case(form, [{ORTH: form}])
     return nlp
-
-
-@functools.lru_cache(maxsize=1)
-def _language_identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(_SUPPORTED_DETECT))
-    return identifier
-
-
-def detect_language(text: str) -> str | None:
-    """Guess the ISO 639-1 language of a text (one of en, de, ru, fr, es, it, nl, pt, uk, pl).
-
-    Returns ``None`` for texts too short to tell (fewer than 3 letters). Deterministic.
-    """
-    if sum(ch.isalpha() for ch in text) < 3:
-        return None
-    code, _prob = _language_identifier().classify(text[:5000])
-    return str(code)
 
 
 def sentence_spans(text: str, language: str | None = None) -> list[tuple[int, int]]:
@@ -209,7 +78,7 @@ def sentence_spans(text: str, language: str | None = None) -> list[tuple[int, in
         return []
     if language is None:
         language = detect_language(text)
-    nlp = _tokenizer(_language_code(language))
+    nlp = _tokenizer(spacy_code(language))
     terminal_abbrs = _terminal_abbreviations(nlp.lang)
     stops = stop_words(nlp.lang)
     spans: list[tuple[int, int]] = []
@@ -230,7 +99,7 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
     """Split text into sentences, verbatim.
 
     Every line break ends a sentence, so pass text through
-    :func:`~talktopics.summaries.markup.clean_markup` first (it
+    :func:`~talktopics.nlp.markup.clean_markup` first (it
     unwraps hard-wrapped paragraphs and puts each list item and note on its own line). Inside
     a line a sentence ends after ``.``, ``!``, ``?`` or an ellipsis (with any closing quotes or
     brackets) unless:
@@ -257,9 +126,9 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
 
 @functools.lru_cache(maxsize=16)
 def _terminal_abbreviations(code: str) -> frozenset[str]:
-    forms = _TERMINAL_ABBREVIATIONS.get(code)
+    forms = TERMINAL_ABBREVIATIONS.get(code)
     if forms is None:
-        forms = tuple({a for abbrs in _TERMINAL_ABBREVIATIONS.values() for a in abbrs})
+        forms = tuple({a for abbrs in TERMINAL_ABBREVIATIONS.values() for a in abbrs})
     return frozenset(f for abbr in forms for f in (abbr, _capitalised(abbr)))
 
 
@@ -328,3 +197,25 @@ def _first_alnum(tokens: list[Any], index: int) -> str | None:
             if ch.isalnum():
                 return str(ch)
     return None
+
+
+def sentence_languages(
+    text: str, *, languages: Sequence[str] | None = None
+) -> list[tuple[str, str | None]]:
+    """Sentences of a raw text with the language of each.
+
+    The text is cleaned (:func:`~talktopics.nlp.markup.clean_markup`) and split with the rules
+    of its dominant language. A sentence too short or too ambiguous to tell gets the language
+    of the whole text; a sentence in another script (Russian inside English notes) gets its
+    own.
+
+    Returns:
+        ``(sentence, language)`` pairs in text order.
+    """
+    langs = tuple(languages) if languages is not None else NLPConfig().languages
+    cleaned = clean_markup(text)
+    doc_lang = identify_language(cleaned, langs)
+    return [
+        (s, identify_language(s, langs, fallback=doc_lang))
+        for s in split_sentences(cleaned, doc_lang)
+    ]

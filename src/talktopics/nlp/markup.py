@@ -1,9 +1,11 @@
 """Markup cleaning: raw Markdown / reStructuredText / HTML in, plain text (one unit per line) out.
 
-:func:`clean_markup` drops code blocks, images, URLs, HTML tags, navigation lines and emoji
-short codes; link texts, list items and headings stay. Hard-wrapped paragraphs are unwrapped,
-so every line of the result is one unit of meaning (a paragraph, a list item, a heading or one
-line of notes), ready for :func:`~talktopics.summaries.sentences.split_sentences`.
+The one cleaner of the package (term extraction, language identification, embedding chunks,
+summaries). :func:`clean_markup` drops code blocks, doctest and shell prompt lines, images,
+URLs, e-mail addresses, HTML tags, navigation lines ("Back to top", links to anchors) and emoji
+short codes; link texts, inline code, list items and headings stay. Hard-wrapped paragraphs are
+unwrapped, so every line of the result is one unit of meaning (a paragraph, a list item, a
+heading or one line of notes), ready for :func:`~talktopics.nlp.sentences.split_sentences`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["clean_markup"]
+from talktopics.nlp.lexicon import NAVIGATION_LINES
+
+__all__ = ["clean_markup", "is_navigation_line"]
 
 _MARK = "\x00"
 """Placed where something was removed, so that only the spots we touched get tidied."""
@@ -39,6 +43,8 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(
     r"^(\s*)(?:[*+\-•‣◦▪]|\d{1,3}[.)]|[a-zA-Z][.)](?=\s+\S))\s+(?:\[[ xX]\]\s+)?"
 )
+_PROMPT = re.compile(r"^[ \t]*(?:>>>|\$|In \[\d+\]:|Out\[\d+\]:)[ \t]")
+"""A doctest, shell or notebook prompt: the line is code."""
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)|!\[[^\]]*\]\[[^\]]*\]")
@@ -57,7 +63,7 @@ _INLINE_CODE = re.compile(r"(`+)([^`]+?)\1")
 _URL = re.compile(
     r"<(?:https?|ftp)://[^\s<>]+>"
     r"|(?:https?://|ftp://|www\.)[^\s<>\"'`\]]*[^\s<>\"'`\].,;:!?)]"
-    r"|<[\w.+-]+@[\w-]+\.[\w.-]+>"
+    r"|<?\b[\w.+-]+@[\w-]+\.[\w-]+(?:\.[\w-]+)*>?"
 )
 _BOLD = re.compile(
     r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w_])__(?=\S)([^_\n]*\s[^_\n]*?)(?<=\S)__(?![\w_])"
@@ -95,7 +101,7 @@ def clean_markup(text: str) -> str:
 
     Returns:
         Clean text. Sentences found in it with
-        :func:`~talktopics.summaries.sentences.split_sentences` are verbatim substrings of it.
+        :func:`~talktopics.nlp.sentences.split_sentences` are verbatim substrings of it.
     """
     if not text or not text.strip():
         return ""
@@ -127,7 +133,8 @@ def _line_content(raw: str) -> tuple[str, str, int] | None:
     "line". None for lines that hold nothing readable (rules, tables' separators, link
     definitions, navigation, RST comments, markup only)."""
     if (
-        _RULE_LINE.match(raw)
+        _PROMPT.match(raw)
+        or _RULE_LINE.match(raw)
         or _TABLE_SEPARATOR.match(raw)
         or _LINK_DEFINITION.match(raw)
         or _NAVIGATION_LINE.match(raw)
@@ -152,7 +159,18 @@ def _line_content(raw: str) -> tuple[str, str, int] | None:
     if raw.lstrip().startswith("|") and raw.rstrip().endswith("|") and raw.count("|") >= 2:
         line = line.strip().strip("|")
     line = _clean_inline(line)
-    return (kind, line, indent) if line else None
+    return (kind, line, indent) if line and not is_navigation_line(line) else None
+
+
+_NAV_NOISE = re.compile(r"[\W_]+")
+_NAVIGATION = frozenset(
+    _NAV_NOISE.sub(" ", line).strip() for lines in NAVIGATION_LINES.values() for line in lines
+)
+
+
+def is_navigation_line(line: str) -> bool:
+    """Whether a line is note navigation only ("Наверх к оглавлению", "↑ Back to top")."""
+    return _NAV_NOISE.sub(" ", line.casefold()).strip() in _NAVIGATION
 
 
 class _Blocks:
