@@ -15,6 +15,7 @@ from talktopics.config.summary import SummaryConfig, SummarySourceName
 from talktopics.config.topics import (
     EmbedConfig,
     EmbedderName,
+    EncoderRuntime,
     GraphConfig,
     NLPConfig,
     TopicConfig,
@@ -27,6 +28,7 @@ __all__ = [
     "ConfigError",
     "EmbedConfig",
     "EmbedderName",
+    "EncoderRuntime",
     "GraphConfig",
     "IngestLimits",
     "NLPConfig",
