@@ -22,6 +22,7 @@ import logging
 import os
 import platform
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def openvino_precision(cache_dir: Path) -> str:
 
 @functools.cache
 def _ask_openvino() -> str:
-    import openvino
+    import openvino  # type: ignore[import-untyped]
 
     hint = openvino.Core().get_property("CPU", "INFERENCE_PRECISION_HINT")
     name = str(getattr(hint, "get_type_name", lambda: hint)()).lower()
@@ -124,7 +125,7 @@ class OpenVINOEmbedder:
     def __init__(
         self, model_dir: Path, *, name: str, cache_dir: Path, batch_size: int = 64
     ) -> None:
-        import openvino
+        import openvino  # type: ignore[import-untyped]
 
         self.precision = openvino_precision(cache_dir)
 
@@ -244,13 +245,20 @@ def _convert(transformer_dir: Path, tokenizer: Any, folder: Path) -> Path:
     """Load the PyTorch transformer (offline) and convert it into ``folder``."""
     try:
         from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
     except ImportError as exc:  # pragma: no cover - transformers comes with the tokenizer
         raise ModelNotAvailableError("converting a model needs 'pip install torch'") from exc
-    module = AutoModel.from_pretrained(str(transformer_dir), local_files_only=True).eval()
-    example = dict(
-        tokenizer(["an example", "a longer example text"], padding=True, return_tensors="pt")
-    )
-    return convert_transformer(module, example, folder)
+    level = hf_logging.get_verbosity()  # type: ignore[no-untyped-call]
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on the model's Python code
+            module = AutoModel.from_pretrained(str(transformer_dir), local_files_only=True)
+            texts = ["an example", "a longer example text"]
+            example = dict(tokenizer(texts, padding=True, return_tensors="pt"))
+            return convert_transformer(module.eval(), example, folder)
+    finally:
+        hf_logging.set_verbosity(level)  # type: ignore[no-untyped-call]
 
 
 def _writable(folder: Path) -> Path:

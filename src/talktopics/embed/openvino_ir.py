@@ -46,7 +46,7 @@ def ir_key(location: Path, name: str) -> str:
         location: The transformer's directory.
         name: The model's name as the run reports it.
     """
-    import openvino
+    import openvino  # type: ignore[import-untyped]
 
     parts = [name, str(location.resolve()), openvino.get_version()]
     for file in _WEIGHT_FILES:
@@ -83,7 +83,7 @@ def convert_transformer(transformer: Any, example: dict[str, Any], folder: Path)
     Raises:
         ModelNotAvailableError: The conversion failed.
     """
-    import openvino
+    import openvino  # type: ignore[import-untyped]
     import torch
 
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +126,11 @@ def _sha256(path: Path) -> str:
 @contextlib.contextmanager
 def _no_telemetry() -> Iterator[None]:
     """Run the model converter with its telemetry stub (the real one may send usage events)."""
-    from openvino.tools.ovc import convert_impl, telemetry_stub, telemetry_utils
+    from openvino.tools.ovc import (  # type: ignore[import-untyped]
+        convert_impl,
+        telemetry_stub,
+        telemetry_utils,
+    )
 
     saved = (convert_impl.tm, telemetry_utils.tm)
     convert_impl.tm = telemetry_stub
