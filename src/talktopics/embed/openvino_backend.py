@@ -125,7 +125,7 @@ class OpenVINOEmbedder:
     def __init__(
         self, model_dir: Path, *, name: str, cache_dir: Path, batch_size: int = 64
     ) -> None:
-        import openvino  # type: ignore[import-untyped]
+        import openvino
 
         self.precision = openvino_precision(cache_dir)
 
@@ -248,7 +248,7 @@ def _convert(transformer_dir: Path, tokenizer: Any, folder: Path) -> Path:
         from transformers.utils import logging as hf_logging
     except ImportError as exc:  # pragma: no cover - transformers comes with the tokenizer
         raise ModelNotAvailableError("converting a model needs 'pip install torch'") from exc
-    level = hf_logging.get_verbosity()  # type: ignore[no-untyped-call]
+    level = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     try:
         with warnings.catch_warnings():
@@ -258,7 +258,7 @@ def _convert(transformer_dir: Path, tokenizer: Any, folder: Path) -> Path:
             example = dict(tokenizer(texts, padding=True, return_tensors="pt"))
             return convert_transformer(module.eval(), example, folder)
     finally:
-        hf_logging.set_verbosity(level)  # type: ignore[no-untyped-call]
+        hf_logging.set_verbosity(level)
 
 
 def _writable(folder: Path) -> Path:

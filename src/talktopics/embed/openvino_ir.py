@@ -83,7 +83,7 @@ def convert_transformer(transformer: Any, example: dict[str, Any], folder: Path)
     Raises:
         ModelNotAvailableError: The conversion failed.
     """
-    import openvino  # type: ignore[import-untyped]
+    import openvino
     import torch
 
     folder.parent.mkdir(parents=True, exist_ok=True)

@@ -102,9 +102,11 @@ def rebuild_embedder(info: ModelInfo, config: EmbedConfig) -> Embedder:
             config, embedder="sentence-transformers", runtime="openvino"
         )
     elif choice == "sentence-transformers":
-        choice_config = dataclasses.replace(config, embedder=choice, runtime="torch")
+        choice_config = dataclasses.replace(
+            config, embedder="sentence-transformers", runtime="torch"
+        )
     elif choice == "use-multilingual":
-        choice_config = dataclasses.replace(config, embedder=choice)
+        choice_config = dataclasses.replace(config, embedder="use-multilingual")
     else:
         raise ConfigError(
             f"cannot rebuild embedder {info.embedder!r}; pass embedder= to TopicModel "
