@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import zlib
@@ -211,7 +212,15 @@ def stub_backends(monkeypatch: pytest.MonkeyPatch) -> None:
     class StubUSE(_Stub):
         kind = "use"
 
+    class StubOpenVINO(_Stub):
+        kind = "st"
+
+        def __init__(self, model_dir: str | None = None, **_: object) -> None:
+            super().__init__(model_dir)
+
     monkeypatch.setattr(embed_module, "SentenceTransformerEmbedder", StubST)
+    monkeypatch.setattr(embed_module, "OpenVINOEmbedder", StubOpenVINO)
+    monkeypatch.setattr(embed_module, "model_directory", lambda model: model)
     monkeypatch.setattr(embed_module, "MultilingualUSEEmbedder", StubUSE)
 
 
@@ -341,14 +350,19 @@ def test_deferred_backend_reports_a_missing_package_up_front() -> None:
 
 
 def test_select_embedder_defers_the_model_and_names_it_alike(tmp_path: Path) -> None:
-    cached = select_embedder(EmbedConfig(cache_dir=str(tmp_path)), ["en"])
+    torch = EmbedConfig(cache_dir=str(tmp_path), runtime="torch")
+    cached = select_embedder(torch, ["en"])
     assert isinstance(cached, CachedEmbedder) and isinstance(cached.inner, DeferredEmbedder)
     assert not cached.inner.loaded
     assert cached.name == f"sentence-transformers:{embed_module.DEFAULT_MODEL_NAME}"
     model_dir = tmp_path / "my-model"
     model_dir.mkdir()
-    local = select_embedder(EmbedConfig(cache_dir=str(tmp_path), model=str(model_dir)), ["en"])
+    local = select_embedder(dataclasses.replace(torch, model=str(model_dir)), ["en"])
     assert local.name == f"sentence-transformers:{model_dir.resolve()}"
+    openvino = select_embedder(EmbedConfig(cache_dir=str(tmp_path), model=str(model_dir)), [])
+    assert isinstance(openvino, CachedEmbedder) and not openvino.inner.loaded  # type: ignore[attr-defined]
+    assert openvino.name.startswith("openvino-")
+    assert openvino.name.endswith(f":{model_dir.resolve()}")
     use = select_embedder(EmbedConfig(cache_dir=str(tmp_path), embedder="use-multilingual"), [])
     assert use.name == multilingual_use_name() and not use.inner.loaded  # type: ignore[attr-defined]
 
@@ -361,7 +375,8 @@ from talktopics.embed import embed_documents, select_embedder
 docs, terms = json.loads(sys.argv[2]), json.loads(sys.argv[3])
 cache = select_embedder(EmbedConfig(cache_dir=sys.argv[1]), ["en"] * len(docs))
 vectors = np.vstack([embed_documents(docs, cache), cache.embed(terms)])
-heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
+heavy = ("torch", "transformers", "sentence_transformers", "openvino")
+heavy = sorted(m for m in heavy if m in sys.modules)
 print(json.dumps({"heavy": heavy, "vectors": vectors.tobytes().hex()}))
 """
 
@@ -372,7 +387,7 @@ def test_warm_run_imports_no_torch(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    name = sentence_transformer_name()
+    name = select_embedder(EmbedConfig(cache_dir=str(tmp_path)), []).name  # the default runtime
     backend = _TokenLimitedFake(name, dim=384, max_tokens=254)
     first = CachedEmbedder(DeferredEmbedder(name, lambda: backend), tmp_path)
     expected = np.vstack([embed_documents(DOCS, first), first.embed(TERMS)])

@@ -300,7 +300,8 @@ class RunInfo:
     version: str
     seed: int | None = None
     embedder: str = ""
-    """Embedding backend, e.g. ``"sentence-transformers"``."""
+    """Embedding backend and, for OpenVINO, its inference precision: ``"sentence-transformers"``
+    (PyTorch), ``"openvino-f32"``, ``"openvino-bf16"``, ``"use-multilingual-v3"``."""
     model: str = ""
     """Embedding model name, e.g. ``"all-MiniLM-L6-v2"``."""
     parameters: tuple[tuple[str, str], ...] = ()

@@ -27,6 +27,8 @@ def run_config(args: argparse.Namespace) -> RunConfig:
         embed = dataclasses.replace(embed, model=args.model)
     if args.embedder is not None:
         embed = dataclasses.replace(embed, embedder=args.embedder)
+    if getattr(args, "encoder_runtime", None) is not None:
+        embed = dataclasses.replace(embed, runtime=args.encoder_runtime)
     topics = dataclasses.replace(topics, embed=embed)
     if args.seed is not None:
         topics = dataclasses.replace(topics, seed=args.seed)

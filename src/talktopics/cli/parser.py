@@ -207,6 +207,12 @@ def _add_model(p: argparse.ArgumentParser, topics_help: str) -> None:
         choices=("auto", "sentence-transformers", "use-multilingual"),
         help="embedding backend (default auto: multilingual when most texts are not English)",
     )
+    p.add_argument(
+        "--encoder-runtime",
+        choices=("openvino", "torch"),
+        help="what runs a sentence-transformers model (default openvino: converted once, "
+        "cached beside the embeddings; torch: PyTorch)",
+    )
     p.add_argument("--topics", type=int, metavar="K", help=topics_help)
 
 

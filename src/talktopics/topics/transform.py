@@ -97,12 +97,21 @@ def rebuild_embedder(info: ModelInfo, config: EmbedConfig) -> Embedder:
     """
     backend = info.embedder.split(":", 1)[0]
     choice = "use-multilingual" if backend.startswith("use-multilingual") else backend
-    if choice not in {"sentence-transformers", "use-multilingual"}:
+    if backend.startswith("openvino-"):
+        choice_config = dataclasses.replace(
+            config, embedder="sentence-transformers", runtime="openvino"
+        )
+    elif choice == "sentence-transformers":
+        choice_config = dataclasses.replace(
+            config, embedder="sentence-transformers", runtime="torch"
+        )
+    elif choice == "use-multilingual":
+        choice_config = dataclasses.replace(config, embedder="use-multilingual")
+    else:
         raise ConfigError(
             f"cannot rebuild embedder {info.embedder!r}; pass embedder= to TopicModel "
             "(or to TopicModel.load)"
         )
-    choice_config = dataclasses.replace(config, embedder=choice)  # type: ignore[arg-type]
     return embed.select_embedder(choice_config, [])
 
 

@@ -1,0 +1,274 @@
+"""The OpenVINO encoder: texts in, the unit vectors of a sentence-transformers model out.
+
+:class:`OpenVINOEmbedder` runs the model's transformer as an OpenVINO IR (converted once, see
+:mod:`talktopics.embed.openvino_ir`) on the CPU at OpenVINO's default inference precision
+(bf16 where the CPU has it, else f32), tokenises with the model's Hugging Face tokenizer and
+mean-pools over the tokens and L2-normalises, as the model's Pooling + Normalize modules do.
+
+A text's vector does not depend on the other texts of a call: texts are sorted by token
+count and only texts of the same token count share a forward pass, so no text is ever padded
+(bench/RESULTS.md, "Encoder runtimes", measures this against padded batches).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import itertools
+import json
+import logging
+import os
+import platform
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from talktopics.embed.openvino_ir import convert_transformer, ir_key, load_ir_path
+from talktopics.embed.protocol import normalise_rows
+from talktopics.errors import ModelNotAvailableError
+
+__all__ = ["OpenVINOEmbedder", "openvino_name", "openvino_precision"]
+
+logger = logging.getLogger(__name__)
+
+_PRECISIONS = {"f32": "f32", "bf16": "bf16", "f16": "f16"}
+
+
+def openvino_precision(cache_dir: Path) -> str:
+    """OpenVINO's default inference precision on this CPU: ``"bf16"``, ``"f16"`` or ``"f32"``.
+
+    Asking OpenVINO costs its import (about a second); the answer is kept in
+    ``cache_dir/openvino/precision.json`` for this CPU and OpenVINO version, so a run whose
+    vectors are all cached does not import it.
+
+    Raises:
+        ModelNotAvailableError: The ``openvino`` package is not installed.
+    """
+    try:
+        version = importlib.metadata.version("openvino")
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise ModelNotAvailableError(
+            "the OpenVINO encoder runtime needs 'pip install openvino' "
+            "(or use --encoder-runtime torch)"
+        ) from exc
+    key = hashlib.sha256(f"{version}\0{_cpu_signature()}".encode()).hexdigest()
+    memo = cache_dir / "openvino" / "precision.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+        if known["key"] == key and known["precision"] in _PRECISIONS.values():
+            return str(known["precision"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    precision = _ask_openvino()
+    with contextlib.suppress(OSError):
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"key": key, "precision": precision}), encoding="utf-8")
+        os.replace(tmp, memo)
+    return precision
+
+
+@functools.cache
+def _ask_openvino() -> str:
+    import openvino  # type: ignore[import-untyped]
+
+    hint = openvino.Core().get_property("CPU", "INFERENCE_PRECISION_HINT")
+    name = str(getattr(hint, "get_type_name", lambda: hint)()).lower()
+    return _PRECISIONS.get(name, name)
+
+
+def _cpu_signature() -> str:
+    """The CPU's model and instruction-set flags (what OpenVINO's precision choice rests on)."""
+    lines: list[str] = []
+    with (
+        contextlib.suppress(OSError),
+        open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh,
+    ):
+        for line in fh:
+            if line.startswith(("model name", "flags", "Features", "CPU part")):
+                lines.append(line.strip())
+            elif not line.strip() and lines:
+                break  # the first processor tells
+    return "\n".join(lines) or f"{platform.machine()} {platform.processor()}"
+
+
+def openvino_name(location: str, precision: str) -> str:
+    """The :attr:`OpenVINOEmbedder.name` of a model: ``openvino-<precision>:<model>``.
+
+    Args:
+        location: The model as :func:`~talktopics.embed.sentence_transformer_name` names it.
+        precision: As :func:`openvino_precision` gives it.
+    """
+    return f"openvino-{precision}:{location}"
+
+
+class OpenVINOEmbedder:
+    """A sentence-transformers model (Transformer + mean Pooling [+ Normalize]) on OpenVINO.
+
+    Args:
+        model_dir: The sentence-transformers model folder (with ``modules.json``).
+        name: The embedder's name (:func:`openvino_name`).
+        cache_dir: The embedding cache folder; the IR lives in ``cache_dir/openvino/``.
+        batch_size: At most this many texts (all of one token count) per forward pass.
+
+    Raises:
+        ModelNotAvailableError: openvino is missing, the model is not a mean-pooling
+            sentence-transformers model, or it cannot be converted.
+    """
+
+    def __init__(
+        self, model_dir: Path, *, name: str, cache_dir: Path, batch_size: int = 64
+    ) -> None:
+        import openvino
+
+        self.precision = openvino_precision(cache_dir)
+
+        spec = _read_pipeline(model_dir)
+        self.name = name
+        self.batch_size = max(1, batch_size)
+        self.max_seq_length: int = spec["max_seq_length"]
+        self.max_tokens: int | None = self.max_seq_length - 2
+        self._lower = bool(spec["do_lower_case"])
+        transformer_dir: Path = spec["transformer_dir"]
+        self._tokenizer = _load_tokenizer(transformer_dir)
+        folder = cache_dir / "openvino" / ir_key(transformer_dir, name)
+        xml = load_ir_path(folder)
+        if xml is None:
+            logger.info("converting %s to OpenVINO (once; kept in %s)", transformer_dir, folder)
+            xml = _convert(transformer_dir, self._tokenizer, _writable(folder))
+        self._compiled = openvino.Core().compile_model(xml, "CPU")
+        self._inputs = {port.get_any_name() for port in self._compiled.inputs}
+        self._request = self._compiled.create_infer_request()
+        self.dim = int(spec["dim"])
+
+    def __repr__(self) -> str:
+        return f"OpenVINOEmbedder(name={self.name!r}, dim={self.dim})"
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's model input ids (special tokens added, cut at the sequence limit)."""
+        prepared = [t.lower() if self._lower else t for t in texts]
+        out = self._tokenizer(
+            prepared, truncation=True, max_length=self.max_seq_length, verbose=False
+        )
+        return [list(row) for row in out["input_ids"]]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        ids = self._tokenizer(
+            list(texts), add_special_tokens=False, truncation=False, verbose=False
+        )
+        return [len(row) for row in ids["input_ids"]]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of the texts; each is the same whatever else is in ``texts``."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        ids = self.token_ids(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for _, group in itertools.groupby(order, key=lambda i: len(ids[i])):
+            rows = list(group)
+            for start in range(0, len(rows), self.batch_size):
+                part = rows[start : start + self.batch_size]
+                out[part] = self._forward(np.array([ids[i] for i in part], dtype=np.int64))
+        return normalise_rows(out)
+
+    def _forward(self, input_ids: np.ndarray) -> np.ndarray:
+        """Mean-pooled token vectors of equally long rows of input ids (no padding)."""
+        feed: dict[str, np.ndarray] = {"input_ids": input_ids}
+        if "attention_mask" in self._inputs:
+            feed["attention_mask"] = np.ones_like(input_ids)
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        hidden = np.asarray(self._request.infer(feed)[0])
+        # Row by row in float64: a row's mean never depends on the other rows.
+        pooled = [row.astype(np.float64).sum(axis=0) / row.shape[0] for row in hidden]
+        return np.asarray(pooled, dtype=np.float32)
+
+
+def _read_pipeline(model_dir: Path) -> dict[str, Any]:
+    """The parts of a sentence-transformers pipeline this runtime needs, checked.
+
+    Raises:
+        ModelNotAvailableError: Not a Transformer + mean Pooling (+ Normalize) pipeline.
+    """
+    unsupported = (
+        f"the OpenVINO encoder runtime supports sentence-transformers models made of "
+        f"Transformer + mean Pooling (+ Normalize); {model_dir} is not one — "
+        "use --encoder-runtime torch"
+    )
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+        kinds = [str(m["type"]).rsplit(".", 1)[-1] for m in modules]
+        if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+            raise ModelNotAvailableError(unsupported)
+        transformer_dir = model_dir / str(modules[0].get("path", ""))
+        pooling = json.loads(
+            (model_dir / str(modules[1]["path"]) / "config.json").read_text(encoding="utf-8")
+        )
+        st_config = json.loads(
+            (transformer_dir / "sentence_bert_config.json").read_text(encoding="utf-8")
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelNotAvailableError(f"{unsupported} ({type(exc).__name__}: {exc})") from exc
+    modes = {k for k, v in pooling.items() if k.startswith("pooling_mode") and v is True}
+    mean = modes == {"pooling_mode_mean_tokens"} or pooling.get("pooling_mode") == "mean"
+    if not mean:
+        raise ModelNotAvailableError(unsupported)
+    dim = pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension")
+    return {
+        "transformer_dir": transformer_dir,
+        "max_seq_length": int(st_config.get("max_seq_length") or 512),
+        "do_lower_case": bool(st_config.get("do_lower_case", False)),
+        "dim": int(dim),
+    }
+
+
+def _load_tokenizer(transformer_dir: Path) -> Any:
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(transformer_dir), local_files_only=True)
+    except Exception as exc:  # OSError, ValueError: all mean "no usable tokenizer here"
+        raise ModelNotAvailableError(
+            f"no tokenizer for {transformer_dir} ({type(exc).__name__}: {exc}); "
+            "use --encoder-runtime torch"
+        ) from exc
+
+
+def _convert(transformer_dir: Path, tokenizer: Any, folder: Path) -> Path:
+    """Load the PyTorch transformer (offline) and convert it into ``folder``."""
+    try:
+        from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:  # pragma: no cover - transformers comes with the tokenizer
+        raise ModelNotAvailableError("converting a model needs 'pip install torch'") from exc
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on the model's Python code
+            module = AutoModel.from_pretrained(str(transformer_dir), local_files_only=True)
+            texts = ["an example", "a longer example text"]
+            example = dict(tokenizer(texts, padding=True, return_tensors="pt"))
+            return convert_transformer(module.eval(), example, folder)
+    finally:
+        hf_logging.set_verbosity(level)
+
+
+def _writable(folder: Path) -> Path:
+    """``folder``, or a fresh temporary folder (this run only) when its parent is read-only."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        if os.access(folder.parent, os.W_OK):
+            return folder
+    except OSError:
+        pass
+    scratch = Path(tempfile.mkdtemp(prefix="talktopics-openvino-")) / folder.name
+    logger.warning("%s is not writable: the OpenVINO IR goes to %s for this run", folder, scratch)
+    return scratch
