@@ -125,6 +125,7 @@ def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) 
     assert [name for name, _ in result.timings] == [
         "ingest",
         "embedder",
+        "encode",
         "topics",
         "talk_summaries",
         "topic_summaries",

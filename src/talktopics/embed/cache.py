@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from talktopics.embed.backends import DeferredEmbedder
-from talktopics.embed.documents import pool_documents
+from talktopics.embed.documents import Document, document_key, pool_documents
 from talktopics.embed.protocol import (
     Embedder,
     inner_count_tokens,
@@ -177,6 +177,9 @@ class CachedEmbedder:
             len(unique),
             len(missing),
         )
+        # Longest first over the whole call (as sentence-transformers orders one batch), so the
+        # blocks below pad like one length-sorted pass.
+        missing.sort(key=lambda k: -len(unique[k]))
         for start in range(0, len(missing), self.WRITE_EVERY):
             part = missing[start : start + self.WRITE_EVERY]
             vectors = normalise_rows(self.inner.embed([unique[k] for k in part]))
@@ -191,7 +194,9 @@ class CachedEmbedder:
             out[i] = cached[key]
         return out
 
-    def embed_documents(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
+    def embed_documents(
+        self, texts: Sequence[Document], *, max_tokens: int | None = None
+    ) -> np.ndarray:
         """Whole documents as :func:`~talktopics.embed.embed_documents` embeds them, cached.
 
         A document found in the cache costs neither token counting nor chunking; the others
@@ -201,10 +206,8 @@ class CachedEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         dim = self.dim
-        limit = "model" if max_tokens is None else str(max_tokens)
-        namespace = f"{self.name}\0documents\0{limit}"
-        keys = [hashlib.sha256(f"{namespace}\0{text}".encode()).digest() for text in texts]
-        unique: dict[bytes, str] = dict(zip(keys, texts, strict=True))
+        namespace, keys = self._document_keys(texts, max_tokens)
+        unique: dict[bytes, Document] = dict(zip(keys, texts, strict=True))
         cached = self._lookup(namespace, list(unique), dim)
         missing = [k for k in unique if k not in cached]
         logger.info(
@@ -224,6 +227,24 @@ class CachedEmbedder:
         for i, key in enumerate(keys):
             out[i] = cached[key]
         return out
+
+    def cached_documents(
+        self, texts: Sequence[Document], *, max_tokens: int | None = None
+    ) -> list[bool]:
+        """Whether each document's vector is in the cache (checksums checked, not decoded)."""
+        namespace, keys = self._document_keys(texts, max_tokens)
+        found = self.store.get_many(namespace, keys)
+        return [key in found for key in keys]
+
+    def _document_keys(
+        self, texts: Sequence[Document], max_tokens: int | None
+    ) -> tuple[str, list[bytes]]:
+        limit = "model" if max_tokens is None else str(max_tokens)
+        namespace = f"{self.name}\0documents\0{limit}"
+        keys = [
+            hashlib.sha256(f"{namespace}\0{document_key(text)}".encode()).digest() for text in texts
+        ]
+        return namespace, keys
 
 
 def _deferred(embedder: Embedder) -> bool:

@@ -35,6 +35,7 @@ __all__ = [
     "candidate_sentences",
     "embed_candidates",
     "prepare_talk",
+    "text_sentences",
     "title_text",
 ]
 
@@ -124,15 +125,9 @@ def prepare_talk(talk: Talk, config: SummaryConfig) -> SourceText:
     fallback: SourceText | None = None
     for source in config.sources:
         raw: str = getattr(talk, source)
-        if not raw or not raw.strip():
-            continue
-        cleaned = clean_markup(raw)
-        if not cleaned:
-            continue
-        language = talk.notes_language if source == "notes" else talk.language
-        if language is None:
-            language = detect_language(cleaned)
-        sentences = tuple(strip_label(s, language) for s in split_sentences(cleaned, language))
+        language, sentences = text_sentences(
+            raw, talk.notes_language if source == "notes" else talk.language
+        )
         if not sentences:
             continue
         candidates = candidate_sentences(sentences, language, config, title_key=title_key)
@@ -153,6 +148,20 @@ def prepare_talk(talk: Talk, config: SummaryConfig) -> SourceText:
     if fallback is not None:
         return fallback
     return title_text(talk)
+
+
+def text_sentences(raw: str, language: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """One raw text in, its language (``language``, else detected) and its sentences out:
+    cleaned, split for the language, note labels cut off — the units summaries rank and
+    talk vectors are pooled from."""
+    if not raw or not raw.strip():
+        return language, ()
+    cleaned = clean_markup(raw)
+    if not cleaned:
+        return language, ()
+    if language is None:
+        language = detect_language(cleaned)
+    return language, tuple(strip_label(s, language) for s in split_sentences(cleaned, language))
 
 
 def title_text(talk: Talk) -> SourceText:
