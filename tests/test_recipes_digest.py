@@ -356,10 +356,10 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: s
     assert (out / "digest.md").read_text(encoding="utf-8") == "previous digest\n"
 
 
-def test_each_sentence_reaches_the_encoder_once(
+def test_each_text_reaches_the_encoder_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Talk vectors and summaries share their sentence vectors: one encoder pass per run."""
+    """One encoder call for the talk vectors and the summaries: no text is embedded twice."""
     import talktopics.embed
     from talktopics.embed import CachedEmbedder
 

@@ -1,13 +1,16 @@
-"""One encoder pass per run: talks and the run's embedders in, every sentence the topics and
-the summaries will read embedded once, longest first, into the embedding cache.
+"""One encoder call per run: talks and the run's embedders in, every text the topic and the
+summary stages will embed sent once, longest first, into the embedding cache.
 
-Talk vectors are pooled from the vectors of their sentences
-(:func:`~talktopics.topics.talk_text.talk_units`) and summaries rank the same sentences
-(:func:`~talktopics.summaries.candidates.prepare_talk`), so each sentence needs the encoder
-once. Without this pass the topic stage and the summary stage would each send their own
-texts; with it, all of them go in one call that the cache orders by length over the whole run
-(each later stage then reads its vectors from the cache). A run whose talk vectors are all
-cached already skips the pass: the sentences were embedded by an earlier run.
+Talk vectors are pooled from the chunks of their :func:`~talktopics.topics.talk_text.talk_text`
+(:func:`~talktopics.embed.documents.document_units`) and summaries rank their candidate
+sentences (:func:`~talktopics.summaries.candidates.prepare_talk`). Without this pass each stage
+sends its own texts; with it, all of them go in one call that the cache orders by length over
+the whole run (each later stage then reads its vectors from the cache). A run whose talk
+vectors are all cached already skips the pass: its texts were embedded by an earlier run.
+
+Talk vectors pooled from the summary sentences themselves (``talk_units``: each sentence
+encoded once) are supported by :func:`~talktopics.embed.embed_documents` but not the default:
+they lowered the topic AMI on the tuned set beyond seed noise (bench notes).
 """
 
 from __future__ import annotations
@@ -17,17 +20,14 @@ from collections.abc import Iterable, Sequence
 
 from talktopics.config import SummaryConfig
 from talktopics.embed import CachedEmbedder, Embedder
+from talktopics.embed.documents import document_units
 from talktopics.records import Talk
 from talktopics.summaries.candidates import prepare_talk
-from talktopics.topics.talk_text import reading_language, talk_units
+from talktopics.topics.talk_text import reading_language, talk_text
 
-__all__ = ["MAX_UNIT_CHARS", "encode_sentences"]
+__all__ = ["encode_sentences"]
 
 logger = logging.getLogger(__name__)
-
-MAX_UNIT_CHARS = 800
-"""Talk sentences longer than this are left to the topic stage: one may exceed the model's
-token limit and be split there (embedding it whole here would encode its start twice)."""
 
 
 def encode_sentences(
@@ -37,7 +37,8 @@ def encode_sentences(
     summaries: Embedder,
     config: SummaryConfig,
 ) -> int:
-    """Embed the sentences of the run's talk vectors and summaries, one call per embedder.
+    """Embed the chunks of the run's talk vectors and the summaries' sentences, one call per
+    embedder.
 
     Only cached embedders (:class:`~talktopics.embed.CachedEmbedder`) take part: what this
     pass computes reaches the later stages through the cache.
@@ -53,12 +54,16 @@ def encode_sentences(
 
     if isinstance(topics, CachedEmbedder):
         reading = reading_language(topics)
-        documents = [talk_units(talk, reading) for talk in talks]
+        documents = [talk_text(talk, reading) for talk in talks]
         if all(topics.cached_documents(documents)):
-            logger.info("every talk vector is cached: no sentence pass")
+            logger.info("every talk vector is cached: no encoder pass")
             return 0
-        for units in documents:
-            add(topics, (unit for unit in units if len(unit) <= MAX_UNIT_CHARS))
+        limit = topics.max_tokens
+        if limit is not None:
+            for parts in document_units(documents, topics.count_tokens, limit):
+                add(topics, (chunk for chunk, _ in parts))
+        else:
+            add(topics, documents)
     for talk in talks:
         try:
             text = prepare_talk(talk, config)

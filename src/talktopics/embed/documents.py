@@ -16,7 +16,14 @@ import numpy as np
 from talktopics.embed.protocol import DocumentCache, Embedder, normalise_rows
 from talktopics.nlp.text import split_sentences
 
-__all__ = ["Document", "chunk_text", "document_key", "embed_documents", "pool_documents"]
+__all__ = [
+    "Document",
+    "chunk_text",
+    "document_key",
+    "document_units",
+    "embed_documents",
+    "pool_documents",
+]
 
 Document = str | tuple[str, ...]
 """A text (chunked at sentences) or its units, e.g. sentences (each embedded on its own)."""

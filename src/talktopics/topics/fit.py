@@ -59,7 +59,7 @@ from talktopics.topics.network import (
 )
 from talktopics.topics.regroup import expand_giants, split_catch_alls, talks_in, towards_target
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState, empty_fit, versions
-from talktopics.topics.talk_text import reading_language, talk_units
+from talktopics.topics.talk_text import reading_language, talk_text
 from talktopics.topics.vocabulary import align_terms, language_talks, select_terms
 from talktopics.topics.word_graph import build_word_graph
 
@@ -160,11 +160,11 @@ def choose_embedder(talks: tuple[Talk, ...], config: TopicConfig) -> Embedder:
 
 
 def embed_talks(talks: tuple[Talk, ...], embedder: Embedder, say: Progress) -> np.ndarray:
-    """One float32 row per talk: pooled from the vectors of its sentences (:func:`talk_units`)."""
+    """One float32 row per talk: the embedding of its :func:`talk_text`."""
     say(f"embedding {len(talks)} talks ({embedder.name})")
     reading = reading_language(embedder)
     return np.asarray(
-        embed.embed_documents([talk_units(t, reading) for t in talks], embedder),
+        embed.embed_documents([talk_text(t, reading) for t in talks], embedder),
         dtype=np.float32,
     ).reshape(len(talks), -1)
 

@@ -24,7 +24,7 @@ from talktopics.records import Talk, TalkTopics, TermTable
 from talktopics.topics.distributions import make_talk_topics, mark_outliers, talk_distributions
 from talktopics.topics.network import talk_links, tfidf
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState
-from talktopics.topics.talk_text import reading_language, talk_units
+from talktopics.topics.talk_text import reading_language, talk_text
 from talktopics.topics.vocabulary import align_terms
 
 __all__ = ["place_talks", "rebuild_embedder"]
@@ -65,7 +65,7 @@ def place_talks(
         )
     x = tfidf(_vocabulary_counts(terms, state), state.idf)
     reading = reading_language(embedder)
-    vectors = embed.embed_documents([talk_units(t, reading) for t in talks], embedder)
+    vectors = embed.embed_documents([talk_text(t, reading) for t in talks], embedder)
     links = sp.hstack(
         [
             talk_links(
