@@ -494,3 +494,41 @@ def test_cache_with_real_model(minilm: SentenceTransformerEmbedder, tmp_path: Pa
     second = CachedEmbedder(counting, tmp_path).embed(texts)
     assert counting.calls == []
     assert first.tobytes() == second.tobytes()
+
+
+# --- documents given as their sentences (one encoder pass) ------------------------------------
+
+
+def test_sentence_documents_are_token_weighted_means_of_their_sentences() -> None:
+    fake = CountingEmbedder(FakeEmbedder(), max_tokens=4)
+    units = ("Type hints catch bugs.", "mypy checks them all statically.", "Short.")
+    vector = embed_documents([units], fake)[0]
+    parts = FakeEmbedder().embed(["Type hints catch bugs.", "mypy checks them all", "statically."])
+    parts = np.vstack([parts, FakeEmbedder().embed(["Short."])])
+    expected = (parts * np.array([[4.0], [4.0], [1.0], [1.0]])).sum(axis=0)
+    assert np.allclose(vector, expected / np.linalg.norm(expected), atol=1e-6)
+    # The one overlong sentence is split between words; every other sentence is sent whole.
+    assert fake.calls == ["Type hints catch bugs.", "mypy checks them all", "statically.", "Short."]
+
+
+def test_sentence_documents_reuse_the_sentence_vectors_and_are_cached(tmp_path: Path) -> None:
+    backend = _TokenLimitedFake("fake:units", max_tokens=50)
+    cached = CachedEmbedder(backend, tmp_path)
+    docs = [("First sentence here.", "Second one."), ("Second one.", "A third.")]
+    cached.embed(["Second one.", "A third."])  # e.g. summaries' sentences, embedded first
+    assert cached.cached_documents(docs) == [False, False]
+    vectors = embed_documents(docs, cached)
+    assert sorted(backend.calls) == ["A third.", "First sentence here.", "Second one."]
+    assert cached.cached_documents(docs) == [True, True]
+    assert cached.cached_documents(["First sentence here. Second one."]) == [False]
+    again = CachedEmbedder(DeferredEmbedder("fake:units", _must_not_load), tmp_path)
+    assert np.array_equal(again.embed_documents(docs), vectors)
+
+
+def test_cache_embeds_missing_texts_longest_first_over_the_whole_call(tmp_path: Path) -> None:
+    backend = CountingEmbedder(FakeEmbedder())
+    cached = CachedEmbedder(backend, tmp_path)
+    cached.WRITE_EVERY = 2  # several blocks: the order must hold across them
+    texts = ["a b", "a b c d e", "a", "a b c", "a b c d"]
+    cached.embed(texts)
+    assert backend.calls == ["a b c d e", "a b c d", "a b c", "a b", "a"]

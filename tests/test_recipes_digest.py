@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pytest
 
 from conftest import FakeEmbedder, default_sigint
@@ -126,6 +127,7 @@ def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) 
     assert [name for name, _ in result.timings] == [
         "ingest",
         "embedder",
+        "encode",
         "topics",
         "talk_summaries",
         "topic_summaries",
@@ -353,3 +355,26 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: s
     assert stdout == ""
     assert sorted(p.name for p in out.iterdir()) == ["digest.md"]
     assert (out / "digest.md").read_text(encoding="utf-8") == "previous digest\n"
+
+
+def test_each_text_reaches_the_encoder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One encoder call for the talk vectors and the summaries: no text is embedded twice."""
+    import talktopics.embed
+    from talktopics.embed import CachedEmbedder
+
+    sent: list[str] = []
+
+    class Recording(FakeEmbedder):
+        def embed(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
+            sent.extend(texts)
+            return super().embed(texts)
+
+    monkeypatch.setattr(
+        talktopics.embed,
+        "select_embedder",
+        lambda config, langs: CachedEmbedder(Recording(), tmp_path / "cache"),
+    )
+    run_digest([FIXTURE], tmp_path / "out", config=RunConfig(), progress=False)
+    assert sent and len(sent) == len(set(sent))

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from talktopics.embed.backends import DeferredEmbedder
-from talktopics.embed.documents import CHUNKING, pool_documents
+from talktopics.embed.documents import CHUNKING, Document, document_key, pool_documents
 from talktopics.embed.protocol import (
     Embedder,
     inner_count_tokens,
@@ -121,22 +121,14 @@ class CachedEmbedder:
         """Cache key of a text for this backend and model."""
         return hashlib.sha256(f"{self.name}\0{text}".encode()).digest()
 
-    def _decode(self, blob: bytes, dim: int) -> np.ndarray | None:
-        if len(blob) != 4 * dim:
-            return None
-        vector = np.frombuffer(blob, dtype="<f4")
-        return vector if bool(np.all(np.isfinite(vector))) else None
-
     def _lookup(self, namespace: str, keys: Sequence[bytes], dim: int) -> dict[bytes, np.ndarray]:
         """Intact cached vectors of the keys (corrupt entries logged and left out)."""
-        cached: dict[bytes, np.ndarray] = {}
-        bad = 0
-        for key, blob in self.store.get_many(namespace, keys).items():
-            vector = self._decode(blob, dim)
-            if vector is None:
-                bad += 1
-            else:
-                cached[key] = vector
+        found = self.store.get_many(namespace, keys)
+        sized = [(key, blob) for key, blob in found.items() if len(blob) == 4 * dim]
+        matrix = np.frombuffer(b"".join(blob for _, blob in sized), dtype="<f4").reshape(-1, dim)
+        finite = np.isfinite(matrix).all(axis=1).tolist()  # one check for all vectors
+        cached = {key: matrix[i] for i, (key, _) in enumerate(sized) if finite[i]}
+        bad = len(found) - len(cached)
         if bad:
             logger.warning(
                 "embedding cache %s: %d corrupt entries (wrong length for dim %d or "
@@ -177,6 +169,9 @@ class CachedEmbedder:
             len(unique),
             len(missing),
         )
+        # Longest first over the whole call (as sentence-transformers orders one batch), so the
+        # blocks below pad like one length-sorted pass.
+        missing.sort(key=lambda k: -len(unique[k]))
         for start in range(0, len(missing), self.WRITE_EVERY):
             part = missing[start : start + self.WRITE_EVERY]
             vectors = normalise_rows(self.inner.embed([unique[k] for k in part]))
@@ -191,7 +186,9 @@ class CachedEmbedder:
             out[i] = cached[key]
         return out
 
-    def embed_documents(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
+    def embed_documents(
+        self, texts: Sequence[Document], *, max_tokens: int | None = None
+    ) -> np.ndarray:
         """Whole documents as :func:`~talktopics.embed.embed_documents` embeds them, cached.
 
         A document found in the cache costs neither token counting nor chunking; the others
@@ -201,10 +198,8 @@ class CachedEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         dim = self.dim
-        limit = "model" if max_tokens is None else str(max_tokens)
-        namespace = f"{self.name}\0documents\0{limit}\0{CHUNKING}"
-        keys = [hashlib.sha256(f"{namespace}\0{text}".encode()).digest() for text in texts]
-        unique: dict[bytes, str] = dict(zip(keys, texts, strict=True))
+        namespace, keys = self._document_keys(texts, max_tokens)
+        unique: dict[bytes, Document] = dict(zip(keys, texts, strict=True))
         cached = self._lookup(namespace, list(unique), dim)
         missing = [k for k in unique if k not in cached]
         logger.info(
@@ -224,6 +219,24 @@ class CachedEmbedder:
         for i, key in enumerate(keys):
             out[i] = cached[key]
         return out
+
+    def cached_documents(
+        self, texts: Sequence[Document], *, max_tokens: int | None = None
+    ) -> list[bool]:
+        """Whether each document's vector is in the cache (checksums checked, not decoded)."""
+        namespace, keys = self._document_keys(texts, max_tokens)
+        found = self.store.get_many(namespace, keys)
+        return [key in found for key in keys]
+
+    def _document_keys(
+        self, texts: Sequence[Document], max_tokens: int | None
+    ) -> tuple[str, list[bytes]]:
+        limit = "model" if max_tokens is None else str(max_tokens)
+        namespace = f"{self.name}\0documents\0{limit}\0{CHUNKING}"
+        keys = [
+            hashlib.sha256(f"{namespace}\0{document_key(text)}".encode()).digest() for text in texts
+        ]
+        return namespace, keys
 
 
 def _deferred(embedder: Embedder) -> bool:

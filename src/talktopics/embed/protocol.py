@@ -49,7 +49,9 @@ class DocumentCache(Protocol):
     chunking and pooling them.
     """
 
-    def embed_documents(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
+    def embed_documents(
+        self, texts: Sequence[str | tuple[str, ...]], *, max_tokens: int | None = None
+    ) -> np.ndarray:
         """Document vectors as :func:`~talktopics.embed.embed_documents` computes them."""
         ...
 

@@ -193,7 +193,7 @@ def extract_terms(
     table = _term_table(talks, sentences, per_sentence)
     # 4. a Russian/German/French word and its English equivalent are one term
     if config.merge_translations:
-        table = _merge_translations(table)
+        table = _merge_translations(table, _cache_directory(cache_dir, config))
     logger.info(
         "%d talks, %d sentences -> %d candidate terms",
         len(talks),
@@ -204,24 +204,33 @@ def extract_terms(
 
 
 @functools.cache
-def _multilingual_embedder() -> Embedder | None:
-    """The packaged multilingual encoder, loaded once (None when it is not installed)."""
-    from talktopics.embed.backends import MultilingualUSEEmbedder
+def _multilingual_embedder(cache: Path | None) -> Embedder | None:
+    """The packaged multilingual encoder (None when it is not installed), behind the embedding
+    cache in ``cache`` when given: a re-run reads the words' vectors and loads no model."""
+    from talktopics.embed.backends import (
+        DeferredEmbedder,
+        MultilingualUSEEmbedder,
+        multilingual_use_name,
+    )
+    from talktopics.embed.cache import CachedEmbedder
 
     try:
-        return MultilingualUSEEmbedder(threads=1)
+        if cache is None:
+            return MultilingualUSEEmbedder(threads=1)
+        name = multilingual_use_name()
     except ModelNotAvailableError as exc:
         logger.warning("terms of different languages are not merged: %s", exc)
         return None
+    return CachedEmbedder(DeferredEmbedder(name, lambda: MultilingualUSEEmbedder(threads=1)), cache)
 
 
-def _merge_translations(table: TermTable) -> TermTable:
+def _merge_translations(table: TermTable, cache: Path | None) -> TermTable:
     """The table with non-English words merged into their English equivalents."""
     if not any(langs and "en" not in langs for langs in table.languages):
         return table  # nothing to merge: do not load the encoder
     if not any("en" in langs for langs in table.languages):
         return table
-    embedder = _multilingual_embedder()
+    embedder = _multilingual_embedder(cache)
     return table if embedder is None else merge_translations(table, embedder)
 
 

@@ -1,6 +1,7 @@
 """The recipe of ``talktopics digest``: input paths in, the digest files out.
 
-read -> choose the embedders -> topics -> summaries -> digest record -> render -> write.
+read -> choose the embedders -> one encoder pass -> topics -> summaries -> digest record ->
+render -> write.
 :func:`build_digest` (talks -> Digest) and :func:`write_digest` (Digest -> files) are the two
 halves for use from Python; :func:`run_digest` is the whole command.
 """
@@ -23,6 +24,7 @@ from talktopics.parallel import use_executor
 from talktopics.progress import Stages, Timings
 from talktopics.records import Corpus, Digest, Talk
 from talktopics.render import render_digest
+from talktopics.sentence_pass import encode_sentences
 from talktopics.summaries import summarize_talks, summarize_topics
 from talktopics.topics import TopicModel
 
@@ -141,6 +143,16 @@ def build_digest(
             close = getattr(used, "close", None)
             if callable(close):
                 cleanup.callback(close)  # the embedding cache is closed even on an interrupt
+
+        # 2b. One encoder pass: the sentences talk vectors are pooled from and summaries rank,
+        #     each once, longest first over the whole run (the later stages read the cache).
+        with stages.stage("encode", "Embedding sentences"):
+            encode_sentences(
+                corpus.talks,
+                topics=embedders.topics,
+                summaries=embedders.summaries,
+                config=config.summary,
+            )
 
         # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
         with stages.stage("topics", "Finding topics") as say:

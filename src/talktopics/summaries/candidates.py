@@ -13,6 +13,7 @@ many texts in one batch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ __all__ = [
     "candidate_sentences",
     "embed_candidates",
     "prepare_talk",
+    "text_sentences",
     "title_text",
 ]
 
@@ -125,15 +127,9 @@ def prepare_talk(talk: Talk, config: SummaryConfig) -> SourceText:
     fallback: SourceText | None = None
     for source in config.sources:
         raw: str = getattr(talk, source)
-        if not raw or not raw.strip():
-            continue
-        cleaned = clean_markup(raw)
-        if not cleaned:
-            continue
-        language = talk.notes_language if source == "notes" else talk.language
-        if language is None:
-            language = detect_language(cleaned)
-        sentences = tuple(strip_label(s, language) for s in split_sentences(cleaned, language))
+        language, sentences = text_sentences(
+            raw, talk.notes_language if source == "notes" else talk.language
+        )
         if not sentences:
             continue
         candidates = candidate_sentences(sentences, language, config, title_key=title_key)
@@ -154,6 +150,21 @@ def prepare_talk(talk: Talk, config: SummaryConfig) -> SourceText:
     if fallback is not None:
         return fallback
     return title_text(talk)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def text_sentences(raw: str, language: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """One raw text in, its language (``language``, else detected) and its sentences out:
+    cleaned, split for the language, note labels cut off — the units summaries rank and
+    talk vectors are pooled from. Remembered: the stages of one run split each text once."""
+    if not raw or not raw.strip():
+        return language, ()
+    cleaned = clean_markup(raw)
+    if not cleaned:
+        return language, ()
+    if language is None:
+        language = detect_language(cleaned)
+    return language, tuple(strip_label(s, language) for s in split_sentences(cleaned, language))
 
 
 def title_text(talk: Talk) -> SourceText:

@@ -1,6 +1,6 @@
 """The text a talk is embedded from: a Talk (and the language its embedder reads) in, one
-string out (:func:`talk_text`); an embedder in, the one language it reads out
-(:func:`reading_language`)."""
+string out (:func:`talk_text`) or its sentences (:func:`talk_units`); an embedder in, the one
+language it reads out (:func:`reading_language`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import re
 from talktopics.embed import Embedder
 from talktopics.nlp import detect_language
 from talktopics.records import Talk
+from talktopics.summaries.candidates import text_sentences
 
-__all__ = ["reading_language", "talk_text"]
+__all__ = ["reading_language", "talk_text", "talk_units"]
 
 
 def talk_text(talk: Talk, reading: str | None = None) -> str:
@@ -28,16 +29,38 @@ def talk_text(talk: Talk, reading: str | None = None) -> str:
     whole Cyrillic text with an English model would place these talks near each other (by
     script) and far from every talk on their subject.
     """
-    parts = [talk.title.strip()]
-    programme = "\n\n".join(p for p in (talk.abstract.strip(), talk.description.strip()) if p)
+    title, programme, notes = _parts(talk, reading)
+    return "\n\n".join(p for p in (title, programme, notes) if p)
+
+
+def talk_units(talk: Talk, reading: str | None = None) -> tuple[str, ...]:
+    """The sentences of :func:`talk_text`, split as summaries split them
+    (:func:`~talktopics.summaries.candidates.text_sentences`): the title, then the sentences of
+    the abstract, the description and the notes it keeps. A talk vector pooled from them
+    shares every sentence vector with the summaries."""
+    title, programme, notes = _parts(talk, reading)
+    units: list[str] = [" ".join(title.split())] if title else []
     if programme:
-        parts.append(programme)
+        for raw in (talk.abstract, talk.description):
+            units.extend(text_sentences(raw, talk.language)[1])
+    if notes:
+        language = talk.notes_language if notes == talk.notes.strip() else reading
+        units.extend(text_sentences(notes, language)[1])
+    return tuple(u for u in units if u.strip())
+
+
+def _parts(talk: Talk, reading: str | None) -> tuple[str, str, str]:
+    """Title, programme text and the notes a talk vector reads (see :func:`talk_text`)."""
+    title = talk.title.strip()
+    programme = "\n\n".join(p for p in (talk.abstract.strip(), talk.description.strip()) if p)
     notes = talk.notes.strip()
-    if notes and notes not in parts and not (programme and _other_language(notes, programme)):
-        if not programme and reading is not None and _unreadable_script(notes, reading):
-            notes = ". ".join(_LATIN_RUN.findall(_URL.sub(" ", notes)))
-        parts.append(notes)
-    return "\n\n".join(p for p in parts if p)
+    if not notes or notes in (title, programme):
+        return title, programme, ""
+    if programme and _other_language(notes, programme):
+        return title, programme, ""
+    if not programme and reading is not None and _unreadable_script(notes, reading):
+        notes = ". ".join(_LATIN_RUN.findall(_URL.sub(" ", notes)))
+    return title, programme, notes
 
 
 _LATIN_SCRIPT = frozenset({"en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sv", "tr", "eu"})

@@ -1,0 +1,77 @@
+"""One encoder call per run: talks and the run's embedders in, every text the topic and the
+summary stages will embed sent once, longest first, into the embedding cache.
+
+Talk vectors are pooled from the chunks of their :func:`~talktopics.topics.talk_text.talk_text`
+(:func:`~talktopics.embed.documents.document_units`) and summaries rank their candidate
+sentences (:func:`~talktopics.summaries.candidates.prepare_talk`). Without this pass each stage
+sends its own texts; with it, all of them go in one call that the cache orders by length over
+the whole run (each later stage then reads its vectors from the cache). A run whose talk
+vectors are all cached already skips the pass: its texts were embedded by an earlier run.
+
+Talk vectors pooled from the summary sentences themselves (``talk_units``: each sentence
+encoded once) are supported by :func:`~talktopics.embed.embed_documents` but not the default:
+they lowered the topic AMI on the tuned set beyond seed noise (bench notes).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from talktopics.config import SummaryConfig
+from talktopics.embed import CachedEmbedder, Embedder
+from talktopics.embed.documents import document_units
+from talktopics.records import Talk
+from talktopics.summaries.candidates import prepare_talk
+from talktopics.topics.talk_text import reading_language, talk_text
+
+__all__ = ["encode_sentences"]
+
+logger = logging.getLogger(__name__)
+
+
+def encode_sentences(
+    talks: Sequence[Talk],
+    *,
+    topics: Embedder,
+    summaries: Embedder,
+    config: SummaryConfig,
+) -> int:
+    """Embed the chunks of the run's talk vectors and the summaries' sentences, one call per
+    embedder.
+
+    Only cached embedders (:class:`~talktopics.embed.CachedEmbedder`) take part: what this
+    pass computes reaches the later stages through the cache.
+
+    Returns:
+        The number of distinct texts sent to the embedders (cached or not).
+    """
+    wanted: dict[int, tuple[CachedEmbedder, dict[str, None]]] = {}
+
+    def add(embedder: Embedder, texts: Iterable[str]) -> None:
+        if isinstance(embedder, CachedEmbedder):
+            wanted.setdefault(id(embedder), (embedder, {}))[1].update(dict.fromkeys(texts))
+
+    if isinstance(topics, CachedEmbedder):
+        reading = reading_language(topics)
+        documents = [talk_text(talk, reading) for talk in talks]
+        if all(topics.cached_documents(documents)):
+            logger.info("every talk vector is cached: no encoder pass")
+            return 0
+        limit = topics.max_tokens
+        if limit is not None:
+            for parts in document_units(documents, topics.count_tokens, limit):
+                add(topics, (chunk for chunk, _ in parts))
+        else:
+            add(topics, documents)
+    for talk in talks:
+        try:
+            text = prepare_talk(talk, config)
+        except Exception:  # the summary stage reports it and falls back to the title
+            continue
+        add(summaries, (text.sentences[i] for i in text.candidates))
+    sent = 0
+    for embedder, texts in wanted.values():
+        embedder.embed(list(texts))
+        sent += len(texts)
+    return sent
