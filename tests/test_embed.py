@@ -532,3 +532,23 @@ def test_cache_embeds_missing_texts_longest_first_over_the_whole_call(tmp_path: 
     texts = ["a b", "a b c d e", "a", "a b c", "a b c d"]
     cached.embed(texts)
     assert backend.calls == ["a b c d e", "a b c d", "a b c", "a b", "a"]
+
+
+@pytest.mark.real
+def test_multilingual_vectors_do_not_depend_on_the_batch() -> None:
+    """A text's multilingual vector is the same bytes alone, in a batch and in another order
+    (so a run's output never depends on what the cache held before)."""
+    from talktopics.embed import MultilingualUSEEmbedder
+
+    texts = [
+        "Daten",
+        "Datenbank für große Mengen von Zeitreihen",
+        "модель машинного обучения и данные",
+        "a longer English sentence about testing with pytest and fixtures",
+    ]
+    model = MultilingualUSEEmbedder()
+    together = model.embed(texts)
+    alone = np.vstack([model.embed([t]) for t in texts])
+    reversed_ = model.embed(texts[::-1])[::-1]
+    assert together.tobytes() == alone.tobytes() == reversed_.tobytes()
+    assert MultilingualUSEEmbedder(threads=4).embed(texts).tobytes() == together.tobytes()

