@@ -148,7 +148,7 @@ def test_unicode_survives(markdown: str) -> None:
 def test_markdown_lookalikes_in_summaries_stay_text(markdown: str) -> None:
     rendered = to_html(markdown)
     assert "<h1>Not a heading" not in rendered
-    assert "# Not a heading Testing with pytest" in html.unescape(rendered)
+    assert "# Not a heading. Testing with pytest" in html.unescape(rendered)
 
 
 def test_empty_digest_renders() -> None:
