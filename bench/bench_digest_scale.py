@@ -3,7 +3,7 @@
 Usage::
 
     python bench/bench_digest_scale.py [--talks 20000 5000] [--embedder minilm|hashing]
-        [--workdir /tmp/talktopics-digest-scale] [--keep-cache] [--no-write]
+        [--workdir DIR] [--keep-cache] [--no-write]
 
 For each size the corpus is built by ``bench/synthetic_corpus.py`` (shuffled sentences of real
 pyvideo abstracts, deterministic) in ``--workdir`` (outside the repository), then digested once
@@ -35,6 +35,7 @@ import multiprocessing as mp
 import os
 import shutil
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -59,7 +60,8 @@ logger = logging.getLogger("bench.digest_scale")
 SECTION = "digest_scale"
 SIZES = (20_000,)
 MEMORY_BOUND_MB = 2048
-WORKDIR = Path("/tmp/talktopics-digest-scale")
+WORKDIR = Path(tempfile.gettempdir()) / "talktopics-digest-scale"
+"""Default ``--workdir``: a folder in the system's temporary directory."""
 
 
 class LoggedMeter(Meter):
