@@ -45,6 +45,7 @@ from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.mdheadings import Heading, find_headings
 from talktopics.ingest.reading import Document
+from talktopics.nlp.markup import is_navigation_line
 
 __all__ = ["detect_notes_language", "looks_like_markdown", "read_markdown"]
 
@@ -81,18 +82,6 @@ _MARKERS = re.compile(r"(\*\*|__|`)")
 _INTERNAL_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*#([^()\[\]\s]*)\s*\)")
 _LINK = re.compile(r"!?\[([^\[\]]*)\]" + _TARGET)
 _EMPHASIS = re.compile(r"(?<!\w)\*(\S(?:[^*]*?\S)?)\*(?!\w)|(?<!\w)_(\S(?:[^_]*?\S)?)_(?!\w)")
-_NAV_PHRASES = re.compile(
-    r"^(back to (top|contents|toc|index)|наверх|к оглавлению|zurück|retour|top)\b", re.I
-)
-_NAV_WORDS = ("back", "наверх", "оглавлению", "zurück", "retour", "top")
-
-
-def _may_be_nav(text: str) -> bool:
-    """A cheap test that `_NAV_PHRASES` may match the line (one of its words is in it)."""
-    folded = text.casefold().replace("*", "").replace("_", "").replace("`", "")
-    return any(word in folded for word in _NAV_WORDS)
-
-
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DAY_LABEL = re.compile(
@@ -243,8 +232,8 @@ def _parse_body(lines: list[str]) -> _Body:
             and _INTERNAL_LINK.search(text)
         ):
             continue  # navigation: only links to anchors
-        if len(text.strip()) < 40 and _may_be_nav(text) and _NAV_PHRASES.match(_strip_inline(text)):
-            continue
+        if is_navigation_line(_strip_inline(text)):
+            continue  # "Наверх к оглавлению", "Back to top": the one table in nlp.lexicon
         kept.append(text.rstrip())
     notes = "\n".join(kept)
     notes = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", notes).strip()
