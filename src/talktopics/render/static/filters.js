@@ -56,10 +56,14 @@
   }
   /* How many talks "Find talks" with this text would show (the filters kept). */
   tt.countFor = function (text) { return select(text).length; };
-  /* How many of the selected talks contain every word of this text. */
-  tt.countIn = function (text) {
-    var ws = words(text), ids = tt.selection || [], n = 0;
-    ids.forEach(function (id) { var i = cardIndex[id]; if (i !== undefined && matches(i, ws)) { n += 1; } });
+  /* How many of the selected talks (or of the given card ids) contain every word of this text. */
+  tt.countIn = function (text, only) {
+    var ws = words(text), ids = only || tt.selection || [], n = 0, seen = {};
+    ids.forEach(function (id) {
+      var i = cardIndex[id];
+      if (i !== undefined && !seen[id] && matches(i, ws)) { n += 1; }
+      seen[id] = true;
+    });
     return n;
   };
 

@@ -291,39 +291,25 @@
   });
 
   /* ---- which talks a term finds: the search's rule (every word in the card's text) -------- */
-  function fold(s) { return s.normalize("NFKC").toLowerCase(); }
-  var cardTexts = null;
-  function cards() {
-    if (cardTexts === null) {
-      var seen = {};
-      cardTexts = [];
-      Array.prototype.forEach.call(document.querySelectorAll("article.talk"), function (c) {
-        if (c.id && !seen[c.id]) { seen[c.id] = true; cardTexts.push({ id: c.id, text: fold(c.textContent) }); }
-      });
-    }
-    return cardTexts;
-  }
-  function talksWith(label, only) {
-    var words = fold(label).split(/\s+/).filter(Boolean);
-    return cards().filter(function (c) {
-      return (!only || only[c.id]) && words.every(function (w) { return c.text.indexOf(w) >= 0; });
-    }).length;
-  }
+  /* Word matching is filters.js's alone (tt.countFor / tt.countIn): one rule for the search,
+     the tooltips and the fading, so they never disagree. */
+  var nCards = document.querySelectorAll("article.talk").length;
   /* Selected cards (by anchor) from talk ids or card ids; null = no selection. */
   var anchorOf = {};
   (data.map || []).forEach(function (p) { anchorOf[p[4]] = p[3]; anchorOf[p[3]] = p[3]; });
-  var selected = null, selectedCount = 0;
+  var selected = null, selectedIds = [], selectedCount = 0;
   function onSelection(ids) {
-    if (!ids || ids.length >= cards().length) { selected = null; cy.nodes().removeClass("nosel"); return; }
+    if (!ids || ids.length >= nCards) { selected = null; cy.nodes().removeClass("nosel"); return; }
     selected = {};
-    selectedCount = 0;
+    selectedIds = [];
     ids.forEach(function (id) {
       var a = anchorOf[id] || id;
-      if (!selected[a]) { selected[a] = true; selectedCount += 1; }
+      if (!selected[a]) { selected[a] = true; selectedIds.push(a); }
     });
+    selectedCount = selectedIds.length;
     cy.batch(function () {
       terms.forEach(function (n) {
-        var k = talksWith(n.data("label"), selected);
+        var k = tt.countIn(n.data("label"), selectedIds);
         n.data("sel", k);
         n.toggleClass("nosel", k === 0);
       });
@@ -357,10 +343,10 @@
     } else {
       var topics = node.data("topics");
       /* The count "Find talks" will show: filters.js's own count under the current filters. */
-      var found = tt.countFor ? tt.countFor(node.data("label")) : talksWith(node.data("label"), null);
+      var found = tt.countFor(node.data("label"));
       var meta = (topics.length > 1 ? "shared by " + topics.length + " topics" : "one topic") +
         " · found in " + plural(found, "talk");
-      if (selected) { meta += " · " + talksWith(node.data("label"), selected) + " of the " + plural(selectedCount, "selected talk"); }
+      if (selected) { meta += " · " + tt.countIn(node.data("label"), selectedIds) + " of the " + plural(selectedCount, "selected talk"); }
       tip.appendChild(el("p", "tip-meta", meta));
       var ul = el("ul");
       topics.forEach(function (m) {
