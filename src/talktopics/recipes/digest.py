@@ -167,7 +167,11 @@ def build_digest(
             )
         with stages.stage("topic_summaries", f"Summarising {len(model.topics_)} topics"):
             topic_summaries = summarize_topics(
-                model.topics_, corpus.talks, embedder=embedders.summaries, config=config.summary
+                model.topics_,
+                corpus.talks,
+                embedder=embedders.summaries,
+                config=config.summary,
+                subtopics=model.subtopics_,
             )
 
         # 5. The digest record: everything the renderers need, the word network and map laid out.
