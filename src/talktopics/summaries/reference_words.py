@@ -30,6 +30,11 @@ __all__ = [
     "SELF_NOUNS",
 ]
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _EN_CONNECTIVES = (
     "however though therefore thus hence furthermore moreover additionally besides "
     "consequently nevertheless nonetheless instead likewise similarly otherwise then "
@@ -71,61 +76,61 @@ OPENERS: dict[str, frozenset[str]] = {
 """First word (or words, joined by ``_``) of a sentence that points back."""
 
 DEMONSTRATIVES: dict[str, frozenset[str]] = {
-    "en": frozenset("this these those such".split()),
-    "de": frozenset(
+    "en": _set("this these those such"),
+    "de": _set(
         "diese dieser dieses diesen diesem solche solcher solches solchen solchem "
-        "genannte genannten genannter".split()
+        "genannte genannten genannter"
     ),
-    "ru": frozenset(
+    "ru": _set(
         "этот эта это эти этим этого этой этом этих эту этому такой такая такое такие "
-        "таким такого таких такую такими такому данный данная данное данные данном".split()
+        "таким такого таких такую такими такому данный данная данное данные данном"
     ),
 }
 """Determiners that point back inside a sentence (the next word is checked)."""
 
 ANYWHERE: dict[str, frozenset[str]] = {
-    "en": frozenset("the_latter the_former the_above aforementioned".split()),
-    "de": frozenset(
+    "en": _set("the_latter the_former the_above aforementioned"),
+    "de": _set(
         "dabei dadurch darin davon dafür hierbei hierfür hierzu ebenfalls "
-        "letztere letzteren ersteren obige obigen".split()
+        "letztere letzteren ersteren obige obigen"
     ),
-    "ru": frozenset(
+    "ru": _set(
         "ещё еще тоже он она оно они его её ее их ему ей им ним ней нем нём него неё нее "
-        "ними вышеупомянутый последний".split()
+        "ними вышеупомянутый последний"
     ),
 }
 """Words that point back wherever they stand."""
 
 PRONOUNS: dict[str, frozenset[str]] = {
-    "en": frozenset("they them their he him his she her also".split()),
-    "de": frozenset("er ihn ihm sie ihr ihre ihren ihrem ihrer".split()),
+    "en": _set("they them their he him his she her also"),
+    "de": _set("er ihn ihm sie ihr ihre ihren ihrem ihrer"),
 }
 """Third-person pronouns inside a sentence (and English "also"): they point back unless a
 possible antecedent precedes them."""
 
-PLURAL_PRONOUNS = frozenset("they them their".split())
+PLURAL_PRONOUNS = _set("they them their")
 """English pronouns whose antecedent may be a plural noun ("tools ... them")."""
 
-SELF_NOUNS = frozenset(
+SELF_NOUNS = _set(
     """talk talks session tutorial workshop presentation keynote course lecture paper
     vortrag vortrags vortrages präsentation kurs beitrag
     доклад докладе доклада докладу докладом выступление выступлении выступления воркшоп
-    воркшопе туториал лекция лекции""".split()
+    воркшопе туториал лекция лекции"""
 )
 """Nouns that make a demonstrative name the talk itself ("This talk ...")."""
 
-DEICTIC_NOUNS = frozenset(
+DEICTIC_NOUNS = _set(
     """year years week weeks month months time times morning evening afternoon weekend
     season summer winter spring autumn day days century decade point moment stage
     jahr jahres woche monat mal zeit tag
-    год году года неделе месяц раз время""".split()
+    год году года неделе месяц раз время"""
 )
 """Nouns that make a demonstrative point at the present, not back ("this year", "this
 time", "dieses Jahr", "в этом году"); also "such as" (see :data:`NOT_REFERRING`)."""
 
 NOT_REFERRING = frozenset(
     {("es", "gibt"), ("es", "geht"), ("such", "as"), ("that", "is"), ("dann", "wenn")}
-    | {("those", w) for w in "who whose which that of in with at for on from".split()}
+    | {("those", w) for w in _set("who whose which that of in with at for on from")}
 )
 """Word pairs that do not refer back ("Es gibt ...", "such as", "that is, ...", "those who
 ...", where what follows says what is meant)."""
