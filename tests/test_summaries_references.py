@@ -167,3 +167,9 @@ def test_summary_keeps_an_inner_reference_with_its_antecedent(
                 assert n > 0 and text.index(sentences[n - 1]) < text.index(sentence)
                 between = text[text.index(sentences[n - 1]) + len(sentences[n - 1]) :]
                 assert between.lstrip().startswith(sentence)
+
+
+def test_a_demonstrative_naming_the_talk_may_have_adjectives() -> None:
+    assert not refers_back("In this hands-on workshop, you build a parser.", "en")
+    assert not refers_back("This short talk shows why types help.", "en")
+    assert refers_back("This short example shows why types help.", "en")

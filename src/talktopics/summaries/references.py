@@ -11,8 +11,9 @@ content. A sentence points back (:func:`refers_back`) when
    particular", "Following this"; "Dabei", "Allerdings", "Das" + lower-case word; "Это",
    "Однако", "Кроме того");
 2. it holds a **demonstrative** anywhere ("this issue", "such a project", "diese Methode",
-   "в этом проекте") — unless it names the talk itself ("this talk", "dieser Vortrag", "в этом
-   докладе") or a time ("this year"), or it is "such as";
+   "в этом проекте") — unless it names the talk itself ("this talk", "this hands-on workshop",
+   "dieser Vortrag", "в этом докладе": a talk noun within three words) or a time ("this
+   year"), or it is "such as";
 3. it holds a word that **always** points back ("also", "the latter", "dabei", "ebenfalls",
    "ещё", "тоже", a Russian third-person pronoun);
 4. it holds an English or German third-person **pronoun** ("how to use them", "his work",
@@ -72,7 +73,7 @@ def _opens_with_reference(words: list[str], lower: list[str], language: str | No
         return len(words) > 1 and words[1][:1].islower()
     if lower[0] not in openers or (lower[0], following) in NOT_REFERRING:
         return False
-    return following not in SELF_NOUNS
+    return not SELF_NOUNS.intersection(lower[1:4])
 
 
 def _points_back_inside(words: list[str], lower: list[str], language: str | None) -> bool:
@@ -86,8 +87,8 @@ def _points_back_inside(words: list[str], lower: list[str], language: str | None
         if word in anywhere or f"{word}_{following}" in anywhere:
             return True
         if word in demonstratives and following:
-            if (word, following) in NOT_REFERRING or following in SELF_NOUNS:
-                continue
+            if (word, following) in NOT_REFERRING or SELF_NOUNS.intersection(lower[i + 1 : i + 4]):
+                continue  # "such as", "this (short|hands-on) talk"
             if following not in DEICTIC_NOUNS:
                 return True
         if i > 0 and word in pronouns and not _anchored(words, lower, i, code):
