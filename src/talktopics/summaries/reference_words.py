@@ -40,19 +40,20 @@ _EN_CONNECTIVES = (
     "consequently nevertheless nonetheless instead likewise similarly otherwise then "
     "afterwards still in_particular in_addition in_contrast as_a_result after_that "
     "following_this because_of_this on_the_other_hand for_this_reason apart_from_this "
-    "the_latter the_former the_same this_way in_this_way"
+    "the_latter the_former the_same this_way in_this_way but and yet so next indeed in_fact "
+    "what_is_more on_top_of_that even_so"
 )
 _DE_CONNECTIVES = (
     "allerdings jedoch zudem ferner außerdem trotzdem dennoch somit danach anschließend "
     "insbesondere weiterhin darüber_hinaus stattdessen ebenso ebenfalls deswegen folglich "
     "dann dort hierzu hiermit hierbei hierfür daraufhin darauf daraus darum darüber "
     "dagegen dabei dazu damit dadurch darin davon dafür daher deshalb auch zusätzlich "
-    "im_gegenzug im_übrigen"
+    "im_gegenzug im_übrigen aber und doch sondern nämlich tatsächlich"
 )
 _RU_CONNECTIVES = (
     "однако поэтому также тоже ещё еще затем потом зато но а и здесь тут там причём причем "
     "кроме_того при_этом в_частности тем_не_менее после_этого в_итоге более_того "
-    "к_тому_же помимо_этого в_результате"
+    "к_тому_же помимо_этого в_результате ведь то_есть действительно"
 )
 
 OPENERS: dict[str, frozenset[str]] = {
