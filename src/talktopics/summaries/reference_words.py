@@ -113,7 +113,8 @@ PLURAL_PRONOUNS = _set("they them their")
 """English pronouns whose antecedent may be a plural noun ("tools ... them")."""
 
 SELF_NOUNS = _set(
-    """talk talks session tutorial workshop presentation keynote course lecture paper
+    """talk talks session tutorial workshop presentation keynote course lecture paper poster
+    panel demo sprint training webinar
     vortrag vortrags vortrages präsentation kurs beitrag
     доклад докладе доклада докладу докладом выступление выступлении выступления воркшоп
     воркшопе туториал лекция лекции"""
