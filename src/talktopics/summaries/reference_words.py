@@ -93,11 +93,13 @@ ANYWHERE: dict[str, frozenset[str]] = {
     "en": _set("the_latter the_former the_above aforementioned"),
     "de": _set(
         "dabei dadurch darin davon dafür hierbei hierfür hierzu ebenfalls "
-        "letztere letzteren ersteren obige obigen"
+        "letztere letzteren ersteren obige obigen vorherige vorherigen vorherigem"
     ),
     "ru": _set(
         "ещё еще тоже он она оно они его её ее их ему ей им ним ней нем нём него неё нее "
-        "ними вышеупомянутый последний"
+        "ними них нему вышеупомянутый последний опять снова предыдущий предыдущая "
+        "предыдущее предыдущие предыдущего предыдущей предыдущему предыдущим предыдущем "
+        "предыдущих предыдущую"
     ),
 }
 """Words that point back wherever they stand."""

@@ -102,7 +102,7 @@ def _anchored(words: list[str], lower: list[str], i: int, code: str) -> bool:
         return True  # "Sie", "Ihre": the formal "you", not a pronoun pointing back
     stops = stop_words(code or None)
     for j in range(i):
-        if words[j][:1].isupper() and lower[j] not in stops:
+        if words[j][:1].isupper() and re.split("['’]", lower[j])[0] not in stops:
             return True  # a name, or (German) any noun
     if lower[i] in PLURAL_PRONOUNS:
         return any(len(w) > 3 and w.endswith("s") and not w.endswith("ss") for w in lower[:i])
