@@ -93,7 +93,7 @@ ANYWHERE: dict[str, frozenset[str]] = {
     "en": _set("the_latter the_former the_above aforementioned"),
     "de": _set(
         "dabei dadurch darin davon dafür hierbei hierfür hierzu ebenfalls "
-        "letztere letzteren ersteren obige obigen vorherige vorherigen vorherigem"
+        "letztere letzteren ersteren obige obigen vorherige vorherigen vorherigem er ihn ihm"
     ),
     "ru": _set(
         "ещё еще тоже он она оно они его её ее их ему ей им ним ней нем нём него неё нее "
@@ -106,7 +106,7 @@ ANYWHERE: dict[str, frozenset[str]] = {
 
 PRONOUNS: dict[str, frozenset[str]] = {
     "en": _set("they them their he him his she her also"),
-    "de": _set("er ihn ihm sie ihr ihre ihren ihrem ihrer"),
+    "de": _set("sie ihr ihre ihren ihrem ihrer"),
 }
 """Third-person pronouns inside a sentence (and English "also"): they point back unless a
 possible antecedent precedes them."""

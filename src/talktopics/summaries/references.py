@@ -14,8 +14,8 @@ content. A sentence points back (:func:`refers_back`) when
    "в этом проекте") — unless it names the talk itself ("this talk", "this hands-on workshop",
    "dieser Vortrag", "в этом докладе": a talk noun within three words) or a time ("this
    year"), or it is "such as";
-3. it holds a word that **always** points back ("also", "the latter", "dabei", "ebenfalls",
-   "ещё", "тоже", a Russian third-person pronoun);
+3. it holds a word that **always** points back ("the latter", "dabei", "ebenfalls", German
+   "er"/"ihn"/"ihm", "ещё", "тоже", a Russian third-person pronoun);
 4. it holds an English or German third-person **pronoun** ("how to use them", "his work",
    "weil sie ...") or English "also" with no possible antecedent before it in the sentence:
    a capitalised word that is no stop word (a name; in German any noun), or for
