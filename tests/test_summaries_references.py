@@ -101,6 +101,7 @@ def test_talk_summary_never_starts_with_a_dangling_pronoun(fake_embedder: FakeEm
         ("de", "Allerdings kostet der Umstieg Zeit.", True),
         ("de", "Aber wie misst man Latenz?", True),
         ("de", "Man spart dabei viel Speicher.", True),
+        ("de", "Anna, 2018 schon dabei, zeigte Pandas.", False),
         ("de", "Wir zeigen, wie solche Pipelines ausfallen.", True),
         ("de", "Am Ende wird diese Methode verglichen.", True),
         ("de", "Am Ende wird gezeigt, warum sie schneller ist.", True),

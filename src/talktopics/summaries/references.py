@@ -49,6 +49,8 @@ REFERRING_OPENERS = OPENERS
 """First word (or words, joined by ``_``) of a sentence that points back, per language."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_PRESENT = re.compile(r"\bdabei(?=\s*(?:[,.;:!?)]|$))", re.IGNORECASE)
+"""German "dabei" closing a clause: "being there", not "in doing so"."""
 
 
 def _table(tables: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -125,7 +127,9 @@ def refers_back(sentence: str, language: str | None = None) -> bool:
     lower = [w.lower() for w in words]
     if _opens_with_reference(words, lower, language):
         return True
-    return _points_back_inside(words, lower, language)
+    inner = _PRESENT.sub(" ", sentence)  # "2018 mit Observability dabei, ..." = was there
+    words = _WORD.findall(inner)
+    return _points_back_inside(words, [w.lower() for w in words], language)
 
 
 def strip_label(sentence: str, language: str | None = None) -> str:
