@@ -26,14 +26,13 @@ only the choice of sentences differs):
   ``ours-before`` the former defaults (all three); ``ours-use`` the multilingual USE
   embedder (not run by default).
 
-ROUGE: the ``rouge`` package 1.0.1 (pltrdy, pure Python wheel, Apache-2.0; ``rouge-score``
-has no wheel). Both sides are lower-cased and reduced to word tokens (``\\w+``) first,
-because the package splits only on spaces and full stops. ROUGE-1/2 count n-grams with
-repetition (``exclusive=False``, as ROUGE-1.5.5 does); ROUGE-L is the summary-level union LCS
-in the package's set mode (its repetition mode over-counts and exceeds 1). No stemming, no
-stop-word removal. The BBC reference files join sentences without a space after the full
-stop; they are split back at every ``.``/``!``/``?`` whose following text starts a sentence
-of the article.
+ROUGE: ``rouge-score`` 0.1.2 (Google; Apache-2.0, an sdist that builds into a pure Python
+wheel) with its Porter stemmer, F1: ROUGE-1/2 and summary-level ROUGE-Lsum (sentences on their
+own lines) — the scale the issue states its figures on. The former scorer, the ``rouge``
+package 1.0.1 (pltrdy; lower-cased ``\\w+`` tokens, n-grams counted with repetition, no
+stemming), is kept as a second pair of columns (``R-1/R-2 nostem``). The BBC reference files
+join sentences without a space after the full stop; they are split back at every
+``.``/``!``/``?`` whose following text starts a sentence of the article.
 
 Writes the section "Summaries (ROUGE)" of bench/RESULTS.md and bench/results/summaries.json.
 
@@ -46,6 +45,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import math
 import os
@@ -213,19 +213,34 @@ def _normalise(sentences: Sequence[str]) -> str:
     return " . ".join(p for p in parts if p)
 
 
+@functools.cache
+def _scorer() -> Any:
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+
+
 def rouge_scores(hypothesis: Sequence[str], reference: Sequence[str]) -> dict[str, float]:
-    """ROUGE-1/2/L F1 of one summary (0 for an empty one)."""
+    """ROUGE-1/2/Lsum F1 of one summary with rouge-score and stemming (the primary figures),
+    and ROUGE-1/2 of the ``rouge`` package without stemming (``*-nostem``); 0 for an empty
+    summary."""
     from rouge import Rouge
 
+    scores = {"rouge-1": 0.0, "rouge-2": 0.0, "rouge-l": 0.0}
+    scores |= {"rouge-1-nostem": 0.0, "rouge-2-nostem": 0.0}
+    if not any(s.strip() for s in hypothesis) or not any(s.strip() for s in reference):
+        return scores
+    stemmed = _scorer().score("\n".join(reference), "\n".join(hypothesis))
+    scores["rouge-1"] = float(stemmed["rouge1"].fmeasure)
+    scores["rouge-2"] = float(stemmed["rouge2"].fmeasure)
+    scores["rouge-l"] = float(stemmed["rougeLsum"].fmeasure)
     hyp, ref = _normalise(hypothesis), _normalise(reference)
-    if not hyp or not ref:
-        return {"rouge-1": 0.0, "rouge-2": 0.0, "rouge-l": 0.0}
-    # N-grams counted with repetition (clipped), as ROUGE-1.5.5 does. The package's
-    # repetition mode over-counts the union LCS (ROUGE-L above 1), so ROUGE-L uses its
-    # default set mode.
-    counted = Rouge(metrics=["rouge-1", "rouge-2"], exclusive=False).get_scores(hyp, ref)[0]
-    lcs = Rouge(metrics=["rouge-l"], exclusive=True).get_scores(hyp, ref)[0]
-    return {metric: float(values["f"]) for metric, values in {**counted, **lcs}.items()}
+    if hyp and ref:
+        # N-grams counted with repetition (clipped), as ROUGE-1.5.5 does.
+        counted = Rouge(metrics=["rouge-1", "rouge-2"], exclusive=False).get_scores(hyp, ref)[0]
+        scores["rouge-1-nostem"] = float(counted["rouge-1"]["f"])
+        scores["rouge-2-nostem"] = float(counted["rouge-2"]["f"])
+    return scores
 
 
 # --- methods --------------------------------------------------------------------------------
@@ -370,7 +385,7 @@ def evaluate(
             seconds = time.perf_counter() - start
             scores = [rouge_scores(o, a.reference) for o, a in zip(outputs, articles, strict=True)]
             row: dict[str, Any] = {"seconds": round(seconds, 2)}
-            for metric in ("rouge-1", "rouge-2", "rouge-l"):
+            for metric in ("rouge-1", "rouge-2", "rouge-l", "rouge-1-nostem", "rouge-2-nostem"):
                 mean, half = _mean_ci([s[metric] for s in scores])
                 row[metric] = round(mean, 4)
                 row[f"{metric}-ci95"] = round(half, 4)
@@ -411,8 +426,8 @@ def _table(results: dict[str, Any]) -> list[str]:
         lines += [
             f"*{setting}*",
             "",
-            "| method | ROUGE-1 | ROUGE-2 | ROUGE-L | words | seconds |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | R-1/R-2 nostem | words | seconds |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         best = {m: max(row[m] for row in table.values()) for m in ("rouge-1", "rouge-2", "rouge-l")}
         for method, row in table.items():
@@ -420,8 +435,10 @@ def _table(results: dict[str, Any]) -> list[str]:
             for m in ("rouge-1", "rouge-2", "rouge-l"):
                 cell = f"{row[m]:.3f} ± {row[m + '-ci95']:.3f}"
                 cells.append(f"**{cell}**" if row[m] == best[m] else cell)
+            old = f"{100 * row['rouge-1-nostem']:.1f}/{100 * row['rouge-2-nostem']:.1f}"
             lines.append(
-                f"| {method} | {' | '.join(cells)} | {row['words']:.0f} | {row['seconds']:.1f} |"
+                f"| {method} | {' | '.join(cells)} | {old} | {row['words']:.0f} "
+                f"| {row['seconds']:.1f} |"
             )
         lines.append("")
     return lines
@@ -434,8 +451,9 @@ def _markdown(data: dict[str, Any]) -> str:
         "## Summaries (ROUGE)",
         "",
         "ROUGE F1, mean ± 95 % CI half-width over documents; the best mean in bold. ROUGE with "
-        "the `rouge` package 1.0.1 (pure Python): lower-cased word tokens, ROUGE-1/2 count "
-        "n-grams with repetition, ROUGE-L is summary-level (union LCS, set mode); no stemming. "
+        "`rouge-score` 0.1.2 and its Porter stemmer (ROUGE-1, ROUGE-2, summary-level "
+        "ROUGE-Lsum); *nostem* = the former scorer, the `rouge` package 1.0.1 without stemming "
+        "(lower-cased word tokens, n-grams counted with repetition), as R-1/R-2 × 100. "
         "Every method picks from the same sentences (our `split_sentences`) and returns the "
         "same number of them; *words* is the mean summary length. sumy 0.13 runs with a "
         "tokenizer built on our splitter (its default needs NLTK punkt data, not available "
@@ -629,8 +647,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "config": {f: getattr(SummaryConfig(), f) for f in SummaryConfig.__dataclass_fields__},
         "seconds_total": round(time.perf_counter() - start, 1),
-        "rouge": "rouge 1.0.1 (pltrdy); R-1/R-2 exclusive=False, R-L exclusive=True; "
-        "lower-cased \\w+ tokens",
+        "rouge": "rouge-score 0.1.2, use_stemmer=True, F1 (rouge1, rouge2, rougeLsum); "
+        "nostem: rouge 1.0.1 (pltrdy), exclusive=False, lower-cased \\w+ tokens",
         "sumy": "sumy 0.13, English Snowball stemmer and stop words, our sentence splitter",
     }
     text = _markdown(data)

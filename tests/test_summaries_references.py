@@ -72,3 +72,114 @@ def test_talk_summary_never_starts_with_a_dangling_pronoun(fake_embedder: FakeEm
             if sentence.startswith("They"):
                 assert n > 0 and sentences[n - 1].startswith("Graph databases")
         assert all(not s.startswith("Takeaway") for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # English: connectives, demonstratives and pronouns inside a sentence.
+        ("en", "However, the cache grows without bound.", True),
+        ("en", "In particular, the scheduler needs more memory.", True),
+        ("en", "Following this, we port the parser to Rust.", True),
+        ("en", "But what kinds of tests are there?", True),
+        ("en", "In fact, nobody reads the logs.", True),
+        ("en", "So, in this talk we build a compiler.", False),
+        ("en", "We show a cheap way to avoid this problem.", True),
+        ("en", "Maintaining such a library takes years.", True),
+        ("en", "The broker will also retry failed jobs.", True),
+        ("en", "You will learn how to profile them.", True),
+        ("en", "The speaker explains why his approach scales.", True),
+        ("en", "Parsers turn text into trees, and we write them by hand.", False),
+        ("en", "Kubernetes also runs batch jobs.", False),
+        ("en", "We'll also see the test runners.", True),
+        ("en", "Ada Lovelace explains how she wrote the first program.", False),
+        ("en", "Profits rose this year.", False),
+        ("en", "Tools such as pytest make testing easy.", False),
+        ("en", "The grant helps those who maintain packages.", False),
+        ("en", "In this talk we build a compiler.", False),
+        # German: pronominal adverbs, demonstratives, pronouns without an antecedent.
+        ("de", "Allerdings kostet der Umstieg Zeit.", True),
+        ("de", "Aber wie misst man Latenz?", True),
+        ("de", "Man spart dabei viel Speicher.", True),
+        ("de", "Anna, 2018 schon dabei, zeigte Pandas.", False),
+        ("de", "Wir zeigen, wie solche Pipelines ausfallen.", True),
+        ("de", "Am Ende wird diese Methode verglichen.", True),
+        ("de", "Am Ende wird gezeigt, warum sie schneller ist.", True),
+        ("de", "In diesem Vortrag bauen wir einen Compiler.", False),
+        ("de", "Die Methode ist schnell, weil sie Typen kennt.", False),
+        ("de", "Mit einem Tracing-Ansatz zeigte er die Wartezeiten.", True),
+        ("de", "Danach lernen Sie, wie man Pakete baut.", True),
+        ("de", "Am Ende lernen Sie, wie man Pakete baut.", False),
+        ("de", "Pandas lädt Tabellen in den Speicher.", False),
+        # Russian: pronouns and demonstratives wherever they stand.
+        ("ru", "Однако очередь растёт без ограничений.", True),
+        ("ru", "Ведь очередь растёт без ограничений.", True),
+        ("ru", "Кроме того, брокер повторяет задачи.", True),
+        ("ru", "Пример применения для его проекта по биологии.", True),
+        ("ru", "В этом проекте всё устроено иначе.", True),
+        ("ru", "Для таких задач нужен кэш.", True),
+        ("ru", "Показали ещё пару графиков.", True),
+        ("ru", "Опять напоминание про random seed.", True),
+        ("ru", "Совместимо со всем предыдущим.", True),
+        ("ru", "В этом докладе рассказали про очереди.", False),
+        ("ru", "В этом году конференция прошла в Карлсруэ.", False),
+        ("ru", "Брокер написан на Go и хранит задачи в Redis.", False),
+    ],
+)
+def test_refers_back_inside_a_sentence(language: str, sentence: str, expected: bool) -> None:
+    assert refers_back(sentence, language) is expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "referring"),
+    [
+        (
+            "en",
+            "Message queues decouple producers from consumers. "
+            "We compare five brokers on latency and throughput. "
+            "In particular, the slowest one loses messages under load. "
+            "Benchmarks ran on a laptop with eight cores. "
+            "The results favour brokers with a write-ahead log.",
+            "In particular",
+        ),
+        (
+            "de",
+            "Nachrichtenschlangen entkoppeln Erzeuger und Verbraucher. "
+            "Wir vergleichen fünf Broker nach Latenz und Durchsatz. "
+            "Am Ende verliert dabei der langsamste Broker Nachrichten. "
+            "Die Messungen liefen auf einem Laptop mit acht Kernen. "
+            "Broker mit einem Protokoll vor dem Schreiben schneiden gut ab.",
+            "Am Ende verliert dabei",
+        ),
+        (
+            "ru",
+            "Очереди сообщений развязывают отправителей и получателей. "
+            "Сравнили пять брокеров по задержке и пропускной способности. "
+            "Самый медленный из них ещё и теряет сообщения под нагрузкой. "
+            "Замеры шли на ноутбуке с восемью ядрами. "
+            "Лучше всего показали себя брокеры с журналом записи.",
+            "Самый медленный",
+        ),
+    ],
+)
+def test_summary_keeps_an_inner_reference_with_its_antecedent(
+    fake_embedder: FakeEmbedder, language: str, text: str, referring: str
+) -> None:
+    talk = Talk(id="t", title="Brokers", description=text, language=language)
+    for k in (1, 2, 3):
+        summary = summarize_talk(
+            talk, embedder=fake_embedder, config=SummaryConfig(talk_sentences=k)
+        )
+        sentences = list(summary.sentences)
+        assert sentences and all(s in text for s in sentences)
+        for n, sentence in enumerate(sentences):
+            if sentence.startswith(referring):
+                assert n > 0 and text.index(sentences[n - 1]) < text.index(sentence)
+                between = text[text.index(sentences[n - 1]) + len(sentences[n - 1]) :]
+                assert between.lstrip().startswith(sentence)
+
+
+def test_a_demonstrative_naming_the_talk_may_have_adjectives() -> None:
+    assert not refers_back("In this hands-on workshop, you build a parser.", "en")
+    assert not refers_back("This short talk shows why types help.", "en")
+    assert refers_back("This short example shows why types help.", "en")

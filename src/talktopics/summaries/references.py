@@ -1,167 +1,56 @@
 """Back-references and note labels: one sentence and its language in, what it leans on out.
 
-A summary is read without its source, so a sentence that points back ("It ...", "Dabei ...",
-"Это ...") is picked only together with the sentence before it (see
-:func:`~talktopics.summaries.ranking.mmr_select`'s ``requires``), and a note's label
-("Fazit:", "Takeaway:", "Описание:") is not summary content. The tables, per language:
+A summary is read without its source, so a sentence that points back ("It ...", "to tackle
+this issue", "In particular, ...", "Dabei ...", "Это ...", "его проект") is picked only
+together with the sentence before it (see :func:`~talktopics.summaries.ranking.mmr_select`'s
+``requires``), and a note's label ("Fazit:", "Takeaway:", "Описание:") is not summary
+content. A sentence points back (:func:`refers_back`) when
 
-======== =====================================================================================
-language a sentence refers back when it starts with
-======== =====================================================================================
-en       it, its, they, them, their, this, these, those, that, such, he, she, his, her,
-         both, also, the latter, the former, this way, in this way, in addition
-de       dabei, dazu, damit, dadurch, darin, davon, dafür, daher, deshalb, hierbei, hierfür,
-         diese(r/s/n/m), dies, er, sie, es (not "es gibt", "es geht um"), auch, außerdem,
-         ebenso; "das" only as a pronoun (a lower-case word follows: "Das ist ...")
-ru       это, этот, эта, эти, этим, этого, этой, он, она, оно, они, его, её, ее, их, ему,
-         ей, им, ещё, еще, также, тоже, такой, такая, такое, такие, таким, там, при этом,
-         кроме того, поэтому
-======== =====================================================================================
+1. it **opens** with a pronoun, a demonstrative or a connective that continues an argument
+   (:data:`~talktopics.summaries.reference_words.OPENERS`: "It", "Such", "However", "In
+   particular", "Following this"; "Dabei", "Allerdings", "Das" + lower-case word; "Это",
+   "Однако", "Кроме того");
+2. it holds a **demonstrative** anywhere ("this issue", "such a project", "diese Methode",
+   "в этом проекте") — unless it names the talk itself ("this talk", "this hands-on workshop",
+   "dieser Vortrag", "в этом докладе": a talk noun within three words) or a time ("this
+   year"), or it is "such as";
+3. it holds a word that **always** points back ("the latter", "dabei", "ebenfalls", German
+   "er"/"ihn"/"ihm", "ещё", "тоже", a Russian third-person pronoun);
+4. it holds an English or German third-person **pronoun** ("how to use them", "his work",
+   "weil sie ...") or English "also" with no possible antecedent before it in the sentence:
+   a capitalised word that is no stop word (a name; in German any noun), or for
+   "they/them/their" a plural-looking word ("tools").
 
-A demonstrative that names the talk itself ("This talk", "Dieser Vortrag", "В этом докладе",
-"Этот доклад") does not refer back. Texts of other or unknown languages use the three tables
-together.
+The tables are in :mod:`~talktopics.summaries.reference_words`. Texts of other or unknown
+languages use the three languages' tables together. The rule errs on the side of "points
+back": a false alarm only costs a sentence its place when its predecessor cannot come along.
 """
 
 from __future__ import annotations
 
 import re
 
+from talktopics.nlp.lexicon import stop_words
 from talktopics.nlp.text import label_length
+from talktopics.summaries.reference_words import (
+    ANYWHERE,
+    DEICTIC_NOUNS,
+    DEMONSTRATIVES,
+    NOT_REFERRING,
+    OPENERS,
+    PLURAL_PRONOUNS,
+    PRONOUNS,
+    SELF_NOUNS,
+)
 
 __all__ = ["REFERRING_OPENERS", "refers_back", "strip_label"]
 
-REFERRING_OPENERS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        [
-            "it",
-            "its",
-            "they",
-            "them",
-            "their",
-            "this",
-            "these",
-            "those",
-            "that",
-            "such",
-            "he",
-            "she",
-            "his",
-            "her",
-            "both",
-            "also",
-            "the_latter",
-            "the_former",
-            "this_way",
-            "in_this_way",
-            "in_addition",
-        ]
-    ),
-    "de": frozenset(
-        [
-            "dabei",
-            "dazu",
-            "damit",
-            "dadurch",
-            "darin",
-            "davon",
-            "dafür",
-            "daher",
-            "deshalb",
-            "hierbei",
-            "hierfür",
-            "diese",
-            "dieser",
-            "dieses",
-            "diesen",
-            "diesem",
-            "dies",
-            "er",
-            "sie",
-            "es",
-            "auch",
-            "außerdem",
-            "ebenso",
-        ]
-    ),
-    "ru": frozenset(
-        [
-            "это",
-            "этот",
-            "эта",
-            "эти",
-            "этим",
-            "этого",
-            "этой",
-            "он",
-            "она",
-            "оно",
-            "они",
-            "его",
-            "её",
-            "ее",
-            "их",
-            "ему",
-            "ей",
-            "им",
-            "ещё",
-            "еще",
-            "также",
-            "тоже",
-            "такой",
-            "такая",
-            "такое",
-            "такие",
-            "таким",
-            "там",
-            "при_этом",
-            "кроме_того",
-            "поэтому",
-        ]
-    ),
-}
-"""First word (or two, joined by ``_``) of a sentence that points back, per language."""
+REFERRING_OPENERS = OPENERS
+"""First word (or words, joined by ``_``) of a sentence that points back, per language."""
 
-_SELF_NOUNS = frozenset(
-    [
-        "talk",
-        "talks",
-        "session",
-        "tutorial",
-        "workshop",
-        "presentation",
-        "keynote",
-        "course",
-        "lecture",
-        "paper",
-        "vortrag",
-        "vortrags",
-        "vortrages",
-        "talk",
-        "workshop",
-        "session",
-        "tutorial",
-        "präsentation",
-        "kurs",
-        "beitrag",
-        "доклад",
-        "докладе",
-        "доклада",
-        "выступление",
-        "выступлении",
-        "воркшоп",
-        "воркшопе",
-        "туториал",
-        "лекция",
-        "лекции",
-    ]
-)
-"""Nouns that make a demonstrative name the talk itself ("This talk ...")."""
-
-_NOT_REFERRING = frozenset({("es", "gibt"), ("es", "geht")})
-"""Openers whose next word makes them expletive ("Es gibt ...", "Es geht um ...")."""
-
-_WORD = re.compile(r"[^\W\d_]+(?:;[^\W\d_]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_PRESENT = re.compile(r"\bdabei(?=\s*(?:[,.;:!?)]|$))", re.IGNORECASE)
+"""German "dabei" closing a clause: "being there", not "in doing so"."""
 
 
 def _table(tables: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -171,31 +60,76 @@ def _table(tables: dict[str, frozenset[str]], language: str | None) -> frozenset
     return frozenset().union(*tables.values())
 
 
+def _code(language: str | None) -> str:
+    return (language or "").split("-")[0].split("_")[0].lower()
+
+
+def _opens_with_reference(words: list[str], lower: list[str], language: str | None) -> bool:
+    """Rule 1: the sentence's first word(s) point back."""
+    openers = _table(OPENERS, language)
+    following = lower[1] if len(lower) > 1 else ""
+    for size in (3, 2):
+        if len(lower) >= size and "_".join(lower[:size]) in openers:
+            return True
+    if lower[0] == "das" and _code(language) in ("de", ""):
+        return len(words) > 1 and words[1][:1].islower()
+    if lower[0] not in openers or (lower[0], following) in NOT_REFERRING:
+        return False
+    return not SELF_NOUNS.intersection(lower[1:4])
+
+
+def _points_back_inside(words: list[str], lower: list[str], language: str | None) -> bool:
+    """Rules 2-4: a demonstrative, an always-referring word or an unanchored pronoun."""
+    demonstratives = _table(DEMONSTRATIVES, language)
+    anywhere = _table(ANYWHERE, language)
+    pronouns = _table(PRONOUNS, language)
+    code = _code(language)
+    for i, word in enumerate(lower):
+        following = lower[i + 1] if i + 1 < len(lower) else ""
+        if word in anywhere or f"{word}_{following}" in anywhere:
+            return True
+        if word in demonstratives and following:
+            if (word, following) in NOT_REFERRING or SELF_NOUNS.intersection(lower[i + 1 : i + 4]):
+                continue  # "such as", "this (short|hands-on) talk"
+            if following not in DEICTIC_NOUNS:
+                return True
+        if i > 0 and word in pronouns and not _anchored(words, lower, i, code):
+            return True
+    return False
+
+
+def _anchored(words: list[str], lower: list[str], i: int, code: str) -> bool:
+    """Whether the pronoun ``words[i]`` may lean on a word before it in the same sentence."""
+    if code == "de" and words[i][:1].isupper():
+        return True  # "Sie", "Ihre": the formal "you", not a pronoun pointing back
+    stops = stop_words(code or None)
+    for j in range(i):
+        if words[j][:1].isupper() and re.split("['’]", lower[j])[0] not in stops:
+            return True  # a name, or (German) any noun
+    if lower[i] in PLURAL_PRONOUNS:
+        return any(len(w) > 3 and w.endswith("s") and not w.endswith("ss") for w in lower[:i])
+    return False
+
+
 def refers_back(sentence: str, language: str | None = None) -> bool:
-    """True when a sentence starts with a word that points to the sentence before it.
+    """True when a sentence points to something said before it (see the module docstring).
 
     Args:
         sentence: One sentence.
         language: ISO 639-1 code; None or a language without a table = all tables.
 
     Returns:
-        Whether the sentence should be read after the one before it (see the module table).
+        Whether the sentence should be read after the one before it.
     """
-    words = [w.lower() for w in _WORD.findall(sentence[:80])][:3]
+    words = _WORD.findall(sentence)
     if not words:
         return False
-    openers = _table(REFERRING_OPENERS, language)
-    following = words[1] if len(words) > 1 else ""
-    if len(words) > 1 and f"{words[0]}_{words[1]}" in openers:
+    lower = [w.lower() for w in words]
+    if _opens_with_reference(words, lower, language):
         return True
-    if len(words) > 2 and f"{words[0]}_{words[1]}_{words[2]}" in openers:
-        return True
-    if words[0] == "das" and (language or "de").startswith("de"):
-        rest = _WORD.findall(sentence[:80])
-        return len(rest) > 1 and rest[1][:1].islower()
-    if words[0] not in openers or (words[0], following) in _NOT_REFERRING:
-        return False
-    return following not in _SELF_NOUNS
+    inner = _PRESENT.sub(" ", sentence)  # "2018 mit Observability dabei, ..." = was there
+    words = _WORD.findall(inner)
+    return _points_back_inside(words, [w.lower() for w in words], language)
 
 
 def strip_label(sentence: str, language: str | None = None) -> str:
