@@ -4,7 +4,7 @@ Each talk's candidate sentences (:mod:`talktopics.summaries.candidates`) are ran
 centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on word overlap, optionally
 blended with the embeddings' cosine and a position prior), then
 (:func:`~talktopics.summaries.ranking.mmr_select`) picks ``talk_sentences`` of them, never a
-near-duplicate (:func:`~talktopics.summaries.duplicates.shared_words`) and never a
+near-duplicate (:class:`~talktopics.summaries.duplicates.SharedWords`) and never a
 back-reference without the sentence it leans on; the picked sentences are returned in their
 original order, verbatim. With the default ``lexical_weight = 1`` no sentence is embedded: an
 embedder is needed (and used) only when the sentence graph blends in the embeddings' cosine.
@@ -26,7 +26,7 @@ from talktopics.summaries.candidates import (
     prepare_talk,
     title_text,
 )
-from talktopics.summaries.duplicates import shared_words
+from talktopics.summaries.duplicates import SharedWords
 from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
 from talktopics.summaries.references import refers_back
 
@@ -82,7 +82,7 @@ def pick_sentences(
         sentences = [text.sentences[i] for i in text.candidates]
         chosen = mmr_select(
             scores,
-            shared_words(sentences, language=text.language),
+            SharedWords(sentences, language=text.language),  # only the picked rows
             k,
             mmr_lambda=config.mmr_lambda,
             max_similarity=config.max_similarity,

@@ -42,6 +42,9 @@ __all__ = ["summarize_topic", "summarize_topics"]
 logger = logging.getLogger(__name__)
 
 _TOPIC_CANDIDATES_PER_TALK = 40
+_SAME_TALK = 0.9
+"""Two talks whose vectors are at least this alike (cosine; the same talk given twice) are
+never both a topic's representatives."""
 _COVERED_TERMS = 3
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -170,8 +173,8 @@ def summarize_topic(
 
     The representative talks are those most central to the topic: a talk's relevance is the
     cosine similarity of its vector to the topic centroid (the weighted sum of the talks'
-    unit vectors, so every talk counts by its weight), MMR removes redundancy (and a talk at
-    least ``config.max_similarity`` similar to a picked one). They are named in the order of
+    unit vectors, so every talk counts by its weight), MMR removes redundancy (and a talk whose
+    vector is at least 0.9 similar to a picked one's). They are named in the order of
     ``topic.talk_ids`` (most representative first).
 
     Args:
@@ -334,6 +337,6 @@ def _representatives(
         CosineRows(matrix),  # only the picked talks' rows: never n x n
         config.topic_sentences,
         mmr_lambda=config.mmr_lambda,
-        max_similarity=config.max_similarity,
+        max_similarity=_SAME_TALK,
     )
     return [owners[j] for j in sorted(chosen)]
