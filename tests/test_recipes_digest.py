@@ -360,15 +360,24 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path: Path, signal_name: s
 def test_each_text_reaches_the_encoder_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One encoder call for the talk vectors and the summaries: no text is embedded twice."""
+    """One encoder pass: the chunks of the talk texts, each once; summaries and topic blurbs
+    embed nothing, so the talk tokens sent to the encoder are exactly the chunk tokens."""
     import talktopics.embed
     from talktopics.embed import CachedEmbedder
+    from talktopics.embed.documents import document_units
+    from talktopics.summaries.candidates import prepare_talk
+    from talktopics.topics.talk_text import reading_language, talk_text
 
-    sent: list[str] = []
+    calls: list[list[str]] = []
 
     class Recording(FakeEmbedder):
+        max_tokens = 12  # small: the fixture's texts are chunked
+
+        def count_tokens(self, texts: list[str] | tuple[str, ...]) -> list[int]:
+            return [len(text.split()) for text in texts]
+
         def embed(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
-            sent.extend(texts)
+            calls.append(list(texts))
             return super().embed(texts)
 
     monkeypatch.setattr(
@@ -376,5 +385,23 @@ def test_each_text_reaches_the_encoder_once(
         "select_embedder",
         lambda config, langs: CachedEmbedder(Recording(), tmp_path / "cache"),
     )
-    run_digest([FIXTURE], tmp_path / "out", config=RunConfig(), progress=False)
+    result = run_digest([FIXTURE], tmp_path / "out", config=RunConfig(), progress=False)
+    sent = [text for call in calls for text in call]
     assert sent and len(sent) == len(set(sent))
+    talks = result.corpus.talks
+    counter = Recording().count_tokens
+    reading = reading_language(Recording())
+    units = document_units([talk_text(t, reading) for t in talks], counter, Recording.max_tokens)
+    chunks = {chunk: n for parts in units for chunk, n in parts if chunk}
+    assert len(chunks) > len(talks)  # some texts were chunked
+    # The first call is the encoder pass: every chunk, nothing else; later calls embed terms.
+    assert set(calls[0]) == set(chunks)
+    assert sum(counter(calls[0])) == sum(chunks.values())
+    sentences = {
+        text.sentences[i]
+        for text in (prepare_talk(t, RunConfig().summary) for t in talks)
+        for i in text.candidates
+    }
+    later = {text for call in calls[1:] for text in call}
+    assert not (later & sentences), "a summary sentence reached the encoder again"
+    assert all(len(text.split()) <= 4 for text in later)  # terms only

@@ -259,7 +259,28 @@ def test_embedder_returning_the_wrong_number_of_vectors_is_an_error() -> None:
 
     talk = Talk(id="t1", title="Packaging", description=PACKAGING, language="en")
     with pytest.raises(ValueError, match="returned 1 vectors for 5 sentences"):
-        summarize_talk(talk, embedder=Broken())
+        summarize_talk(talk, embedder=Broken(), config=SummaryConfig(lexical_weight=0.5))
+
+
+def test_default_summaries_and_blurbs_embed_nothing(fake_embedder) -> None:
+    """Ranking and near-duplicates go by words, blurbs by the talk vectors: no sentence
+    reaches an encoder (the talk texts reach it once, for the talk vectors)."""
+
+    class Refusing:
+        name, dim = "refusing", 4
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            raise AssertionError(f"embedded {len(texts)} texts")
+
+    talk = Talk(id="t1", title="Packaging", description=PACKAGING, language="en")
+    assert summarize_talk(talk, embedder=Refusing()) == summarize_talk(talk)
+    talks = _topic_talks()
+    vectors = {t.id: fake_embedder.embed([t.title + " " + t.description])[0] for t in talks}
+    topic = Topic(id="t1", label="maps", terms=(), talk_ids=tuple(t.id for t in talks))
+    blurb = summarize_topic(topic, talks, embedder=Refusing(), talk_vectors=vectors)
+    assert blurb.sentences and "Representative talks" in blurb.sentences[-1]
+    with pytest.raises(ValueError, match="pass embedder"):
+        summarize_talk(talk, config=SummaryConfig(lexical_weight=0.5))
 
 
 _WORDS = st.sampled_from(

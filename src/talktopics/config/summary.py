@@ -24,9 +24,12 @@ class SummaryConfig:
     mmr_lambda: float = 1.0
     """Maximal marginal relevance: 1 = centrality only, lower = less redundancy (trades
     ROUGE away on news and on talk descriptions; near-duplicates go by ``max_similarity``)."""
-    max_similarity: float = 0.9
-    """Never pick a sentence this similar (cosine) to one already picked: a near-duplicate
-    (MMR alone keeps one when both are far more central than the rest); above 1 = off."""
+    max_similarity: float = 0.6
+    """Never pick a sentence this similar to one already picked (Jaccard of their content
+    words, :mod:`talktopics.summaries.duplicates`): a near-duplicate (MMR alone keeps one
+    when both are far more central than the rest); above 1 = off. MMR's novelty reads the
+    same similarity. By words, so no sentence is embedded for it (ROUGE as with the former
+    cosine >= 0.9 of sentence embeddings, see bench/RESULTS.md)."""
     lexical_weight: float = 1.0
     """Share of word overlap (TextRank similarity, no self-overlap) in the sentence graph; the
     rest is the embeddings' cosine. 1 = word overlap only: best on news (BBC) and on the dev

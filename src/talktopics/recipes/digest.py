@@ -17,6 +17,7 @@ from pathlib import Path
 from talktopics.config import RunConfig
 from talktopics.digest_record import assemble_digest
 from talktopics.embedder_choice import choose_embedders
+from talktopics.encode_pass import encode_talks
 from talktopics.errors import NoTalksError
 from talktopics.ingest import read_talks
 from talktopics.outputs import DIGEST_FORMATS, check_out_dir, parse_formats, write_files
@@ -24,7 +25,6 @@ from talktopics.parallel import use_executor
 from talktopics.progress import Stages, Timings
 from talktopics.records import Corpus, Digest, Talk
 from talktopics.render import render_digest
-from talktopics.sentence_pass import encode_sentences
 from talktopics.summaries import summarize_talks, summarize_topics
 from talktopics.topics import TopicModel
 
@@ -144,10 +144,11 @@ def build_digest(
             if callable(close):
                 cleanup.callback(close)  # the embedding cache is closed even on an interrupt
 
-        # 2b. One encoder pass: the sentences talk vectors are pooled from and summaries rank,
-        #     each once, longest first over the whole run (the later stages read the cache).
-        with stages.stage("encode", "Embedding sentences"):
-            encode_sentences(
+        # 2b. One encoder pass: the chunks talk vectors are pooled from, each once, longest
+        #     first over the whole run (the topic stage reads the cache). Summaries embed
+        #     nothing: they rank by word overlap and pick representative talks by talk vectors.
+        with stages.stage("encode", "Embedding talk texts"):
+            encode_talks(
                 corpus.talks,
                 topics=embedders.topics,
                 summaries=embedders.summaries,
@@ -166,12 +167,14 @@ def build_digest(
                 corpus.talks, embedder=embedders.summaries, config=config.summary
             )
         with stages.stage("topic_summaries", f"Summarising {len(model.topics_)} topics"):
+            state = model.state_
             topic_summaries = summarize_topics(
                 model.topics_,
                 corpus.talks,
                 embedder=embedders.summaries,
                 config=config.summary,
                 subtopics=model.subtopics_,
+                talk_vectors=dict(zip(state.talk_ids, state.talk_vectors, strict=True)),
             )
 
         # 5. The digest record: everything the renderers need, the word network and map laid out.

@@ -11,7 +11,8 @@ split into sentences (:func:`split_sentences`) for its language; the candidates 
    (:func:`word_overlap`); ``lexical_weight`` below 1 blends in the embeddings' cosine and
    ``position_prior`` adds a lead bias (both off by default: they lost on the benchmarks);
 2. **selection** (:func:`mmr_select`): the ``talk_sentences`` most central sentences, never a
-   near-duplicate (``max_similarity``, cosine of the embeddings); ``mmr_lambda`` below 1
+   near-duplicate (``max_similarity``: Jaccard of the content words, :mod:`~talktopics.
+   summaries.duplicates`); ``mmr_lambda`` below 1
    trades centrality against redundancy. A sentence that refers back ("It ...", "Dabei ...",
    "Это ...", :mod:`~talktopics.summaries.references`) is picked only together with the
    sentence before it, or not at all; a note's label ("Fazit:") is cut off;
@@ -23,19 +24,21 @@ chosen on held-out data; bench/bench_summaries.py measures them (bench/RESULTS.m
 
 :func:`summarize` does the same for one raw text and returns its sentences as written in it.
 A topic's blurb (:func:`summarize_topics`, :func:`summarize_topic`) is composed: what the
-topic covers (its label and sub-topic labels), then its representative talks (those with the
-sentences closest to the topic's centroid), each with its own one-sentence summary.
+topic covers (its label and sub-topic labels), then its representative talks (those whose talk
+vectors lie closest to the topic's centroid), each with its own one-sentence summary.
 
 Languages: sentences are split with the rules of the text's language (``Talk.notes_language``
 for notes, ``Talk.language`` for the rest, detected when unknown), so Russian notes yield
-Russian sentences from the notes. Which embedder ranks them is the caller's choice: pass the
-multilingual one (``MultilingualUSEEmbedder``) when the texts are not English; the English
-MiniLM model ranks non-English text poorly (but still only picks sentences from it).
+Russian sentences from the notes. By default no sentence is embedded (the ranking and the
+near-duplicate rule read words). Options that blend in the embeddings' cosine
+(``lexical_weight`` below 1) need an embedder: the caller's choice; pass the multilingual one
+(``MultilingualUSEEmbedder``) when the texts are not English.
 
 Cleaning, splitting, the language guess and the stop words are the package's one text stack
 in :mod:`talktopics.nlp` (``markup``, ``sentences``, ``language``, ``lexicon``), shared with
 term extraction and embedding; they are re-exported here. Modules: ``references``
-(back-references, note labels), ``candidates``, ``ranking`` (the algorithm), ``talks``,
+(back-references, note labels), ``candidates``, ``ranking`` (the algorithm), ``duplicates``
+(near-duplicates by their words), ``talks``,
 ``topics`` (blurbs), ``text`` (:func:`summarize`). See docs/summaries.md.
 """
 

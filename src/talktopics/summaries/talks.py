@@ -1,11 +1,13 @@
-"""Per-talk summaries: talks and an embedder in, one :class:`~talktopics.records.Summary` each out.
+"""Per-talk summaries: talks in, one :class:`~talktopics.records.Summary` each out.
 
 Each talk's candidate sentences (:mod:`talktopics.summaries.candidates`) are ranked by
 centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on word overlap, optionally
 blended with the embeddings' cosine and a position prior), then
 (:func:`~talktopics.summaries.ranking.mmr_select`) picks ``talk_sentences`` of them, never a
-near-duplicate and never a back-reference without the sentence it leans on; the picked
-sentences are returned in their original order, verbatim.
+near-duplicate (:class:`~talktopics.summaries.duplicates.SharedWords`) and never a
+back-reference without the sentence it leans on; the picked sentences are returned in their
+original order, verbatim. With the default ``lexical_weight = 1`` no sentence is embedded: an
+embedder is needed (and used) only when the sentence graph blends in the embeddings' cosine.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from talktopics.summaries.candidates import (
     prepare_talk,
     title_text,
 )
+from talktopics.summaries.duplicates import SharedWords
 from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
 from talktopics.summaries.references import refers_back
 
@@ -32,39 +35,54 @@ if TYPE_CHECKING:
 
     from talktopics.embed.protocol import Embedder
 
-__all__ = ["pick_sentences", "requirements", "summarize_talk", "summarize_talks"]
+__all__ = [
+    "needs_sentence_vectors",
+    "pick_sentences",
+    "requirements",
+    "summarize_talk",
+    "summarize_talks",
+]
 
 logger = logging.getLogger(__name__)
 
 
+def needs_sentence_vectors(config: SummaryConfig) -> bool:
+    """Whether summaries with these options rank by sentence embeddings (the sentence graph
+    blends in their cosine: ``lexical_weight`` below 1); by default they do not."""
+    return config.lexical_weight < 1.0
+
+
 def pick_sentences(
-    text: SourceText, vectors: NDArray[np.float32], k: int, config: SummaryConfig
+    text: SourceText, vectors: NDArray[np.float32] | None, k: int, config: SummaryConfig
 ) -> list[int]:
     """The ``k`` sentences of a text that summarise it, as indices in text order.
 
     Args:
         text: The text's sentences and candidates.
         vectors: The candidates' embeddings (see
-            :func:`~talktopics.summaries.candidates.embed_candidates`).
+            :func:`~talktopics.summaries.candidates.embed_candidates`); needed only when
+            :func:`needs_sentence_vectors`, else None.
         k: How many sentences to pick at most.
         config: Ranking options (``lexical_weight``, ``position_prior``, ``damping``,
             ``mmr_lambda``, ``max_similarity``).
 
     Returns:
-        Indices into ``text.sentences``, sorted. With at most one candidate (or no vectors)
-        the first candidates, else the first sentence; empty for a text without sentences.
+        Indices into ``text.sentences``, sorted. With at most one candidate (or no vectors
+        where they are needed) the first candidates, else the first sentence; empty for a
+        text without sentences.
     """
     requires = requirements(text)
-    if len(text.candidates) <= k or not vectors.shape[0]:
+    missing = needs_sentence_vectors(config) and (vectors is None or not vectors.shape[0])
+    if len(text.candidates) <= k or missing:
         picked = _readable(list(text.candidates[:k]), text.candidates, requires)
         if not picked:
             picked = _standalone(text, requires) or ([0] if text.sentences else [])
     else:
         scores = centrality(text, vectors, config)
-        matrix = np.asarray(vectors, dtype=np.float64)
+        sentences = [text.sentences[i] for i in text.candidates]
         chosen = mmr_select(
             scores,
-            matrix @ matrix.T,
+            SharedWords(sentences, language=text.language),  # only the picked rows
             k,
             mmr_lambda=config.mmr_lambda,
             max_similarity=config.max_similarity,
@@ -75,20 +93,24 @@ def pick_sentences(
 
 
 def centrality(
-    text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig
+    text: SourceText, vectors: NDArray[np.float32] | None, config: SummaryConfig
 ) -> NDArray[np.float64]:
     """Centrality of a text's candidates (:func:`~talktopics.summaries.ranking.rank_sentences`)
     on the sentence graph: word overlap blended with the embeddings' cosine
-    (``config.lexical_weight``), with the position prior ``config.position_prior``.
+    (``config.lexical_weight``; ``vectors`` are read only when it is below 1), with the
+    position prior ``config.position_prior``.
 
     Returns:
         ``(len(text.candidates),)`` scores summing to 1.
     """
-    matrix = np.asarray(vectors, dtype=np.float64)
-    graph = np.clip(matrix @ matrix.T, 0.0, None)
-    if config.lexical_weight > 0:
-        overlap = word_overlap([text.sentences[i] for i in text.candidates], language=text.language)
-        graph = (1.0 - config.lexical_weight) * graph + config.lexical_weight * overlap
+    sentences = [text.sentences[i] for i in text.candidates]
+    graph = word_overlap(sentences, language=text.language)
+    if needs_sentence_vectors(config):
+        if vectors is None:
+            raise ValueError("lexical_weight below 1 blends in sentence embeddings: pass them")
+        matrix = np.asarray(vectors, dtype=np.float64)
+        cosine = np.clip(matrix @ matrix.T, 0.0, None)
+        graph = (1.0 - config.lexical_weight) * cosine + config.lexical_weight * graph
     return rank_sentences(
         graph,
         positions=text.candidates,
@@ -134,7 +156,9 @@ def _readable(
     return [i for i in picked if i in kept]
 
 
-def _summary(text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig) -> Summary:
+def _summary(
+    text: SourceText, vectors: NDArray[np.float32] | None, config: SummaryConfig
+) -> Summary:
     picked = pick_sentences(text, vectors, config.talk_sentences, config)
     return Summary(
         subject_id=text.subject_id,
@@ -147,21 +171,26 @@ def _summary(text: SourceText, vectors: NDArray[np.float32], config: SummaryConf
 def summarize_talks(
     talks: Iterable[Talk],
     *,
-    embedder: Embedder,
+    embedder: Embedder | None = None,
     config: SummaryConfig | None = None,
 ) -> dict[str, Summary]:
-    """Summaries of many talks, embedding all their sentences in one batch.
+    """Summaries of many talks (when the ranking reads sentence embeddings, all their
+    sentences are embedded in one batch).
 
     A talk whose text cannot be processed gets its title as summary and a warning in the
     log; the batch goes on.
 
     Args:
         talks: The talks.
-        embedder: Ranks the sentences; pass a multilingual one for non-English texts.
+        embedder: Embeds the sentences when :func:`needs_sentence_vectors` (else unused; pass
+            a multilingual one for non-English texts).
         config: Summary options; ``None`` = defaults.
 
     Returns:
         ``{talk.id: Summary}`` in the order of ``talks``.
+
+    Raises:
+        ValueError: The options need sentence embeddings and no embedder is given.
     """
     config = config or SummaryConfig()
     texts: list[SourceText] = []
@@ -179,7 +208,11 @@ def summarize_talks(
     if not texts:
         logger.info("no talks to summarise")
         return {}
-    vectors = embed_candidates(texts, embedder)
+    vectors: Sequence[NDArray[np.float32] | None] = [None] * len(texts)
+    if needs_sentence_vectors(config):
+        if embedder is None:
+            raise ValueError("lexical_weight below 1 ranks by sentence embeddings: pass embedder")
+        vectors = embed_candidates(texts, embedder)
     summaries = {
         text.subject_id: _summary(text, vec, config)
         for text, vec in zip(texts, vectors, strict=True)
@@ -198,14 +231,14 @@ def summarize_talks(
 def summarize_talk(
     talk: Talk,
     *,
-    embedder: Embedder,
+    embedder: Embedder | None = None,
     config: SummaryConfig | None = None,
 ) -> Summary:
     """Extractive summary of one talk: ``config.talk_sentences`` sentences, in source order.
 
     Args:
         talk: The talk; its notes are preferred, then description, then abstract.
-        embedder: Ranks the sentences; pass a multilingual one for non-English texts.
+        embedder: Embeds the sentences when :func:`needs_sentence_vectors` (else unused).
         config: Summary options; ``None`` = defaults.
 
     Returns:

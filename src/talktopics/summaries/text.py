@@ -19,7 +19,7 @@ from talktopics.nlp.markup import clean_markup
 from talktopics.nlp.sentences import split_sentences
 from talktopics.summaries.candidates import SourceText, candidate_sentences, embed_candidates
 from talktopics.summaries.references import strip_label
-from talktopics.summaries.talks import pick_sentences
+from talktopics.summaries.talks import needs_sentence_vectors, pick_sentences
 
 __all__ = ["default_embedder", "summarize"]
 
@@ -58,8 +58,10 @@ def summarize(
         k: How many sentences at most.
         language: ISO 639-1 code of the text ("en", "de", "ru", ...); None = detected. It
             decides the sentence splitting rules and the stop words of the ranking.
-        embedder: Ranks the sentences; None = :func:`default_embedder` (English MiniLM; pass
-            ``MultilingualUSEEmbedder`` for texts that are not English).
+        embedder: Embeds the sentences when the options rank by embeddings
+            (:func:`~talktopics.summaries.talks.needs_sentence_vectors`; not by default);
+            None = :func:`default_embedder` (English MiniLM; pass ``MultilingualUSEEmbedder``
+            for texts that are not English).
         config: Ranking options; None = the defaults of talk summaries.
 
     Returns:
@@ -82,7 +84,9 @@ def summarize(
     candidates = candidate_sentences(sentences, language, config, allowed=quotable)
     if len(candidates) > k:
         source = SourceText("text", "text", language, sentences, tuple(candidates))
-        vectors = embed_candidates([source], embedder or default_embedder())[0]
+        vectors = None
+        if needs_sentence_vectors(config):
+            vectors = embed_candidates([source], embedder or default_embedder())[0]
         picked = pick_sentences(source, vectors, k, config)
     else:
         picked = candidates or sorted(quotable)[:1]  # nothing worth ranking: the first one

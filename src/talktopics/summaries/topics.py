@@ -1,4 +1,4 @@
-"""Topic blurbs: topics, talks and an embedder in, a :class:`~talktopics.records.Summary` each out.
+"""Topic blurbs: topics, talks and talk vectors in, a :class:`~talktopics.records.Summary` each out.
 
 A blurb is composed, in one language (the digest's), of two sentences: what the topic covers
 (its label and its sub-topics' labels, or its top terms when no sub-topics are given) and its
@@ -7,9 +7,11 @@ representative talks, each with its own one-sentence summary::
     Covers Testing, Property-based testing and Mocking. Representative talks: «Title A» —
     summary of A; «Title B» — summary of B.
 
-The representative talks are those whose sentences lie closest to the topic's centroid (each
-talk's mean sentence vector, weighted by the talk's membership), at most one sentence per talk,
-with maximal marginal relevance against redundancy (``config.topic_sentences`` talks). Each
+The representative talks are those whose vectors lie closest to the topic's centroid (the sum
+of its talks' unit vectors, weighted by the talk's membership), with maximal marginal relevance
+against redundancy (``config.topic_sentences`` talks). The vectors are the talk vectors the
+topics were found with (``talk_vectors``: nothing is embedded again), else each talk's mean
+candidate-sentence vector from ``embedder``. Each
 talk's summary is picked from its own text alone (:func:`~talktopics.summaries.talks.
 pick_sentences`), so no pronoun points into another talk; a summary in another language than
 the blurb's is quoted as such ("in Russian: «...»"). Candidates are each talk's own summary
@@ -28,7 +30,7 @@ from talktopics.config import SummaryConfig
 from talktopics.records import Summary, Talk, Topic
 from talktopics.summaries.candidates import SourceText, embed_candidates, prepare_talk
 from talktopics.summaries.ranking import CosineRows, mmr_select
-from talktopics.summaries.talks import pick_sentences
+from talktopics.summaries.talks import needs_sentence_vectors, pick_sentences
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -40,6 +42,9 @@ __all__ = ["summarize_topic", "summarize_topics"]
 logger = logging.getLogger(__name__)
 
 _TOPIC_CANDIDATES_PER_TALK = 40
+_SAME_TALK = 0.9
+"""Two talks whose vectors are at least this alike (cosine; the same talk given twice) are
+never both a topic's representatives."""
 _COVERED_TERMS = 3
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -78,20 +83,26 @@ def summarize_topics(
     topics: Sequence[Topic],
     talks: Sequence[Talk],
     *,
-    embedder: Embedder,
+    embedder: Embedder | None = None,
     config: SummaryConfig | None = None,
     talk_weights: Mapping[str, Mapping[str, float]] | None = None,
     subtopics: Sequence[Topic] = (),
     language: str = "en",
+    talk_vectors: Mapping[str, NDArray[np.floating]] | None = None,
 ) -> dict[str, Summary]:
-    """Blurbs of many topics, embedding each talk's sentences once.
+    """Blurbs of many topics.
 
     See :func:`summarize_topic`; ``talk_weights`` maps topic id -> talk id -> weight,
     ``subtopics`` are the sub-topics (``parent`` set) whose labels say what a topic covers,
-    ``language`` is the digest's (the blurbs' wording).
+    ``language`` is the digest's (the blurbs' wording), ``talk_vectors`` maps talk id -> the
+    talk's vector (e.g. the topic model's); a talk without one is never representative.
 
     Returns:
         ``{topic.id: Summary}`` in the order of ``topics``.
+
+    Raises:
+        ValueError: Neither ``talk_vectors`` nor an ``embedder`` is given, or the options
+            rank by sentence embeddings (``lexical_weight`` below 1) and no embedder is given.
     """
     config = config or SummaryConfig()
     by_id = {talk.id: talk for talk in talks}
@@ -116,14 +127,18 @@ def summarize_topics(
             text.sentences,
             text.candidates[:_TOPIC_CANDIDATES_PER_TALK],
         )
-    ordered = list(texts.values())
-    vectors = dict(zip(texts, embed_candidates(ordered, embedder), strict=True))
+    sentence_vectors = _sentence_vectors(texts, embedder, config, talk_vectors is None)
+    vectors = (
+        {t: np.asarray(v, dtype=np.float64) for t, v in talk_vectors.items() if t in texts}
+        if talk_vectors is not None
+        else {t: v.astype(np.float64).mean(axis=0) for t, v in sentence_vectors.items() if len(v)}
+    )
     talks_of = {
         topic.id: _representatives(topic.id, members[topic.id], texts, vectors, config)
         for topic in topics
     }
     lines = {
-        talk_id: _one_line(texts[talk_id], vectors[talk_id], config, language)
+        talk_id: _one_line(texts[talk_id], sentence_vectors.get(talk_id), config, language)
         for chosen in talks_of.values()
         for talk_id in chosen
     }
@@ -146,31 +161,34 @@ def summarize_topic(
     topic: Topic,
     talks: Sequence[Talk],
     *,
-    embedder: Embedder,
+    embedder: Embedder | None = None,
     config: SummaryConfig | None = None,
     talk_weights: Mapping[str, float] | None = None,
     subtopics: Sequence[Topic] = (),
     language: str = "en",
+    talk_vectors: Mapping[str, NDArray[np.floating]] | None = None,
 ) -> Summary:
     """A topic's blurb: what it covers and its ``config.topic_sentences`` representative
     talks, each with its one-sentence summary (see the module docstring).
 
-    The representative talks are those with the sentences most central to the topic: a
-    sentence's relevance is its cosine similarity to the topic centroid (the weighted sum of
-    the talks' mean sentence vectors, so every talk counts by its weight and not by its
-    length), MMR removes redundancy, at most one sentence counts per talk. They are named in
-    the order of ``topic.talk_ids`` (most representative first).
+    The representative talks are those most central to the topic: a talk's relevance is the
+    cosine similarity of its vector to the topic centroid (the weighted sum of the talks'
+    unit vectors, so every talk counts by its weight), MMR removes redundancy (and a talk whose
+    vector is at least 0.9 similar to a picked one's). They are named in the order of
+    ``topic.talk_ids`` (most representative first).
 
     Args:
         topic: The topic; its ``talk_ids`` are its talks.
         talks: Talks to look the ids up in (may hold more than the topic's).
-        embedder: Embeds the sentences.
+        embedder: Embeds the sentences when there are no ``talk_vectors`` (a talk's vector is
+            then its mean candidate-sentence vector) or when the options rank by embeddings.
         config: Summary options; ``None`` = defaults.
         talk_weights: Optional membership weight of talks in this topic (e.g. from
             ``TalkTopics.distribution``); talks with a positive weight join the topic's own
             ``talk_ids``, which count with weight 1 when missing from the mapping.
         subtopics: Sub-topics; those whose ``parent`` is this topic name what it covers.
         language: The digest's language ("en", "de", "ru"; others use English wording).
+        talk_vectors: Talk id -> the talk's vector (the topic model's talk vectors).
 
     Returns:
         A summary with ``source="talks"`` and ``language``: the "covers" sentence, then the
@@ -185,6 +203,7 @@ def summarize_topic(
         talk_weights=weights,
         subtopics=subtopics,
         language=language,
+        talk_vectors=talk_vectors,
     )[topic.id]
 
 
@@ -228,7 +247,7 @@ def _listed(items: Sequence[str], conjunction: str) -> str:
 
 
 def _one_line(
-    text: SourceText, vectors: NDArray[np.float32], config: SummaryConfig, language: str
+    text: SourceText, vectors: NDArray[np.float32] | None, config: SummaryConfig, language: str
 ) -> str:
     """A talk's one-sentence summary for a blurb, without its final full stop; quoted with
     its language's name when that is not the blurb's."""
@@ -267,43 +286,57 @@ def _members(
     return list(out.items())
 
 
+def _sentence_vectors(
+    texts: Mapping[str, SourceText],
+    embedder: Embedder | None,
+    config: SummaryConfig,
+    for_talks: bool,
+) -> dict[str, NDArray[np.float32]]:
+    """The candidates' embeddings per talk id, where something reads them: the ranking of the
+    one-line summaries (:func:`~talktopics.summaries.talks.needs_sentence_vectors`) or, with
+    ``for_talks``, the talks' vectors; empty when nothing does."""
+    if not (for_talks or needs_sentence_vectors(config)):
+        return {}
+    if embedder is None:
+        raise ValueError(
+            "topic blurbs need talk_vectors or an embedder"
+            if for_talks
+            else "lexical_weight below 1 ranks by sentence embeddings: pass embedder"
+        )
+    return dict(zip(texts, embed_candidates(list(texts.values()), embedder), strict=True))
+
+
 def _representatives(
     topic_id: str,
     members: list[tuple[str, float]],
     texts: Mapping[str, SourceText],
-    vectors: Mapping[str, NDArray[np.float32]],
+    vectors: Mapping[str, NDArray[np.float64]],
     config: SummaryConfig,
 ) -> list[str]:
     """The ids of the ``config.topic_sentences`` talks most central to the topic, in the
     order of ``members``."""
-    rows: list[NDArray[np.float32]] = []
+    rows: list[NDArray[np.float64]] = []
     owners: list[str] = []
-    refs: list[tuple[int, int]] = []  # (member rank, sentence index in its text)
     centroid: NDArray[np.float64] | None = None
-    for rank, (talk_id, weight) in enumerate(members):
-        text = texts.get(talk_id)
-        if text is None or not text.candidates:
+    for talk_id, weight in members:
+        text, vec = texts.get(talk_id), vectors.get(talk_id)
+        norm = float(np.linalg.norm(vec)) if vec is not None else 0.0
+        if text is None or not text.candidates or vec is None or norm == 0:
             continue
-        vec = vectors[talk_id]
-        mean = np.asarray(vec, dtype=np.float64).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        if norm > 0:
-            centroid = weight * mean / norm + (0.0 if centroid is None else centroid)
-        rows.append(vec)
-        owners.extend([talk_id] * len(text.candidates))
-        refs.extend((rank, i) for i in text.candidates)
+        unit = vec / norm
+        centroid = weight * unit + (0.0 if centroid is None else centroid)
+        rows.append(unit)
+        owners.append(talk_id)
     if not rows or centroid is None:
         logger.info("topic %s: no talk text to take a blurb from", topic_id)
         return []
-    matrix = np.concatenate(rows, dtype=np.float64)
+    matrix = np.stack(rows)
     relevance = matrix @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
     chosen = mmr_select(
         np.clip(relevance, 0.0, None) + 1e-9,
-        CosineRows(matrix),  # only the picked sentences' rows: never n x n
+        CosineRows(matrix),  # only the picked talks' rows: never n x n
         config.topic_sentences,
         mmr_lambda=config.mmr_lambda,
-        max_similarity=config.max_similarity,
-        groups=owners,
+        max_similarity=_SAME_TALK,
     )
-    chosen.sort(key=lambda j: refs[j])
-    return [owners[j] for j in chosen]
+    return [owners[j] for j in sorted(chosen)]

@@ -1,12 +1,17 @@
-"""One encoder call per run: talks and the run's embedders in, every text the topic and the
-summary stages will embed sent once, longest first, into the embedding cache.
+"""One encoder pass per run: talks and the run's embedders in, the chunks of every talk's
+topic text sent once, longest first, into the embedding cache.
 
 Talk vectors are pooled from the chunks of their :func:`~talktopics.topics.talk_text.talk_text`
-(:func:`~talktopics.embed.documents.document_units`) and summaries rank their candidate
-sentences (:func:`~talktopics.summaries.candidates.prepare_talk`). Without this pass each stage
-sends its own texts; with it, all of them go in one call that the cache orders by length over
-the whole run (each later stage then reads its vectors from the cache). A run whose talk
-vectors are all cached already skips the pass: its texts were embedded by an earlier run.
+(:func:`~talktopics.embed.documents.document_units`). This pass sends all of them in one call
+that the cache orders by length over the whole run; the topic stage then reads its vectors
+from the cache. A run whose talk vectors are all cached already skips the pass: its texts were
+embedded by an earlier run.
+
+Nothing else of a talk's text reaches the encoder: summaries rank their sentences by word
+overlap and tell near-duplicates apart by their words, and topic blurbs choose their
+representative talks by the talk vectors (:mod:`talktopics.summaries`). Only summary options
+that rank by sentence embeddings (``SummaryConfig.lexical_weight`` below 1, not the default)
+add the candidate sentences to this pass, and then the talk's text is encoded twice.
 
 Talk vectors pooled from the summary sentences themselves (``talk_units``: each sentence
 encoded once) are supported by :func:`~talktopics.embed.embed_documents` but not the default:
@@ -23,22 +28,24 @@ from talktopics.embed import CachedEmbedder, Embedder
 from talktopics.embed.documents import document_units
 from talktopics.records import Talk
 from talktopics.summaries.candidates import prepare_talk
+from talktopics.summaries.talks import needs_sentence_vectors
 from talktopics.topics.talk_text import reading_language, talk_text
 
-__all__ = ["encode_sentences"]
+__all__ = ["encode_talks"]
 
 logger = logging.getLogger(__name__)
 
 
-def encode_sentences(
+def encode_talks(
     talks: Sequence[Talk],
     *,
     topics: Embedder,
     summaries: Embedder,
     config: SummaryConfig,
 ) -> int:
-    """Embed the chunks of the run's talk vectors and the summaries' sentences, one call per
-    embedder.
+    """Embed the chunks of the run's talk vectors in one call (and, only when ``config``
+    ranks summaries by sentence embeddings, the summaries' candidate sentences, one call per
+    embedder).
 
     Only cached embedders (:class:`~talktopics.embed.CachedEmbedder`) take part: what this
     pass computes reaches the later stages through the cache.
@@ -64,12 +71,13 @@ def encode_sentences(
                 add(topics, (chunk for chunk, _ in parts))
         else:
             add(topics, documents)
-    for talk in talks:
-        try:
-            text = prepare_talk(talk, config)
-        except Exception:  # the summary stage reports it and falls back to the title
-            continue
-        add(summaries, (text.sentences[i] for i in text.candidates))
+    if needs_sentence_vectors(config):
+        for talk in talks:
+            try:
+                text = prepare_talk(talk, config)
+            except Exception:  # the summary stage reports it and falls back to the title
+                continue
+            add(summaries, (text.sentences[i] for i in text.candidates))
     sent = 0
     for embedder, texts in wanted.values():
         embedder.embed(list(texts))
