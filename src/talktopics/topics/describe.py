@@ -46,11 +46,21 @@ def topic_ids(k: int) -> tuple[str, ...]:
 
 
 def topic_terms(
-    counts: sp.csr_matrix, display: tuple[str, ...], term_vectors: np.ndarray, top_n: int
+    counts: sp.csr_matrix,
+    display: tuple[str, ...],
+    term_vectors: np.ndarray,
+    top_n: int,
+    hidden: frozenset[str] = frozenset(),
 ) -> TopicTerms:
-    """:class:`TopicTerms` from talks x vocabulary counts and the terms' vectors."""
+    """:class:`TopicTerms` from talks x vocabulary counts and the terms' vectors; terms whose
+    display form is in ``hidden`` (people's names) get no weight, so they are never listed
+    nor a label."""
     tf = sp.csr_matrix(counts, dtype=np.float64)
     tf.data = 1.0 + np.log(np.maximum(tf.data, 1.0))
+    if hidden:
+        keep = np.array([d not in hidden for d in display], dtype=np.float64)
+        tf = sp.csr_matrix(tf @ sp.diags(keep))
+        tf.eliminate_zeros()
     return TopicTerms(
         tf=tf,
         display=display,

@@ -39,6 +39,7 @@ import scipy.sparse as sp
 from talktopics import embed, nlp
 from talktopics.config import TopicConfig
 from talktopics.embed import Embedder
+from talktopics.nlp.persons import person_terms
 from talktopics.progress import Laps
 from talktopics.records import OTHER_TOPIC, Talk, TermTable, Topic
 from talktopics.topics.checks import check_topic_config, check_unique_ids
@@ -216,7 +217,8 @@ def find_topics(
     timer.lap("memberships")
 
     display = tuple(terms.display[j] for j in selected.tolist())
-    vocabulary = topic_terms(counts, display, term_vectors, config.top_terms)
+    persons = person_terms(talks, counts, display)
+    vocabulary = topic_terms(counts, display, term_vectors, config.top_terms, hidden=persons)
     topics = make_topics(talks, soft, settled.primary, member, settled.groups, net, vocabulary)
     subtopics: list[Topic] = []
     for t in range(k):
