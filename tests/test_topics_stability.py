@@ -22,7 +22,11 @@ def _primary(model: TopicModel) -> dict[str, str]:
 def test_hidden_terms_get_no_weight() -> None:
     counts = sp.csr_matrix(np.array([[2, 1, 0], [1, 0, 3]]))
     vocabulary = topic_terms(
-        counts, ("Guido", "asyncio", "Django"), np.eye(3, dtype=np.float32), 10, hidden={"Guido"}
+        counts,
+        ("Guido", "asyncio", "Django"),
+        np.eye(3, dtype=np.float32),
+        10,
+        hidden=frozenset({"Guido"}),
     )
     assert vocabulary.tf[:, 0].nnz == 0
     assert vocabulary.tf[:, 1].nnz == 1 and vocabulary.tf[:, 2].nnz == 1

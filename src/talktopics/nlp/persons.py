@@ -27,13 +27,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import scipy.sparse as sp
 
 from talktopics.nlp.lexicon import PRODUCT_NAMES
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk
 
-__all__ = ["CONTEXTS", "MIN_PERSON", "person_terms"]
+__all__ = ["CONTEXTS", "MAX_CANDIDATES", "MIN_PERSON", "person_terms"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ CONTEXTS = 5
 """Occurrences of a candidate read by the recogniser (the first ones, in talk order)."""
 MIN_PERSON = 2
 """Occurrences inside a PERSON entity a candidate needs (and more than half of those read)."""
+MAX_CANDIDATES = 500
+"""At most this many candidates are read, the most widely used first (the terms that can top
+a topic's list): the recogniser's work stays bounded on a large programme (500 x 5 windows of
+~320 characters)."""
 WINDOW = 160
 """Characters of text on each side of an occurrence given to the recogniser."""
 
@@ -95,14 +100,17 @@ def person_terms(
         counts: Talks x terms occurrence counts.
         display: Each column's display form.
     """
-    columns = [j for j, d in enumerate(display) if _candidate(d)]
+    csc = sp.csc_matrix(counts)
+    df = np.diff(csc.indptr)
+    columns = sorted(
+        (j for j, d in enumerate(display) if _candidate(d)), key=lambda j: (-int(df[j]), j)
+    )[:MAX_CANDIDATES]
     if not columns:
         return frozenset()
     nlp = _recogniser()
     if nlp is None:
         logger.info("no English spaCy pipeline: person names are not filtered from the terms")
         return frozenset()
-    csc = sp.csc_matrix(counts)
     windows: list[tuple[str, str, int]] = []
     for j in columns:
         rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]].tolist()
