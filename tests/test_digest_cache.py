@@ -66,17 +66,13 @@ def test_warm_rerun_writes_the_cold_runs_bytes_without_computing(
     tmp_path: Path, cached_run: RunConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cold = run_digest([FIXTURE], tmp_path / "cold", config=cached_run, progress=False)
-    assert COMPUTED <= _stages(cold)
+    assert _stages(cold) >= COMPUTED
     _no_fit(monkeypatch)
     warm = run_digest([FIXTURE], tmp_path / "warm", config=cached_run, progress=False)
     assert not COMPUTED & _stages(warm)
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
-    assert warm.digest == cold.digest.__class__(
-        **{
-            **{f.name: getattr(cold.digest, f.name) for f in dataclasses.fields(cold.digest)},
-            "run": dataclasses.replace(cold.digest.run, timings=warm.digest.run.timings),
-        }
-    )
+    same_timings = dataclasses.replace(cold.digest.run, timings=warm.digest.run.timings)
+    assert warm.digest == dataclasses.replace(cold.digest, run=same_timings)
 
 
 def test_output_does_not_depend_on_the_result_cache(
@@ -86,7 +82,7 @@ def test_output_does_not_depend_on_the_result_cache(
     run_digest([FIXTURE], tmp_path / "hit", config=cached_run, progress=False)
     monkeypatch.setenv("TALKTOPICS_RESULT_CACHE", "0")
     off = run_digest([FIXTURE], tmp_path / "off", config=cached_run, progress=False)
-    assert COMPUTED <= _stages(off)
+    assert _stages(off) >= COMPUTED
     assert _files(tmp_path / "off") == _files(tmp_path / "hit") == _files(tmp_path / "first")
 
 
@@ -94,9 +90,7 @@ def test_another_seed_is_computed_not_served(
     tmp_path: Path, cached_run: RunConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_digest([FIXTURE], tmp_path / "a", config=cached_run, progress=False)
-    other = dataclasses.replace(
-        cached_run, topics=dataclasses.replace(cached_run.topics, seed=7)
-    )
+    other = dataclasses.replace(cached_run, topics=dataclasses.replace(cached_run.topics, seed=7))
     result = run_digest([FIXTURE], tmp_path / "b", config=other, progress=False)
     assert "topics" in _stages(result) and result.digest.run.seed == 7
 
