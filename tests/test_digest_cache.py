@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,42 @@ def test_a_warm_run_imports_no_heavy_library(tmp_path: Path) -> None:
     assert "spacy" in cold and "infomap" in cold  # the cold run needs them
     assert run("warm") == ""
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+
+
+def test_the_map_is_read_back_when_only_summary_options_change(
+    tmp_path: Path, cached_run: RunConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import talktopics.map_cache
+
+    first = run_digest([FIXTURE], tmp_path / "a", config=cached_run, progress=False)
+    fewer = dataclasses.replace(
+        cached_run, summary=dataclasses.replace(cached_run.summary, talk_sentences=1)
+    )
+
+    def no_tsne(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the map was laid out again")
+
+    monkeypatch.setattr(talktopics.map_cache, "layout_talks", no_tsne)
+    second = run_digest([FIXTURE], tmp_path / "b", config=fewer, progress=False)
+    assert "topics" in _stages(second)  # a new result: computed, its map read back
+    assert second.digest.talk_positions == first.digest.talk_positions
+    assert len(second.digest.talk_positions) == len(first.corpus.talks)
+
+
+def test_a_damaged_map_entry_is_recomputed(
+    tmp_path: Path, cached_run: RunConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = run_digest([FIXTURE], tmp_path / "a", config=cached_run, progress=False)
+    with sqlite3.connect(tmp_path / "cache" / "results.sqlite3") as conn:
+        conn.execute("DELETE FROM entries WHERE namespace LIKE 'digest:%'")
+        damaged = b"[[0.5]]"  # an intact entry (right checksum) that is not one point per talk
+        done = conn.execute(
+            "UPDATE entries SET value = ?, crc = ? WHERE namespace = 'map:v1'",
+            (damaged, zlib.crc32(damaged)),
+        )
+        assert done.rowcount == 1
+    with caplog.at_level(logging.WARNING):
+        again = run_digest([FIXTURE], tmp_path / "b", config=cached_run, progress=False)
+    assert again.digest.talk_positions == first.digest.talk_positions
+    assert _files(tmp_path / "b") == _files(tmp_path / "a")
+    assert any("map cache" in r.getMessage() for r in caplog.records)

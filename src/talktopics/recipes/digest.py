@@ -147,7 +147,7 @@ def build_digest(
         #     digest record the last run built (see talktopics.digest_cache).
         cache = result_cache(config)
         if cache is None:
-            return compute_digest(corpus, embedders, config, stages)
+            return compute_digest(corpus, embedders, config, stages, cache_dir=None)
         cleanup.callback(cache.close)
         names = [embedders.topics.name, embedders.summaries.name]
         key = digest_key(corpus, config, [str(name) for name in names])
@@ -157,7 +157,9 @@ def build_digest(
             return dataclasses.replace(
                 found, run=dataclasses.replace(found.run, timings=stages.timings)
             )
-        digest = compute_digest(corpus, embedders, config, stages)
+        digest = compute_digest(
+            corpus, embedders, config, stages, cache_dir=cache.store.path.parent
+        )
         cache.put(key, digest)
         return digest
 
@@ -174,10 +176,16 @@ def result_cache(config: RunConfig) -> DigestCache | None:
 
 
 def compute_digest(
-    corpus: Corpus, embedders: EmbedderChoice, config: RunConfig, stages: Stages
+    corpus: Corpus,
+    embedders: EmbedderChoice,
+    config: RunConfig,
+    stages: Stages,
+    *,
+    cache_dir: Path | None,
 ) -> Digest:
     """The stages after the embedders' choice: one encoder pass, topics, summaries, the digest
-    record (imported here: a run served from the result cache loads none of them)."""
+    record (imported here: a run served from the result cache loads none of them). The map of
+    talks is cached in ``cache_dir`` (None = not cached)."""
     from talktopics.digest_record import assemble_digest
     from talktopics.sentence_pass import encode_sentences
     from talktopics.summaries import summarize_talks, summarize_topics
@@ -215,6 +223,7 @@ def compute_digest(
             talk_summaries,
             topic_summaries,
             timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info_.timings)),
+            cache_dir=cache_dir,
         )
 
 
