@@ -185,7 +185,8 @@ def _record(value: Any) -> Any:
 def encode_digest(digest: Digest) -> bytes:
     """The digest record (its timings left out) as UTF-8 JSON."""
     bare = dataclasses.replace(digest, run=dataclasses.replace(digest.run, timings=()))
-    return json.dumps(_plain(bare), ensure_ascii=False, separators=(",", ":")).encode()
+    text = json.dumps(_plain(bare), ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate in a talk stays as it is
 
 
 def decode_digest(blob: bytes) -> Digest:
@@ -231,7 +232,7 @@ class DigestCache:
         """Store the record (one transaction; failures are logged, never raised)."""
         try:
             blob = encode_digest(digest)
-        except TypeError as exc:  # pragma: no cover - a record type this module does not know
+        except (TypeError, ValueError) as exc:  # pragma: no cover - a value JSON cannot hold
             logger.warning("result cache: digest not stored (%s)", exc)
             return
         self.store.put_many(_NAMESPACE, [(key, blob)])
