@@ -197,7 +197,7 @@ def test_a_warm_run_imports_no_heavy_library(tmp_path: Path) -> None:
 
     def run(out: str) -> str:
         args = [sys.executable, "-c", _WARM_RUN, str(FIXTURE), str(tmp_path / out)]
-        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=1800)
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
