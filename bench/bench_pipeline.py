@@ -12,8 +12,10 @@ In one run, each step in a fresh child process (its peak RSS from ``os.wait4``):
    measured against. Reading the talks is not timed; model loading, chunking and encoding are.
 2. **cold**: ``talktopics digest`` of the same folders with an empty cache folder
    (``TALKTOPICS_CACHE``), imports included.
-3. **warm**: the same digest again on the now-filled cache.
-4. **demo cold / warm**: ``talktopics digest corpus/`` (what ``make digest`` runs), the same way.
+3. **warm**: the same digest again on the now-filled cache (served by the result cache).
+4. **warm, no result cache**: the same again with ``TALKTOPICS_RESULT_CACHE=0``: every stage
+   runs on cached vectors and terms (what a re-run with other options costs).
+5. **demo cold / warm**: ``talktopics digest corpus/`` (what ``make digest`` runs), the same way.
 
 Prints and records wall seconds, the ratios cold/bare and warm/bare, the digest's own stage
 timings (``digest.json`` with ``--timings``) and each child's peak RSS. Writes the "Pipeline"
@@ -133,10 +135,14 @@ def child(args: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
         }
 
 
-def digest_run(inputs: Sequence[Path], cache: Path, out: Path) -> dict[str, Any]:
-    """One ``talktopics digest`` in a child process: wall and CPU s, peak RSS, stage timings."""
+def digest_run(
+    inputs: Sequence[Path], cache: Path, out: Path, *, results: bool = True
+) -> dict[str, Any]:
+    """One ``talktopics digest`` in a child process: wall and CPU s, peak RSS, stage timings
+    (``results=False``: with the result cache off)."""
     args = ["-c", CLI, "digest", *map(str, inputs), "--seed", str(SEED), "-o", str(out)]
-    result = child([*args, "--timings", "--quiet"], {"TALKTOPICS_CACHE": str(cache)})
+    env = {"TALKTOPICS_CACHE": str(cache), "TALKTOPICS_RESULT_CACHE": "1" if results else "0"}
+    result = child([*args, "--timings", "--quiet"], env)
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     result["stages"] = data.get("run", {}).get("timings", {})
     del result["stdout"]
@@ -189,6 +195,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         _row("digest cold", cold, bare),
         _row("digest warm", warm, bare),
     ]
+    full = result.get("warm_full", warm)
+    if "warm_full" in result:
+        lines.append(_row("digest warm, no result cache", full, bare))
     for key in ("demo_cold", "demo_warm"):
         if key in result:
             lines.append(_row(f"demo {key[5:]}", result[key], bare))
@@ -199,11 +208,11 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         "### Stage timings (wall s, from digest.json)",
         "",
-        "| stage | cold | warm |",
+        "| stage | cold | warm, no result cache |",
         "|---|---:|---:|",
     ]
     for stage, seconds in cold["stages"].items():
-        w = warm["stages"].get(stage)
+        w = full["stages"].get(stage)
         lines.append(f"| {stage} | {seconds:.2f} | {'–' if w is None else f'{w:.2f}'} |")
     lines += [
         "",
@@ -236,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in ("cold", "warm"):
             result[name] = digest_run(paths, root / "cache", root / "out")
             print(f"digest {name}: {result[name]['seconds']:.1f} s", flush=True)
+        result["warm_full"] = digest_run(paths, root / "cache", root / "out", results=False)
+        print(f"digest warm, no result cache: {result['warm_full']['seconds']:.1f} s", flush=True)
         if not args.no_demo:
             for name in ("demo_cold", "demo_warm"):
                 result[name] = digest_run([ROOT / "corpus"], root / "demo-cache", root / "demo")

@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 # Embedding and term caches of the test run live inside the checkout (gitignored), never in
 # the user's home; reruns reuse them, a fresh clone starts empty.
 os.environ.setdefault("TALKTOPICS_CACHE", str(REPO / ".cache" / "tests"))
+# Tests run every stage (many patch one); the result cache has tests of its own.
+os.environ.setdefault("TALKTOPICS_RESULT_CACHE", "0")
 SHARED = REPO.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

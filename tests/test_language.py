@@ -95,3 +95,22 @@ def test_remembered_answers_match_fresh_ones_on_the_demo_corpus(tmp_path: Path) 
     again = [talk_language(t, cache_dir=tmp_path) for t in talks]
     assert first == fresh and again == fresh
     assert {"en", "de"} <= set(fresh)
+
+
+def test_remembered_language_detects_each_text_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from talktopics.nlp.language import remembered_language
+
+    monkeypatch.setenv("TALKTOPICS_CACHE", str(tmp_path))
+    calls: list[str] = []
+
+    def detect(text: str) -> str | None:
+        calls.append(text)
+        return None if text == "??" else "de"
+
+    for _ in range(2):
+        assert remembered_language("Guten Morgen", detect, kind="test") == "de"
+        assert remembered_language("??", detect, kind="test") is None
+    assert remembered_language("Guten Morgen", detect, kind="other") == "de"
+    assert calls == ["Guten Morgen", "??", "Guten Morgen"]

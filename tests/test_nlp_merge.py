@@ -17,6 +17,7 @@ from talktopics.nlp import extract_terms
 from talktopics.nlp.merge import merge_translations
 from talktopics.nlp.wordclass import word_classes
 from talktopics.records import Talk, TermTable
+from talktopics.store import SqliteCache
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +142,24 @@ def test_russian_notes_merge_into_english_terms() -> None:
     # English terms stay apart: no two English words were merged into one.
     assert {"model", "models"} <= terms or "models" not in terms
     assert {"data", "dataset"} <= terms
+
+
+def test_word_classes_are_cached_per_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import talktopics.nlp.wordclass as wordclass
+
+    terms = [("version", "version", "en"), ("robust", "robust", "en"), ("create", "create", "en")]
+    tagged = word_classes(terms)
+    assert word_classes(terms, cache_dir=tmp_path) == tagged  # fills the cache
+    store = SqliteCache(tmp_path / "terms.sqlite3")
+    store.put_many(wordclass._namespace(), [(b"create", b"not a class")])  # damaged entry
+    store.close()
+    seen: list[list[str]] = []
+
+    def tag(words: list[str]) -> list[str]:
+        seen.append(list(words))
+        return ["other"] * len(words)
+
+    monkeypatch.setattr(wordclass, "_tag", tag)
+    classes = word_classes([*terms, ("python", "Python", "en")], cache_dir=tmp_path)
+    assert classes == [*tagged, "other"]
+    assert seen == [["create", "python"]]  # only the damaged and the new word are tagged

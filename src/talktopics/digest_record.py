@@ -4,12 +4,13 @@ renderers read out, its word network and its map of talks laid out."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from talktopics.map_cache import cached_layout
 from talktopics.outputs import digest_name
 from talktopics.records import Corpus, Digest, RunInfo, Summary
 from talktopics.render.network import build_word_network
-from talktopics.render.talk_map import layout_talks
 from talktopics.version import __version__
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def assemble_digest(
     *,
     max_terms: int = MAX_NETWORK_TERMS,
     timings: Sequence[tuple[str, float]] = (),
+    cache_dir: Path | None = None,
 ) -> Digest:
     """Assemble the renderers' input from the stages' results.
 
@@ -39,6 +41,8 @@ def assemble_digest(
         topic_summaries: ``{topic id: Summary}``.
         max_terms: Terms shown in the word network.
         timings: Seconds per stage (kept in ``RunInfo.timings``; not rendered by default).
+        cache_dir: Where the map of talks is cached (:mod:`talktopics.map_cache`); None =
+            always laid out.
     """
     info = model.info_
     backend, _, model_name = info.embedder.partition(":")
@@ -53,10 +57,11 @@ def assemble_digest(
     state = model.state_
     mapped = set(state.talk_ids) & {t.id for t in corpus.talks}
     rows = [i for i, tid in enumerate(state.talk_ids) if tid in mapped]
-    talk_map = layout_talks(
+    talk_map = cached_layout(
         state.talk_vectors[rows] if rows else state.talk_vectors[:0],
         [state.talk_ids[i] for i in rows],
         seed=info.seed,
+        cache_dir=cache_dir,
     )
     cfg = model.config_
     parameters = (

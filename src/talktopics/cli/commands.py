@@ -19,18 +19,13 @@ from talktopics.cli.messages import (
     print_issues,
     print_topics_table,
 )
-from talktopics.compare import NotEnoughEditionsError
 from talktopics.config import TopicConfig
 from talktopics.errors import ConfigError, ExitCode, NoTalksError, counted
 from talktopics.ingest import FORMATS, parse_column_map
 from talktopics.outputs import parse_formats, write_atomic_text
 from talktopics.progress import spinner
-from talktopics.recipes.compare import parse_compare_formats, run_compare
 from talktopics.recipes.digest import DigestResult, run_digest
 from talktopics.records import OTHER_TOPIC, Corpus
-from talktopics.render.compare_view import compare_table
-from talktopics.topics import TopicModel, write_graph
-from talktopics.topics.fit import talks_needed
 
 __all__ = ["cmd_compare", "cmd_digest", "cmd_formats", "cmd_ingest", "cmd_topics"]
 
@@ -134,8 +129,12 @@ def _print_digest_overview(result: DigestResult, topics: TopicConfig) -> None:
         f"{sum(s for _, s in result.timings):.1f} s",
         file=sys.stderr,
     )
+    if digest.topics:
+        return
+    from talktopics.topics.fit import talks_needed  # the topic stack only when it is needed
+
     needed = talks_needed(topics)
-    if not digest.topics and len(digest.talks) < needed:
+    if len(digest.talks) < needed:
         print(
             f"no topics: {counted(len(digest.talks), 'talk')} "
             f"{'is' if len(digest.talks) == 1 else 'are'} too few; "
@@ -146,6 +145,8 @@ def _print_digest_overview(result: DigestResult, topics: TopicConfig) -> None:
 
 def cmd_topics(args: argparse.Namespace) -> ExitCode:
     """``talktopics topics``: fit the topic model, save it, print its topics."""
+    from talktopics.topics import TopicModel, write_graph
+
     try:
         config = run_config(args)
         corpus = load_input(args)
@@ -190,6 +191,10 @@ def cmd_topics(args: argparse.Namespace) -> ExitCode:
 def cmd_compare(args: argparse.Namespace) -> ExitCode:
     """``talktopics compare``: the compare recipe; skipped editions and the table of topics
     per edition on stderr, the paths written on stdout."""
+    from talktopics.compare import NotEnoughEditionsError
+    from talktopics.recipes.compare import parse_compare_formats, run_compare
+    from talktopics.render.compare_view import compare_table
+
     try:
         config = run_config(args)
         formats = parse_compare_formats(args.formats)

@@ -45,6 +45,7 @@ from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.mdheadings import Heading, find_headings
 from talktopics.ingest.reading import Document
+from talktopics.nlp.language import remembered_language
 from talktopics.nlp.markup import is_navigation_line
 
 __all__ = ["detect_notes_language", "looks_like_markdown", "read_markdown"]
@@ -245,12 +246,17 @@ _LANGUAGE_SAMPLE = 5000
 
 
 def detect_notes_language(text: str) -> str | None:
-    """ISO 639-1 code of a notes text (py3langid), or None when too short to tell."""
+    """ISO 639-1 code of a notes text (py3langid; remembered on disk), or None when too short
+    to tell."""
     sample = re.sub(r"```.*?```", " ", text[:_LANGUAGE_SAMPLE], flags=re.DOTALL)
     sample = _URL.sub(" ", sample)
     letters = len(re.findall(r"[^\W\d_]", sample))
     if letters < 20:
         return None
+    return remembered_language(sample, _classify, kind="notes")
+
+
+def _classify(sample: str) -> str:
     import py3langid
 
     lang, _score = py3langid.classify(sample)

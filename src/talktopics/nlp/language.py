@@ -29,6 +29,7 @@ __all__ = [
     "LATIN_LETTER",
     "detect_language",
     "identify_language",
+    "remembered_language",
     "talk_language",
     "to_iso639_1",
 ]
@@ -168,6 +169,20 @@ def talk_language(
     lang = identify_language(text, langs, fallback=declared)
     if memo is not None:
         memo.put(key, lang or "")
+    return lang
+
+
+def remembered_language(text: str, detect: Callable[[str], str | None], *, kind: str) -> str | None:
+    """``detect(text)``, remembered on disk like :func:`talk_language`'s answers (the default
+    cache folder), under ``kind`` (the detector's name): reading a programme again skips
+    loading py3langid's model."""
+    memo = _memo(None)
+    key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).digest()
+    found = memo.get(key)
+    if found is not None:
+        return found or None
+    lang = detect(text)
+    memo.put(key, lang or "")
     return lang
 
 

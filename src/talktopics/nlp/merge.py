@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -113,7 +114,11 @@ def _translation_candidates(table: TermTable) -> tuple[list[int], dict[str, list
 
 
 def merge_translations(
-    table: TermTable, embedder: Embedder, *, threshold: float = 0.87
+    table: TermTable,
+    embedder: Embedder,
+    *,
+    threshold: float = 0.87,
+    cache_dir: Path | None = None,
 ) -> TermTable:
     """Merge each non-English single-word term into its English equivalent.
 
@@ -128,6 +133,7 @@ def merge_translations(
         table: Output of :func:`talktopics.nlp.extract_terms` (languages per term needed).
         embedder: A multilingual embedder (one space for all languages).
         threshold: Cosine similarity needed to merge.
+        cache_dir: Folder of the word classes' cache; None = no cache.
 
     Returns:
         A new table in sorted key order (the input itself when nothing merges).
@@ -139,7 +145,7 @@ def merge_translations(
         return table
     cand = english + [j for lang in sorted(others) for j in others[lang]]
     info = [(table.terms[j], table.display[j], _main_language(table.languages[j])) for j in cand]
-    classes = dict(zip(cand, word_classes(info), strict=True))
+    classes = dict(zip(cand, word_classes(info, cache_dir=cache_dir), strict=True))
     vectors = dict(zip(cand, embedder.embed([table.display[j] for j in cand]), strict=True))
     target = list(range(len(table.terms)))
     for lang in sorted(others):

@@ -231,7 +231,7 @@ def _merge_translations(table: TermTable, cache: Path | None) -> TermTable:
     if not any("en" in langs for langs in table.languages):
         return table
     embedder = _multilingual_embedder(cache)
-    return table if embedder is None else merge_translations(table, embedder)
+    return table if embedder is None else merge_translations(table, embedder, cache_dir=cache)
 
 
 def _cache_directory(cache_dir: str | Path | None, config: NLPConfig) -> Path | None:

@@ -12,11 +12,14 @@ from the English tagger run on the word alone (it tells "robust" and "create" fr
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from talktopics.nlp.words import english_package, russian_parse
+from talktopics.store import SqliteCache
 
 __all__ = ["WORD_CLASSES", "word_classes"]
 
@@ -40,7 +43,7 @@ def _tagger() -> Any:
     return spacy.load(name, exclude=["parser", "ner", "senter", "lemmatizer", "attribute_ruler"])
 
 
-def _english_classes(words: Sequence[str]) -> list[str]:
+def _tag(words: Sequence[str]) -> list[str]:
     """Class of each English word, tagged alone."""
     nlp = _tagger()
     if nlp is None or not words:
@@ -51,11 +54,50 @@ def _english_classes(words: Sequence[str]) -> list[str]:
     return out
 
 
-def word_classes(terms: Sequence[tuple[str, str, str]]) -> list[str]:
+@functools.cache
+def _namespace() -> str:
+    """The class cache's namespace: spaCy's and the English pipeline's versions, this code."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [Path(__file__).read_text(encoding="utf-8")]
+    for package in ("spacy", english_package() or "-"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except (PackageNotFoundError, ValueError):
+            parts.append(f"{package}=?")
+    return "wordclass:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+def _english_classes(words: Sequence[str], cache_dir: Path | None) -> list[str]:
+    """Class of each English word: from the cache in ``cache_dir`` where known, else tagged."""
+    if cache_dir is None or not words:
+        return _tag(words)
+    store = SqliteCache(cache_dir / "terms.sqlite3")
+    try:
+        keys = sorted({w.encode("utf-8", "surrogatepass") for w in words})
+        known = {
+            key: value.decode()
+            for key, value in store.get_many(_namespace(), keys).items()
+            if value.decode("utf-8", "replace") in WORD_CLASSES
+        }
+        todo = [key for key in keys if key not in known]
+        if todo:
+            tagged = _tag([key.decode("utf-8", "surrogatepass") for key in todo])
+            known.update(zip(todo, tagged, strict=True))
+            store.put_many(_namespace(), [(key, known[key].encode()) for key in todo])
+        return [known[w.encode("utf-8", "surrogatepass")] for w in words]
+    finally:
+        store.close()
+
+
+def word_classes(
+    terms: Sequence[tuple[str, str, str]], *, cache_dir: Path | None = None
+) -> list[str]:
     """Word class of each single-word term.
 
     Args:
         terms: (key, display form, language) per term; the key is the term's lemma.
+        cache_dir: Folder of the English classes' cache; None = tag every word.
 
     Returns:
         "noun", "adj" or "other" per term ("other" for phrases, verbs and words whose class
@@ -75,6 +117,7 @@ def word_classes(terms: Sequence[tuple[str, str, str]]) -> list[str]:
             out[i] = "other"
         else:
             english.append(i)
-    for i, cls in zip(english, _english_classes([terms[i][0] for i in english]), strict=True):
+    classes = _english_classes([terms[i][0] for i in english], cache_dir)
+    for i, cls in zip(english, classes, strict=True):
         out[i] = cls
     return out

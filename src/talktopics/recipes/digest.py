@@ -1,7 +1,7 @@
 """The recipe of ``talktopics digest``: input paths in, the digest files out.
 
-read -> choose the embedders -> one encoder pass -> topics -> summaries -> digest record ->
-render -> write.
+read -> choose the embedders -> (the digest record of an earlier identical run, from the result
+cache, or:) one encoder pass of the talk texts -> topics -> summaries -> digest record -> render -> write.
 :func:`build_digest` (talks -> Digest) and :func:`write_digest` (Digest -> files) are the two
 halves for use from Python; :func:`run_digest` is the whole command.
 """
@@ -9,15 +9,15 @@ halves for use from Python; :func:`run_digest` is the whole command.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from talktopics.config import RunConfig
-from talktopics.digest_record import assemble_digest
-from talktopics.embedder_choice import choose_embedders
-from talktopics.encode_pass import encode_talks
+from talktopics.digest_cache import DigestCache, digest_key, results_enabled
+from talktopics.embedder_choice import EmbedderChoice, choose_embedders
 from talktopics.errors import NoTalksError
 from talktopics.ingest import read_talks
 from talktopics.outputs import DIGEST_FORMATS, check_out_dir, parse_formats, write_files
@@ -25,8 +25,7 @@ from talktopics.parallel import use_executor
 from talktopics.progress import Stages, Timings
 from talktopics.records import Corpus, Digest, Talk
 from talktopics.render import render_digest
-from talktopics.summaries import summarize_talks, summarize_topics
-from talktopics.topics import TopicModel
+from talktopics.store import default_cache_dir
 
 __all__ = ["DigestResult", "build_digest", "run_digest", "write_digest"]
 
@@ -144,48 +143,95 @@ def build_digest(
             if callable(close):
                 cleanup.callback(close)  # the embedding cache is closed even on an interrupt
 
-        # 2b. One encoder pass: the chunks talk vectors are pooled from, each once, longest
-        #     first over the whole run (the topic stage reads the cache). Summaries embed
-        #     nothing: they rank by word overlap and pick representative talks by talk vectors.
-        with stages.stage("encode", "Embedding talk texts"):
-            encode_talks(
-                corpus.talks,
-                topics=embedders.topics,
-                summaries=embedders.summaries,
-                config=config.summary,
+        # 2b. A re-run of the same talks with the same options, code and libraries reads the
+        #     digest record the last run built (see talktopics.digest_cache).
+        cache = result_cache(config)
+        if cache is None:
+            return compute_digest(corpus, embedders, config, stages, cache_dir=None)
+        cleanup.callback(cache.close)
+        names = [embedders.topics.name, embedders.summaries.name]
+        key = digest_key(corpus, config, [str(name) for name in names])
+        found = cache.get(key)
+        if found is not None:
+            logger.info("digest record read from the result cache %s", cache.store.path)
+            return dataclasses.replace(
+                found, run=dataclasses.replace(found.run, timings=stages.timings)
             )
+        digest = compute_digest(
+            corpus, embedders, config, stages, cache_dir=cache.store.path.parent
+        )
+        cache.put(key, digest)
+        return digest
 
-        # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
-        with stages.stage("topics", "Finding topics") as say:
-            model = TopicModel(config.topics, embedder=embedders.topics).fit(
-                corpus.talks, progress=say
-            )
 
-        # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
-        with stages.stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
-            talk_summaries = summarize_talks(
-                corpus.talks, embedder=embedders.summaries, config=config.summary
-            )
-        with stages.stage("topic_summaries", f"Summarising {len(model.topics_)} topics"):
-            state = model.state_
-            topic_summaries = summarize_topics(
-                model.topics_,
-                corpus.talks,
-                embedder=embedders.summaries,
-                config=config.summary,
-                subtopics=model.subtopics_,
-                talk_vectors=dict(zip(state.talk_ids, state.talk_vectors, strict=True)),
-            )
+def result_cache(config: RunConfig) -> DigestCache | None:
+    """The result cache in the embedding cache's folder; None when the run keeps no cache (or
+    ``TALKTOPICS_RESULT_CACHE=0``)."""
+    embed = config.topics.embed
+    if not (embed.use_cache and config.topics.nlp.use_cache and results_enabled()):
+        return None
+    return DigestCache(
+        Path(embed.cache_dir).expanduser() if embed.cache_dir else default_cache_dir()
+    )
 
-        # 5. The digest record: everything the renderers need, the word network and map laid out.
-        with stages.stage("digest", "Laying out the word network and the map of talks"):
-            return assemble_digest(
-                corpus,
-                model,
-                talk_summaries,
-                topic_summaries,
-                timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info_.timings)),
-            )
+
+def compute_digest(
+    corpus: Corpus,
+    embedders: EmbedderChoice,
+    config: RunConfig,
+    stages: Stages,
+    *,
+    cache_dir: Path | None,
+) -> Digest:
+    """The stages after the embedders' choice: one encoder pass, topics, summaries, the digest
+    record (imported here: a run served from the result cache loads none of them). The map of
+    talks is cached in ``cache_dir`` (None = not cached)."""
+    from talktopics.digest_record import assemble_digest
+    from talktopics.encode_pass import encode_talks
+    from talktopics.summaries import summarize_talks, summarize_topics
+    from talktopics.topics import TopicModel
+
+    # 2b. One encoder pass: the chunks talk vectors are pooled from, each once, longest
+    #     first over the whole run (the topic stage reads the cache). Summaries embed
+    #     nothing: they rank by word overlap and pick representative talks by talk vectors.
+    with stages.stage("encode", "Embedding talk texts"):
+        encode_talks(
+            corpus.talks,
+            topics=embedders.topics,
+            summaries=embedders.summaries,
+            config=config.summary,
+        )
+
+    # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
+    with stages.stage("topics", "Finding topics") as say:
+        model = TopicModel(config.topics, embedder=embedders.topics).fit(corpus.talks, progress=say)
+
+    # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
+    with stages.stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
+        talk_summaries = summarize_talks(
+            corpus.talks, embedder=embedders.summaries, config=config.summary
+        )
+    with stages.stage("topic_summaries", f"Summarising {len(model.topics_)} topics"):
+        state = model.state_
+        topic_summaries = summarize_topics(
+            model.topics_,
+            corpus.talks,
+            embedder=embedders.summaries,
+            config=config.summary,
+            subtopics=model.subtopics_,
+            talk_vectors=dict(zip(state.talk_ids, state.talk_vectors, strict=True)),
+        )
+
+    # 5. The digest record: everything the renderers need, the word network and map laid out.
+    with stages.stage("digest", "Laying out the word network and the map of talks"):
+        return assemble_digest(
+            corpus,
+            model,
+            talk_summaries,
+            topic_summaries,
+            timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info_.timings)),
+            cache_dir=cache_dir,
+        )
 
 
 def write_digest(
