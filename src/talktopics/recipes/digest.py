@@ -1,7 +1,8 @@
 """The recipe of ``talktopics digest``: input paths in, the digest files out.
 
 read -> choose the embedders -> (the digest record of an earlier identical run, from the result
-cache, or:) one encoder pass of the talk texts -> topics -> summaries -> digest record -> render -> write.
+cache, or:) one encoder pass of the talk texts -> topics -> summaries -> digest record ->
+render -> write.
 :func:`build_digest` (talks -> Digest) and :func:`write_digest` (Digest -> files) are the two
 halves for use from Python; :func:`run_digest` is the whole command.
 """
