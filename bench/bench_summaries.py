@@ -482,8 +482,14 @@ def _markdown(data: dict[str, Any]) -> str:
             "",
             *_table(talks["results"]),
         ]
-    emb = data.get("embedding", {})
-    if emb:
+    emb = {k: v for k, v in data.get("embedding", {}).items() if v.get("sentences")}
+    if not emb:
+        lines += [
+            "The default `ours` embeds no sentence (word overlap only; near-duplicates by shared "
+            "words): its seconds are ranking, cleaning and splitting.",
+            "",
+        ]
+    else:
         parts = [
             f"{v['model']}: {v['sentences']} sentences in {v['seconds']:.1f} s "
             f"({v['sentences_per_second']} /s)"
@@ -563,7 +569,7 @@ def _findings(data: dict[str, Any]) -> list[str]:
         )
     if data.get("talks"):
         out.append(f"- Talks: {_against_best_baseline(data['talks']['results'])}.")
-    if data.get("embedding"):
+    if any(v.get("sentences") for v in data.get("embedding", {}).values()):
         out.append(
             "- Time goes into embedding sentences (throughput above, measured while other jobs "
             "shared the 2 cores; the idle machine does 200–290 sentences/s with MiniLM); "
