@@ -258,7 +258,19 @@ def _hf_tokenizer(transformer_dir: Path) -> Any:
 
 
 def _convert(transformer_dir: Path, folder: Path) -> Path:
-    """Load the PyTorch transformer (offline) and convert it into ``folder``."""
+    """Convert the transformer into ``folder`` in a spawned child process, so that torch and
+    the PyTorch model (~0.7 GB) never stay in the run's own process; in this process when it
+    may not have children (a daemonic worker, e.g. Dask's)."""
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return convert_here(transformer_dir, folder)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(convert_here, (transformer_dir, folder))
+
+
+def convert_here(transformer_dir: Path, folder: Path) -> Path:
+    """Load the PyTorch transformer (offline) and convert it into ``folder`` (this process)."""
     try:
         from transformers import AutoModel
         from transformers.utils import logging as hf_logging
