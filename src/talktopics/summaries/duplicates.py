@@ -29,10 +29,18 @@ class SharedWords:
     Args:
         sentences: The sentences.
         language: ISO 639-1 code for the stop words and lemmas; None = en, de and ru together.
+        bags: Their :func:`~talktopics.summaries.ranking.content_words` when the caller has
+            them already.
     """
 
-    def __init__(self, sentences: Sequence[str], *, language: str | None = None) -> None:
-        self.bags = content_words(sentences, language)
+    def __init__(
+        self,
+        sentences: Sequence[str],
+        *,
+        language: str | None = None,
+        bags: Sequence[set[str]] | None = None,
+    ) -> None:
+        self.bags = content_words(sentences, language) if bags is None else list(bags)
 
     def __len__(self) -> int:
         return len(self.bags)

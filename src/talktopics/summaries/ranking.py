@@ -68,7 +68,12 @@ class CosineRows:
         return np.asarray(self.matrix @ self.matrix[item], dtype=np.float64)
 
 
-def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> NDArray[np.float64]:
+def word_overlap(
+    sentences: Sequence[str],
+    *,
+    language: str | None = None,
+    bags: Sequence[set[str]] | None = None,
+) -> NDArray[np.float64]:
     """TextRank's sentence similarity: shared content words over the sum of log lengths.
 
     Content words: see :func:`content_words`.
@@ -76,11 +81,12 @@ def word_overlap(sentences: Sequence[str], *, language: str | None = None) -> ND
     Args:
         sentences: The sentences.
         language: ISO 639-1 code for the stop words; None = en, de and ru together.
+        bags: Their :func:`content_words` when the caller has them already.
 
     Returns:
         ``(n, n)`` symmetric similarities scaled to a maximum of 1, zero diagonal.
     """
-    bags = content_words(sentences, language)
+    bags = content_words(sentences, language) if bags is None else bags
     n = len(bags)
     sim = np.zeros((n, n), dtype=np.float64)
     logs = [math.log(max(len(bag), 2)) for bag in bags]

@@ -27,7 +27,7 @@ from talktopics.summaries.candidates import (
     title_text,
 )
 from talktopics.summaries.duplicates import SharedWords
-from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
+from talktopics.summaries.ranking import content_words, mmr_select, rank_sentences, word_overlap
 from talktopics.summaries.references import refers_back
 
 if TYPE_CHECKING:
@@ -78,11 +78,12 @@ def pick_sentences(
         if not picked:
             picked = _standalone(text, requires) or ([0] if text.sentences else [])
     else:
-        scores = centrality(text, vectors, config)
         sentences = [text.sentences[i] for i in text.candidates]
+        bags = content_words(sentences, text.language)  # for the graph and the duplicates
+        scores = centrality(text, vectors, config, bags=bags)
         chosen = mmr_select(
             scores,
-            SharedWords(sentences, language=text.language),  # only the picked rows
+            SharedWords(sentences, bags=bags),  # only the picked rows
             k,
             mmr_lambda=config.mmr_lambda,
             max_similarity=config.max_similarity,
@@ -93,18 +94,23 @@ def pick_sentences(
 
 
 def centrality(
-    text: SourceText, vectors: NDArray[np.float32] | None, config: SummaryConfig
+    text: SourceText,
+    vectors: NDArray[np.float32] | None,
+    config: SummaryConfig,
+    *,
+    bags: Sequence[set[str]] | None = None,
 ) -> NDArray[np.float64]:
     """Centrality of a text's candidates (:func:`~talktopics.summaries.ranking.rank_sentences`)
     on the sentence graph: word overlap blended with the embeddings' cosine
     (``config.lexical_weight``; ``vectors`` are read only when it is below 1), with the
-    position prior ``config.position_prior``.
+    position prior ``config.position_prior``. ``bags``: the candidates' content words, when the
+    caller has them already.
 
     Returns:
         ``(len(text.candidates),)`` scores summing to 1.
     """
     sentences = [text.sentences[i] for i in text.candidates]
-    graph = word_overlap(sentences, language=text.language)
+    graph = word_overlap(sentences, language=text.language, bags=bags)
     if needs_sentence_vectors(config):
         if vectors is None:
             raise ValueError("lexical_weight below 1 blends in sentence embeddings: pass them")
