@@ -52,7 +52,7 @@ from talktopics.records import (
     WordEdge,
     WordNode,
 )
-from talktopics.store import SqliteCache
+from talktopics.store import SqliteCache, files_digest
 from talktopics.version import __version__
 
 __all__ = [
@@ -106,17 +106,9 @@ def results_enabled() -> bool:
 # --- the key ----------------------------------------------------------------------------------
 
 
-@functools.cache
 def package_digest() -> str:
     """sha256 of every file of this package (names and bytes; caches of compiled code aside)."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file():
-            continue
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(Path(__file__).resolve().parent)
 
 
 @functools.cache

@@ -7,6 +7,8 @@ The one on-disk storage of every cache (embeddings, terms, talk languages);
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import logging
 import os
 import sqlite3
@@ -15,7 +17,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["SqliteCache", "default_cache_dir", "is_corrupt"]
+__all__ = ["SqliteCache", "default_cache_dir", "files_digest", "is_corrupt"]
 
 logger = logging.getLogger(__name__)
 
@@ -183,3 +185,17 @@ def is_corrupt(exc: BaseException) -> bool:
         return int(code) & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
     text = str(exc).lower()
     return "malformed" in text or "not a database" in text
+
+
+@functools.cache
+def files_digest(root: Path, pattern: str = "*") -> str:
+    """sha256 (hex) of the files under ``root`` whose names match ``pattern``: their relative
+    paths and bytes, in sorted order, compiled-code caches aside. Part of a cache's key, so that
+    a change to the code that made an entry invalidates it."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob(pattern)):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -22,7 +22,7 @@ from typing import Any
 from talktopics.config import NLPConfig
 from talktopics.nlp.markup import clean_markup
 from talktopics.records import Talk
-from talktopics.store import SqliteCache, default_cache_dir
+from talktopics.store import SqliteCache, default_cache_dir, files_digest
 
 __all__ = [
     "CYRILLIC_LETTER",
@@ -254,10 +254,7 @@ def _fingerprint() -> str:
     """This package's code (cleaning and detection rules, word lists) and py3langid's version."""
     from importlib.metadata import PackageNotFoundError, version
 
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    digest = hashlib.sha256(files_digest(Path(__file__).resolve().parent, "*.py").encode())
     try:
         digest.update(version("py3langid").encode())
     except (PackageNotFoundError, ValueError):

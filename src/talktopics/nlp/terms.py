@@ -22,7 +22,7 @@ from talktopics.nlp.merge import merge_translations
 from talktopics.nlp.talks import analyse_corpus
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
-from talktopics.store import SqliteCache, default_cache_dir
+from talktopics.store import SqliteCache, default_cache_dir, files_digest
 
 __all__ = ["extract_terms"]
 
@@ -67,14 +67,9 @@ def _boilerplate(sentences: Sequence[Sentence], talks: Sequence[Talk], min_talks
     }
 
 
-@functools.cache
 def _code_digest() -> str:
     """Digest of this package's code: any change to term extraction invalidates the cache."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files_digest(Path(__file__).resolve().parent, "*.py")[:16]
 
 
 def _fingerprint(config: NLPConfig) -> str:
