@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale import Meter
 from results_md import git_commit, write_json, write_section
 from synthetic_corpus import write_corpus
+from topic_datasets import SHARED
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -114,8 +115,8 @@ def _stages_with_meter(meter: Meter) -> Any:
     return MeteredStages()
 
 
-def run_once(corpus: str, cache_dir: str, out_dir: str, embedder: str) -> dict[str, Any]:
-    """One cold digest of ``corpus`` (meant for a fresh child process)."""
+def run_once(corpus: Sequence[str], cache_dir: str, out_dir: str, embedder: str) -> dict[str, Any]:
+    """One cold digest of the ``corpus`` paths (meant for a fresh child process)."""
     logging.basicConfig(level=logging.WARNING)
     os.environ["TALKTOPICS_CACHE"] = cache_dir
     started = time.perf_counter()
@@ -134,7 +135,7 @@ def run_once(corpus: str, cache_dir: str, out_dir: str, embedder: str) -> dict[s
             digest_recipe.choose_embedders = lambda talks, config: choice  # type: ignore[assignment]
         stages = _stages_with_meter(meter)
         meter.mark("ingest")
-        loaded = read_talks([corpus])
+        loaded = read_talks(list(corpus))
         digest = digest_recipe.build_digest(loaded, stages=stages)
         meter.mark("render")
         texts = {
@@ -168,9 +169,15 @@ def run_once(corpus: str, cache_dir: str, out_dir: str, embedder: str) -> dict[s
         meter.close()
 
 
-def _isolated(corpus: Path, cache: Path, out: Path, embedder: str) -> dict[str, Any]:
+def _isolated(corpus: Sequence[Path], cache: Path, out: Path, embedder: str) -> dict[str, Any]:
     with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
-        return pool.submit(run_once, str(corpus), str(cache), str(out), embedder).result()
+        paths = [str(p) for p in corpus]
+        return pool.submit(run_once, paths, str(cache), str(out), embedder).result()
+
+
+def europython_paths() -> list[Path]:
+    """The pyvideo EuroPython year folders of the shared corpora (what bench_pipeline reads)."""
+    return sorted((SHARED / "corpora" / "pyvideo").glob("europython-20*"))
 
 
 def render_markdown(result: dict[str, Any]) -> str:
@@ -228,20 +235,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     parser.add_argument("--keep-cache", action="store_true", help="keep the cache folders")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results")
+    parser.add_argument(
+        "--europython",
+        action="store_true",
+        help="digest the real pyvideo EuroPython folders (1,910 talks) instead of synthetic "
+        "corpora; writes bench/results/digest_scale_europython.json only",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     runs = []
-    for size in args.talks:
-        corpus = write_corpus(args.workdir / "corpus", size, seed=args.seed)
-        cache = args.workdir / f"cache-{args.embedder}-{size}"
+    for size in [0] if args.europython else args.talks:
+        if args.europython:
+            corpus = europython_paths()
+            label = "europython"
+        else:
+            corpus = [write_corpus(args.workdir / "corpus", size, seed=args.seed)]
+            label = str(size)
+        cache = args.workdir / f"cache-{args.embedder}-{label}"
         shutil.rmtree(cache, ignore_errors=True)  # cold
-        logger.info("digest of %d talks (%s) ...", size, args.embedder)
-        run = _isolated(corpus, cache, args.workdir / f"out-{args.embedder}-{size}", args.embedder)
-        run["size"] = size
+        logger.info("digest of %s talks (%s) ...", label, args.embedder)
+        run = _isolated(corpus, cache, args.workdir / f"out-{args.embedder}-{label}", args.embedder)
+        run["size"] = run.get("talks", size) if args.europython else size
         runs.append(run)
         logger.info("%d talks: %s s, peak %s MB", size, run["wall_seconds"], run["peak_rss_mb"])
         for stage in run["stages"]:
-            logger.info("  %-50s %8.1f s %8.0f MB", *stage.values())
+            logger.info(
+                "  %-50s %8.1f s %8.0f MB (children %6.0f MB)",
+                stage["stage"],
+                stage["seconds"],
+                stage["peak_rss_mb"],
+                stage.get("children_peak_mb", 0.0),
+            )
         if not args.keep_cache:
             shutil.rmtree(cache, ignore_errors=True)
     result = {
@@ -254,7 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     text = render_markdown(result)
     print(text)
-    if not args.no_write:
+    if args.europython and not args.no_write:
+        write_json(SECTION + "_europython", result)
+    elif not args.no_write:
         write_section(SECTION, text)
         write_json(SECTION, result)
     failed = any(r.get("error") for r in runs)

@@ -229,6 +229,38 @@ def _status_kb(field: str) -> int:
     return 0
 
 
+def _children_rss_kb() -> int:
+    """Summed RSS of this process's descendants (worker and converter processes), in kB."""
+    total = 0
+    todo = [os.getpid()]
+    seen: set[int] = set()
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                    kids = [int(k) for k in fh.read().split()]
+            except OSError:
+                continue
+            for kid in kids:
+                if kid in seen:
+                    continue
+                seen.add(kid)
+                todo.append(kid)
+                try:
+                    with open(f"/proc/{kid}/status", encoding="ascii") as fh:
+                        for line in fh:
+                            if line.startswith("VmRSS:"):
+                                total += int(line.split()[1])
+                except OSError:
+                    pass
+    return total
+
+
 def _reset_hwm() -> bool:
     """Reset the kernel's peak-RSS mark (Linux: ``echo 5 > /proc/self/clear_refs``)."""
     try:
@@ -247,6 +279,7 @@ class Meter:
         self._name = "start"
         self._t = time.perf_counter()
         self._peak_kb = 0
+        self._children_kb = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.resettable = _reset_hwm()
@@ -256,21 +289,25 @@ class Meter:
     def _sample(self) -> None:
         while not self._stop.wait(0.02):
             rss = _status_kb("VmRSS")
+            children = _children_rss_kb()
             with self._lock:
                 self._peak_kb = max(self._peak_kb, rss)
+                self._children_kb = max(self._children_kb, children)
 
     def mark(self, name: str) -> None:
         """End the current stage and start ``name``."""
         now = time.perf_counter()
         with self._lock:
             sampled = max(self._peak_kb, _status_kb("VmRSS"))
-            self._peak_kb = 0
+            children = self._children_kb
+            self._peak_kb = self._children_kb = 0
         hwm = _status_kb("VmHWM") if self.resettable else 0
         self.stages.append(
             {
                 "stage": self._name,
                 "seconds": round(now - self._t, 2),
                 "peak_rss_mb": round(max(sampled, hwm) / 1024, 1),
+                "children_peak_mb": round(children / 1024, 1),
             }
         )
         self.resettable = self.resettable and _reset_hwm()

@@ -300,6 +300,12 @@ class DeferredEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed(texts)
 
+    def release(self) -> None:
+        """Drop the backend (its model and runtime memory); the next use builds it again."""
+        if self._inner is not None:
+            logger.info("releasing embedding backend %s", self.name)
+            self._inner = None
+
 
 def _quiet_model_loading() -> None:
     """Silence the progress bar transformers draws while loading weights (our CLI has its own)."""

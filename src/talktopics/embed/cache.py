@@ -111,6 +111,13 @@ class CachedEmbedder:
     def close(self) -> None:
         self.store.close()
 
+    def release(self) -> None:
+        """Drop the backend's model when it can be built again on demand (a
+        :class:`~talktopics.embed.backends.DeferredEmbedder`); the cache stays open."""
+        release = getattr(self.inner, "release", None)
+        if callable(release):
+            release()
+
     def __enter__(self) -> CachedEmbedder:
         return self
 

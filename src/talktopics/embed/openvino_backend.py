@@ -7,7 +7,10 @@ mean-pools over the tokens and L2-normalises, as the model's Pooling + Normalize
 
 A text's vector does not depend on the other texts of a call: texts are sorted by token
 count and only texts of the same token count share a forward pass, so no text is ever padded
-(bench/RESULTS.md, "Encoder runtimes", measures this against padded batches).
+(bench/RESULTS.md, "Encoder runtimes", measures this against padded batches). A pass holds at
+most :data:`MAX_PASS_TOKENS` tokens: the CPU plugin keeps working memory for the largest pass
+it has run (64 texts of 256 tokens: ~0.6 GB), and a text's vector does not depend on how many
+others share its pass.
 """
 
 from __future__ import annotations
@@ -33,11 +36,14 @@ from talktopics.embed.openvino_ir import convert_transformer, ir_key, load_ir_pa
 from talktopics.embed.protocol import normalise_rows
 from talktopics.errors import ModelNotAvailableError
 
-__all__ = ["OpenVINOEmbedder", "openvino_name", "openvino_precision"]
+__all__ = ["MAX_PASS_TOKENS", "OpenVINOEmbedder", "openvino_name", "openvino_precision"]
 
 logger = logging.getLogger(__name__)
 
 _PRECISIONS = {"f32": "f32", "bf16": "bf16", "f16": "f16"}
+
+MAX_PASS_TOKENS = 4096
+"""At most this many tokens (texts x token count) per forward pass (one text at least)."""
 
 
 def openvino_precision(cache_dir: Path) -> str:
@@ -115,7 +121,8 @@ class OpenVINOEmbedder:
         model_dir: The sentence-transformers model folder (with ``modules.json``).
         name: The embedder's name (:func:`openvino_name`).
         cache_dir: The embedding cache folder; the IR lives in ``cache_dir/openvino/``.
-        batch_size: At most this many texts (all of one token count) per forward pass.
+        batch_size: At most this many texts (all of one token count) per forward pass, and
+            at most :data:`MAX_PASS_TOKENS` tokens.
 
     Raises:
         ModelNotAvailableError: openvino is missing, the model is not a mean-pooling
@@ -168,10 +175,11 @@ class OpenVINOEmbedder:
             return out
         ids = self.token_ids(texts)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for _, group in itertools.groupby(order, key=lambda i: len(ids[i])):
+        for length, group in itertools.groupby(order, key=lambda i: len(ids[i])):
             rows = list(group)
-            for start in range(0, len(rows), self.batch_size):
-                part = rows[start : start + self.batch_size]
+            per_pass = max(1, min(self.batch_size, MAX_PASS_TOKENS // max(1, length)))
+            for start in range(0, len(rows), per_pass):
+                part = rows[start : start + per_pass]
                 out[part] = self._forward(np.array([ids[i] for i in part], dtype=np.int64))
         return normalise_rows(out)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -206,6 +207,7 @@ def compute_digest(
     # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
     with stages.stage("topics", "Finding topics") as say:
         model = TopicModel(config.topics, embedder=embedders.topics).fit(corpus.talks, progress=say)
+    release_models(embedders)  # what the summaries embed is cached by the encoder pass
 
     # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.
     with stages.stage("talk_summaries", f"Summarising {len(corpus.talks)} talks"):
@@ -233,6 +235,16 @@ def compute_digest(
             timings=(*stages.timings, *(("topics." + k, v) for k, v in model.info_.timings)),
             cache_dir=cache_dir,
         )
+
+
+def release_models(embedders: EmbedderChoice) -> None:
+    """Drop the encoders' models (hundreds of MB of runtime memory) once nothing is left to
+    encode, and collect the garbage. An embedder used again builds its model again."""
+    for used in embedders.distinct():
+        release = getattr(used, "release", None)
+        if callable(release):
+            release()
+    gc.collect()
 
 
 def write_digest(

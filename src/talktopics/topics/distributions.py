@@ -24,6 +24,7 @@ from talktopics.topics.regroup import node_labels, sort_groups
 from talktopics.topics.result import round_weight
 
 __all__ = [
+    "DISTRIBUTION_BLOCK",
     "MIN_SPREAD",
     "Distribution",
     "Settled",
@@ -37,6 +38,9 @@ __all__ = [
 
 Distribution = tuple[int, tuple[tuple[int, float], ...]]
 """A talk's primary topic index (``-1`` = other) and its ``(topic index, weight)`` pairs."""
+
+DISTRIBUTION_BLOCK = 2048
+"""Talks per block of :func:`talk_distributions` (bounds its talks x modules array)."""
 
 MIN_SPREAD = 0.1
 """Floor of a topic's cosine spread: a very tight topic does not reject its near members."""
@@ -71,31 +75,41 @@ def talk_distributions(
         Per talk ``(primary, ((topic, weight), ...))``; weights sum to 1, strongest first.
     """
     n_labels = max(int(labels.max()) + 1 if labels.size else 0, n_topics, 1)
-    shares = flow_memberships(links, labels, n_labels)
-    if own is not None and config.own_module_weight > 0:
-        rows = np.flatnonzero(np.asarray(own) >= 0)
-        has_flow = shares[rows].sum(axis=1) > 0
-        shares[rows, np.asarray(own)[rows]] += config.own_module_weight
-        shares[rows] /= np.where(
-            has_flow, 1.0 + config.own_module_weight, config.own_module_weight
-        )[:, None]
+    links = sp.csr_matrix(links)
+    own_rows = None if own is None or config.own_module_weight <= 0 else np.asarray(own)
     out: list[Distribution] = []
-    for row in shares:
-        inside = row[:n_topics]
-        mass = float(inside.sum())
-        if mass <= 0:
-            out.append((-1, ((-1, 1.0),)))
-            continue
-        kept = sparsify_memberships(
-            inside[None, :] / mass, min_weight=config.min_topic_share, max_modules=n_topics
-        )[0]
-        if mass >= config.other_min_share:
-            out.append((kept[0][0], kept))
-        else:
-            dist = [(-1, 1.0 - mass), *((k, w * mass) for k, w in kept)]
-            dist.sort(key=lambda kw: (-kw[1], kw[0]))
-            out.append((-1, tuple(dist)))
+    # Block by block: a talks x modules array of the whole corpus would be 20,000 x 2,000
+    # float64 = 320 MB (each row's result depends on that row alone).
+    for start in range(0, links.shape[0], DISTRIBUTION_BLOCK):
+        stop = min(start + DISTRIBUTION_BLOCK, links.shape[0])
+        shares = flow_memberships(links[start:stop], labels, n_labels)
+        if own_rows is not None:
+            _add_own_module(shares, own_rows[start:stop], config.own_module_weight)
+        out += [_distribution(row[:n_topics], n_topics, config) for row in shares]
     return out
+
+
+def _add_own_module(shares: np.ndarray, own: np.ndarray, weight: float) -> None:
+    """Add ``weight`` to each training talk's own module and renormalise (in place)."""
+    rows = np.flatnonzero(own >= 0)
+    has_flow = shares[rows].sum(axis=1) > 0
+    shares[rows, own[rows]] += weight
+    shares[rows] /= np.where(has_flow, 1.0 + weight, weight)[:, None]
+
+
+def _distribution(inside: np.ndarray, n_topics: int, config: TopicConfig) -> Distribution:
+    """One talk's distribution from its shares in the ``n_topics`` topics."""
+    mass = float(inside.sum())
+    if mass <= 0:
+        return (-1, ((-1, 1.0),))
+    kept = sparsify_memberships(
+        inside[None, :] / mass, min_weight=config.min_topic_share, max_modules=n_topics
+    )[0]
+    if mass >= config.other_min_share:
+        return (kept[0][0], kept)
+    dist = [(-1, 1.0 - mass), *((k, w * mass) for k, w in kept)]
+    dist.sort(key=lambda kw: (-kw[1], kw[0]))
+    return (-1, tuple(dist))
 
 
 def topic_fit(

@@ -63,8 +63,9 @@ def flow_memberships(adjacency: sp.spmatrix, labels: np.ndarray, n_labels: int) 
     )
     scores = np.asarray((adjacency @ onehot).todense(), dtype=np.float64)
     total = scores.sum(axis=1, keepdims=True)
-    out: np.ndarray = np.divide(scores, total, out=np.zeros_like(scores), where=total > 0)
-    return out
+    # In place: a row without flow is all zeros already (no second r x n_labels array).
+    np.divide(scores, total, out=scores, where=total > 0)
+    return scores
 
 
 def sparsify_memberships(
