@@ -320,6 +320,26 @@ def test_deferred_backend_is_built_once_a_text_is_missing(tmp_path: Path) -> Non
     assert np.allclose(out, FakeEmbedder().embed(["alpha", "beta"]), atol=1e-6)
 
 
+def test_released_backend_is_dropped_and_built_again_only_when_needed(tmp_path: Path) -> None:
+    built: list[_TokenLimitedFake] = []
+
+    def load() -> Embedder:
+        built.append(_TokenLimitedFake("fake:deferred"))
+        return built[-1]
+
+    cache = CachedEmbedder(DeferredEmbedder("fake:deferred", load), tmp_path)
+    first = cache.embed(["alpha", "beta"])
+    cache.release()
+    assert isinstance(cache.inner, DeferredEmbedder) and not cache.inner.loaded
+    # Cached texts need no backend; a new text builds a fresh one, with the same vectors.
+    assert np.array_equal(cache.embed(["beta", "alpha"]), first[::-1])
+    assert len(built) == 1
+    again = cache.embed(["gamma", "alpha"])
+    assert len(built) == 2 and built[1].calls == ["gamma"]
+    assert np.array_equal(again[1], first[0])
+    cache.close()
+
+
 def test_wrong_remembered_dimension_is_corrected(tmp_path: Path) -> None:
     """A remembered dimension that the backend contradicts (the model behind a path changed)
     is replaced; cached vectors of the old length count as corrupt and are recomputed."""
