@@ -466,3 +466,80 @@ def test_terms_of_russian_notes_about_an_english_conference() -> None:
     for generic in ("список", "следующий", "пример", "применение", "какой-то", "конфа"):
         assert generic not in df
     assert df.get("scikit-image", 0) >= 1 and df.get("обработка изображение", 0) >= 1
+
+
+_NO_TORCH_CHILD = """
+import json, sys
+from talktopics.config import NLPConfig
+from talktopics.nlp import extract_terms, stop_words
+from talktopics.records import Talk
+
+french = stop_words("fr")
+after_stop_words = sorted(m for m in ("spacy", "spacy.lang.fr", "torch") if m in sys.modules)
+talks = [
+    Talk(id="a", title="Neural networks", abstract="We train neural networks with PyTorch."),
+    Talk(id="b", title="Neuronale Netze", abstract="Wir lernen neuronale Netze.", language="de"),
+]
+table = extract_terms(talks, NLPConfig(use_cache=False, merge_translations=False))
+print(json.dumps({
+    "french": sorted(w for w in ("les", "de", "python") if w in french),
+    "after_stop_words": after_stop_words,
+    "spacy": "spacy" in sys.modules,
+    "torch": "torch" in sys.modules,
+    "terms": [t for t in table.terms if "net" in t],
+}))
+"""
+
+
+def test_term_extraction_imports_spacy_without_torch() -> None:
+    """Stop words are read without importing spaCy (nor a language's tokenizer exceptions);
+    term extraction runs spaCy's pipelines without thinc importing PyTorch."""
+    import subprocess
+    import sys
+
+    child = subprocess.run(
+        [sys.executable, "-c", _NO_TORCH_CHILD],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    assert report["french"] == ["de", "les"]
+    assert report["after_stop_words"] == []
+    assert report["spacy"] and not report["torch"]
+    assert {"neural network", "neuronal netz"} <= set(report["terms"])  # English and German
+
+
+def test_torch_imported_later_still_works_after_spacy() -> None:
+    """Hiding torch from thinc does not hide it from anyone else afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from talktopics.nlp.spacy_import import import_spacy\n"
+        "import_spacy()\n"
+        "assert 'torch' not in sys.modules\n"
+        "import torch\n"
+        "print(torch.ones(2).sum().item())\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert child.stdout.strip().splitlines()[-1] == "2.0"
+
+
+def test_one_lemma_table_for_german_terms_and_summaries() -> None:
+    from talktopics.nlp.lemmas import lemma_table
+    from talktopics.summaries.ranking import content_words
+
+    german = lemma_table("de-AT")
+    assert german is lemma_table("de")  # read once per process
+    assert german["Netze"] == "Netz"
+    assert lemma_table("fr") == {} and lemma_table(None) == {}
+    # The summaries' content words look their lower-cased words up in the same table
+    # (capitalised nouns are not found in lower case and stay as they are).
+    assert content_words(["Wir lernten die schnellen Netze"], "de") == [
+        {"lernen", "schnell", "netze"}
+    ]

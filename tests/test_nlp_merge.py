@@ -163,3 +163,22 @@ def test_word_classes_are_cached_per_word(tmp_path: Path, monkeypatch: pytest.Mo
     classes = word_classes([*terms, ("python", "Python", "en")], cache_dir=tmp_path)
     assert classes == [*tagged, "other"]
     assert seen == [["create", "python"]]  # only the damaged and the new word are tagged
+
+
+def test_translation_merging_embeds_only_the_words_it_compares() -> None:
+    class Recording(_Table):
+        embedded: ClassVar[list[str]] = []
+
+        def embed(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
+            self.embedded.extend(texts)
+            return super().embed(texts)
+
+    table = _table(
+        ("data", "datum", "model", "models", "модель", "модельный"),
+        ("data", "Daten", "model", "models", "модель", "модельный"),
+        ("en", "de", "en", "en", "ru", "ru"),
+    )
+    merged = merge_translations(table, Recording(), threshold=0.87)
+    # The Russian adjective has no English adjective to be compared with: never embedded.
+    assert sorted(Recording.embedded) == ["Daten", "data", "model", "models", "модель"]
+    assert merged.terms == ("data", "model", "models", "модельный")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from talktopics.config import NLPConfig
 
@@ -276,14 +277,26 @@ def spacy_code(language: str | None) -> str:
 
 @functools.cache
 def _spacy_knows(code: str) -> bool:
-    """Whether spaCy has a language ``code`` (found without importing it: importing a language
-    compiles its tokenizer exceptions, 3.9 s for French)."""
+    """Whether spaCy has a language ``code`` (found without importing spaCy, nor the language:
+    importing a language compiles its tokenizer exceptions, 3.9 s for French)."""
+    folder = _spacy_languages()
+    return (
+        folder is not None
+        and re.fullmatch(r"[a-z]{2,3}", code) is not None
+        and (folder / code / "__init__.py").is_file()
+    )
+
+
+@functools.cache
+def _spacy_languages() -> Path | None:
+    """spaCy's ``lang`` folder (None when spaCy is not installed), located without importing
+    spaCy."""
     import importlib.util
 
-    try:
-        return importlib.util.find_spec(f"spacy.lang.{code}") is not None
-    except (ImportError, ValueError):
-        return False
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "lang"
 
 
 @functools.cache
@@ -291,19 +304,28 @@ def stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop words of a language, lower-cased and case-folded ("außer", "ausser"); for
     None or a language spaCy does not know, those of en, de and ru together. The one stop-word
     source of term extraction, sentence splitting and the summaries' ranking. Read from the
-    language's ``stop_words`` module alone (not the language class: see :func:`_spacy_knows`)."""
+    language's ``stop_words.py`` file alone, neither spaCy nor the language package imported
+    (see :func:`_spacy_knows`); a language without that file has none."""
     code = spacy_code(language)
     if code == "xx":
         return stop_words("en") | stop_words("de") | stop_words("ru")
-    import importlib
-
-    try:
-        words = importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
-    except ImportError:
-        from spacy.util import get_lang_class
-
-        words = get_lang_class(code).Defaults.stop_words
+    folder = _spacy_languages()
+    assert folder is not None  # spacy_code() found the language there
+    words = _module_stop_words(folder / code / "stop_words.py")
     return frozenset(w.lower() for w in words) | frozenset(w.casefold() for w in words)
+
+
+def _module_stop_words(path: Path) -> frozenset[str]:
+    """``STOP_WORDS`` of one of spaCy's ``stop_words.py`` files (self-contained: they import
+    nothing), executed on its own; empty when the file is missing."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    namespace: dict[str, object] = {"__name__": f"spacy.lang.{path.parent.name}.stop_words"}
+    exec(compile(source, str(path), "exec"), namespace)
+    words = namespace.get("STOP_WORDS", ())
+    return frozenset(str(w) for w in words) if isinstance(words, set | frozenset) else frozenset()
 
 
 class Lexicon:
@@ -315,6 +337,7 @@ class Lexicon:
         self.products = {name.casefold(): name for name in PRODUCT_NAMES}
         self.products.update({a: c for a, c in _PRODUCT_ALIASES.items()})
         self.products.update({n.casefold(): n for n in config.extra_product_names})
+        self._product_of: dict[tuple[str, str], str | None] = {}
 
     def is_stop(self, word: str, lemma: str, lang: str) -> bool:
         """Function word or conference-domain word: never a term, breaks phrases."""
@@ -329,7 +352,14 @@ class Lexicon:
         )
 
     def product(self, surface: str, pos: str) -> str | None:
-        """Canonical product name of a word, or None."""
+        """Canonical product name of a word, or None (remembered per word and POS: a corpus
+        repeats its words, and the checks are regular expressions)."""
+        key = (surface, pos if pos == "VERB" else "")  # the POS only matters for verbs
+        if key not in self._product_of:
+            self._product_of[key] = self._product(surface, pos)
+        return self._product_of[key]
+
+    def _product(self, surface: str, pos: str) -> str | None:
         folded = surface.casefold()
         if folded in self.products and not (folded in _VERB_LIKE and pos == "VERB"):
             return self.products[folded]

@@ -146,14 +146,22 @@ def merge_translations(
     cand = english + [j for lang in sorted(others) for j in others[lang]]
     info = [(table.terms[j], table.display[j], _main_language(table.languages[j])) for j in cand]
     classes = dict(zip(cand, word_classes(info, cache_dir=cache_dir), strict=True))
-    vectors = dict(zip(cand, embedder.embed([table.display[j] for j in cand]), strict=True))
-    target = list(range(len(table.terms)))
+    # Only the words of a (language, word class) with words on both sides are compared, and
+    # only they are embedded.
+    pairs: list[tuple[list[int], list[int]]] = []
     for lang in sorted(others):
         for cls in ("noun", "adj"):
             left = [j for j in others[lang] if classes[j] == cls]
             right = [j for j in english if classes[j] == cls]
-            for a, b in _mutual_nearest(left, right, vectors, threshold):
-                target[a] = b
+            if left and right:
+                pairs.append((left, right))
+    in_pairs = {j for left, right in pairs for j in (*left, *right)}
+    compared = [j for j in cand if j in in_pairs]
+    vectors = dict(zip(compared, embedder.embed([table.display[j] for j in compared]), strict=True))
+    target = list(range(len(table.terms)))
+    for left, right in pairs:
+        for a, b in _mutual_nearest(left, right, vectors, threshold):
+            target[a] = b
     merged = sum(1 for j, t in enumerate(target) if j != t)
     if not merged:
         return table

@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from talktopics.nlp.lexicon import PRODUCT_NAMES
+from talktopics.nlp.spacy_import import import_spacy
 from talktopics.nlp.words import english_package
 from talktopics.records import Talk
 
@@ -55,7 +56,7 @@ _PRODUCTS = frozenset(name.casefold() for name in PRODUCT_NAMES)
 
 @functools.cache
 def _recogniser() -> Any:
-    import spacy
+    spacy = import_spacy()
 
     name = english_package()
     if name is None:

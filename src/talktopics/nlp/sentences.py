@@ -23,6 +23,7 @@ from talktopics.nlp.abbreviations import ABBREVIATIONS, TERMINAL_ABBREVIATIONS
 from talktopics.nlp.language import detect_language, identify_language
 from talktopics.nlp.lexicon import spacy_code, stop_words
 from talktopics.nlp.markup import clean_markup
+from talktopics.nlp.spacy_import import import_spacy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,11 +49,11 @@ def _capitalised(word: str) -> str:
 @functools.lru_cache(maxsize=16)
 def _tokenizer(code: str) -> Language:
     """A blank spaCy pipeline for ``code`` with our extra abbreviation exceptions."""
-    import spacy
+    spacy = import_spacy()
     from spacy.symbols import ORTH
 
     try:
-        nlp = spacy.blank(code)
+        nlp: Language = spacy.blank(code)
     except ImportError:  # ja needs SudachiPy, ko needs mecab-ko: not installed
         return _tokenizer("xx")
     tokenizer: Any = nlp.tokenizer

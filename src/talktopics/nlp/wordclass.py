@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from talktopics.nlp.spacy_import import import_spacy
 from talktopics.nlp.words import english_package, russian_parse
 from talktopics.store import SqliteCache
 
@@ -35,7 +36,7 @@ _GERMAN_INFLECTED = re.compile(r".*(?:en|ern|eln|er|es|em|te|isch|lich|ig|bar|sa
 @functools.cache
 def _tagger() -> Any:
     """The English spaCy tagger alone (None when no English pipeline is installed)."""
-    import spacy
+    spacy = import_spacy()
 
     name = english_package()
     if name is None:

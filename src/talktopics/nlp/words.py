@@ -19,7 +19,9 @@ from typing import Any
 
 from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.language import CYRILLIC_LETTER, LATIN_LETTER
+from talktopics.nlp.lemmas import lemma_table
 from talktopics.nlp.lexicon import Lexicon
+from talktopics.nlp.spacy_import import import_spacy
 
 __all__ = ["Word", "analyse_words", "english_package", "load_pipelines"]
 
@@ -64,7 +66,7 @@ def english_package() -> str | None:
 
 @functools.cache
 def _english() -> _EnglishPipeline:
-    import spacy
+    spacy = import_spacy()
 
     name = english_package()
     if name is None:
@@ -83,10 +85,14 @@ def _english() -> _EnglishPipeline:
                 pos_of_tag.setdefault(spec[0][0]["TAG"], str(pos))
     nlp.disable_pipe("attribute_ruler")
     nlp.disable_pipe("lemmatizer")
+    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    # The rules test each candidate form for membership in a word list of the part of
+    # speech: as sets, not the lists the tables are stored as (same lemmas, no list scans).
+    index = lemmatizer.lookups.get_table("lemma_index", {})
+    for pos in list(index):
+        index[pos] = frozenset(index[pos])
     logger.info("English pipeline: %s (%s)", name, ", ".join(nlp.pipe_names))
-    return _EnglishPipeline(
-        nlp=nlp, pos_of_tag=pos_of_tag, lemmatizer=nlp.get_pipe("lemmatizer"), name=name
-    )
+    return _EnglishPipeline(nlp=nlp, pos_of_tag=pos_of_tag, lemmatizer=lemmatizer, name=name)
 
 
 _INFLECTED = {"NNS": "NOUN", "NNPS": "NOUN", "JJR": "ADJ", "JJS": "ADJ"}
@@ -101,9 +107,9 @@ def _en_lemma(word: str, tag: str) -> str:
     pos = _INFLECTED.get(tag)
     if pos is None:
         return word.casefold()
+    pipeline = _english()
     from spacy.tokens import Doc
 
-    pipeline = _english()
     doc = Doc(pipeline.nlp.vocab, words=[word.casefold()])
     doc[0].tag_, doc[0].pos_ = tag if tag != "NNPS" else "NNS", pos
     lemmas = pipeline.lemmatizer.rule_lemmatize(doc[0])
@@ -112,26 +118,23 @@ def _en_lemma(word: str, tag: str) -> str:
 
 @functools.cache
 def _german() -> Any:
-    """Blank German pipeline with lookup lemmas from spacy-lookups-data."""
-    import spacy
+    """Blank German pipeline (the tokenizer); lemmas come from :func:`_de_lemma`.
 
-    nlp = spacy.blank("de")
-    try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    except Exception as exc:
+    Raises:
+        ModelNotAvailableError: spacy-lookups-data (the German lemma table) is not installed.
+    """
+    if not lemma_table("de"):
         raise ModelNotAvailableError(
-            f"German lookup lemmas are missing ({exc}); "
-            "install them with 'pip install spacy-lookups-data'"
-        ) from exc
-    return nlp
+            "German lookup lemmas are missing; install them with 'pip install spacy-lookups-data'"
+        )
+    return import_spacy().blank("de")
 
 
 @functools.cache
 def _tokenizer() -> Any:
     """spaCy's multi-language tokenizer: Russian (analysed by pymorphy3) and the languages
     without a pipeline of their own (tokens only)."""
-    import spacy
+    spacy = import_spacy()
 
     return spacy.blank("xx")
 
@@ -261,19 +264,19 @@ _OBJECT_START = frozenset({"DET", "NOUN", "PROPN", "ADJ", "PRON", "NUM", "GERUND
 _DE_ADJ = re.compile(r"[a-zäöüß]{3,}(?:e|en|er|es|em)$", re.I)
 
 
-def _de_lemma(nlp: Any, word: str) -> str:
+def _de_lemma(word: str) -> str:
     """Lookup lemma of a German word, trying the lower-cased form for capitalised words."""
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    table = lemma_table("de")
     for form in (word, word.lower(), word[:1].upper() + word[1:].lower()):
-        if form in table:
-            return str(table[form])
+        lemma = table.get(form)
+        if lemma is not None:
+            return lemma
     return word
 
 
 def _german_words(doc: Any, lex: Lexicon) -> list[Word | None]:
     """German without a tagger: capitalised words are nouns, inflected words before a noun
     are adjectives; lookup lemmas from spacy-lookups-data."""
-    nlp = _german()
     out: list[Word | None] = []
     groups = _merge_compounds(doc)
     surfaces = ["".join(t.text for t in group) for group in groups]
@@ -283,13 +286,13 @@ def _german_words(doc: Any, lex: Lexicon) -> list[Word | None]:
             word = Word(surface=surface, lemma=product, pos="PROPN", lang="de", product=product)
             out.append(word)
             continue
-        lemma = _de_lemma(nlp, surface) if len(groups[i]) == 1 else surface
+        lemma = _de_lemma(surface) if len(groups[i]) == 1 else surface
         if not surface[:1].isalpha() or lex.is_stop(surface, lemma, "de"):
             out.append(None)
             continue
         next_is_noun = i + 1 < len(surfaces) and surfaces[i + 1][:1].isupper()
         if _DE_ADJ.fullmatch(surface) and next_is_noun and (i == 0 or surface[0].islower()):
-            pos, lemma = "ADJ", _de_lemma(nlp, surface.lower())
+            pos, lemma = "ADJ", _de_lemma(surface.lower())
         elif surface[0].isupper():
             pos = "NOUN"
         else:

@@ -10,17 +10,14 @@
 
 from __future__ import annotations
 
-import functools
-import gzip
-import json
 import math
 import re
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from talktopics.nlp.lemmas import lemma_table
 from talktopics.nlp.lexicon import stop_words
 
 if TYPE_CHECKING:
@@ -30,7 +27,6 @@ __all__ = [
     "CosineRows",
     "SimilarityRows",
     "content_words",
-    "lemma_lookup",
     "mmr_select",
     "rank_sentences",
     "word_overlap",
@@ -108,29 +104,11 @@ def content_words(sentences: Sequence[str], language: str | None = None) -> list
     first 5 characters, a crude stemmer ("packages"/"packaging").
     """
     stops = stop_words(language)
-    lemmas = lemma_lookup(language)
+    lemmas = lemma_table(language)
     words = [[w for w in _WORD.findall(s.lower()) if w not in stops] for s in sentences]
     if not lemmas:
         return [{w[:_STEM_CHARS] for w in bag} for bag in words]
-    return [{lemmas.get(w, w) for w in bag} for bag in words]
-
-
-@functools.cache
-def lemma_lookup(language: str | None) -> Mapping[str, str]:
-    """spacy-lookups-data's lemma table of a language (en, de, ru); empty for the others,
-    for None and when the tables are not installed."""
-    code = (language or "").split("-")[0].split("_")[0].lower()
-    if code not in ("en", "de", "ru"):
-        return {}
-    try:
-        import spacy_lookups_data
-
-        path = Path(spacy_lookups_data.__file__).parent / "data" / f"{code}_lemma_lookup.json.gz"
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            table = json.load(handle)
-    except (ImportError, OSError, ValueError):  # spacy-lookups-data missing or broken
-        return {}
-    return {str(k): str(v).lower() for k, v in table.items()}
+    return [{lemmas.get(w, w).lower() for w in bag} for bag in words]
 
 
 def rank_sentences(
