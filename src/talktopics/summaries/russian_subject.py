@@ -13,7 +13,8 @@ the first line. No word of the second one points back, so the word tables of
    ("Переключился на обложку");
 2. and holds **no word that can be its subject**: no word that pymorphy3 can read as a
    noun, pronoun or adjective in the nominative, and no Latin-script word (a library's or
-   a person's name: "Используются infomap алгоритмы").
+   a person's name: "Используются infomap алгоритмы"); a word right after a preposition is
+   none ("Обучаются на GPU", "за ночь").
 
 Active verbs without a subject ("Заметили, что ...", "Рассказывает про ...") are the
 indefinite-personal and the speaker's sentences of notes: they read on their own.
@@ -87,7 +88,11 @@ def lacks_subject(sentence: str) -> bool:
     )
     if predicate is None or not _passive_predicate(words[predicate]):
         return False
-    return not any(_may_be_subject(w) for i, w in enumerate(words) if i != predicate)
+    return not any(
+        _may_be_subject(w)
+        for i, w in enumerate(words)
+        if i != predicate and not (i and _tag(words[i - 1])[0] == "PREP")  # "на GPU", "за ночь"
+    )
 
 
 def _verb_like(word: str) -> bool:
