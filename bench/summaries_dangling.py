@@ -1,19 +1,21 @@
 """Share of talk summaries with a dangling reference, on real programmes.
 
-A summary sentence dangles when it refers back
-(:func:`talktopics.summaries.references.refers_back`: "It ...", "Dabei ...", "Это ...") and
-the sentence it leans on — the one before it in the source text — is not right before it in
-the summary. Programmes (from ``../shared``): EuroPython 2022 and 2023, PyCon DE 2018, and
-the Russian notes of PyCon DE 2018 read with that programme's schedule. Summaries come from
-:func:`talktopics.summaries.summarize_talks` with the default configuration and the default
-embedder (English MiniLM; the multilingual USE model for the Russian notes).
+A summary sentence dangles when it leans on the sentence before it in the source text
+(:func:`talktopics.summaries.references.reaches_back`: "It ...", "Dabei ...", "Это ...") and
+that sentence is not right before it in the summary, or when it leans on something no
+neighbour supplies (a removed link: "... here."). Programmes (from ``../shared``):
+EuroPython 2022 and 2023, PyCon DE 2018, and the Russian notes of PyCon DE 2018 read with
+that programme's schedule. Summaries come from :func:`talktopics.summaries.summarize_talks`
+with the default configuration and the default embedder (English MiniLM; the multilingual
+USE model for the Russian notes).
 
 Usage::
 
     python bench/summaries_dangling.py [--references path/to/references.py]
 
 ``--references`` loads the check from another file (to measure an older version of the
-summaries with today's check).
+summaries with today's check); a file with ``refers_back`` only is read as reaching back to
+the sentence before.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -43,28 +46,37 @@ PROGRAMMES: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _check(path: str | None) -> Callable[[str, str | None], bool]:
-    if path is None:
-        from talktopics.summaries.references import refers_back
+Check = Callable[[str, "str | None", "str | None"], str]
+"""``(sentence, previous, language) -> "none" | "previous" | "beyond"``."""
 
-        return refers_back
+
+def _check(path: str | None) -> Check:
+    if path is None:
+        from talktopics.summaries.references import reaches_back
+
+        return reaches_back
     spec = importlib.util.spec_from_file_location("references_check", path)
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    module: Any = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.refers_back  # type: ignore[no-any-return]
+    if hasattr(module, "reaches_back"):
+        return module.reaches_back  # type: ignore[no-any-return]
+    older = module.refers_back
+    return lambda sentence, previous, language: "previous" if older(sentence, language) else "none"
 
 
 def dangling(
-    summary: Sequence[str], source: Sequence[str], language: str | None, check: Callable[..., bool]
+    summary: Sequence[str], source: Sequence[str], language: str | None, check: Check
 ) -> bool:
-    """True when a summary sentence refers back without the sentence before it in ``source``
-    right before it in the summary."""
+    """True when a summary sentence leans on the sentence before it in ``source`` without
+    that sentence right before it in the summary, or on something no neighbour supplies."""
     for n, sentence in enumerate(summary):
-        if not check(sentence, language):
-            continue
         index = next((i for i, s in enumerate(source) if sentence in s or s in sentence), None)
-        if index is None or index == 0:
+        previous = source[index - 1] if index else None
+        reach = check(sentence, previous, language)
+        if reach == "none":
+            continue
+        if reach == "beyond" or index is None or index == 0:
             return True
         if n == 0 or (
             source[index - 1] not in summary[n - 1] and summary[n - 1] not in (source[index - 1])

@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from talktopics.ingest import read_talks
     from talktopics.nlp import clean_markup, split_sentences
     from talktopics.summaries import summarize_talks
-    from talktopics.summaries.references import refers_back
+    from talktopics.summaries.references import reaches_back
 
     config = SummaryConfig()
     number = 0
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary = summaries[talk.id]
             raw = getattr(talk, summary.source, "") if summary.source != "title" else ""
             source = split_sentences(clean_markup(raw), summary.language) if raw else []
-            flag = dangling(summary.sentences, source, summary.language, refers_back)
+            flag = dangling(summary.sentences, source, summary.language, reaches_back)
             flagged += flag
             print(f"{number}. {talk.title}")
             print(

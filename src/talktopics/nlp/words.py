@@ -23,7 +23,7 @@ from talktopics.nlp.lemmas import lemma_table
 from talktopics.nlp.lexicon import Lexicon
 from talktopics.nlp.spacy_import import import_spacy
 
-__all__ = ["Word", "analyse_words", "english_package", "load_pipelines"]
+__all__ = ["Word", "analyse_words", "english_package", "load_pipelines", "morph_analyzer"]
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,9 @@ def _tokenizer() -> Any:
 
 
 @functools.cache
-def _morph() -> Any:
+def morph_analyzer() -> Any:
+    """pymorphy3's Russian analyser, loaded once per process (term extraction and the
+    summaries' back-reference rules share it)."""
     try:
         import pymorphy3
     except ImportError as exc:
@@ -163,7 +165,7 @@ _RU_PREFERENCE = {"NOUN": 0, "ADJF": 1, "PRTF": 2}
 @functools.lru_cache(maxsize=200_000)
 def russian_parse(word: str) -> tuple[str, str]:
     """(lemma, POS) of a Russian word via pymorphy3's most probable parse."""
-    parses = _morph().parse(word)
+    parses = morph_analyzer().parse(word)
     best = parses[0].score
     tied = [p for p in parses if p.score >= best - 1e-9]
     parse = min(tied, key=lambda p: _RU_PREFERENCE.get(str(p.tag.POS), 3))
@@ -353,7 +355,7 @@ def load_pipelines() -> None:
     """Load the English and German pipelines and pymorphy3 now (they load on first use)."""
     _english()
     _german()
-    _morph()
+    morph_analyzer()
 
 
 def analyse_words(

@@ -171,8 +171,8 @@ def mmr_select(
 
     Each step picks the item maximising
     ``mmr_lambda * relevance' - (1 - mmr_lambda) * max similarity to the picked items``,
-    where ``relevance'`` is ``relevance`` scaled to a maximum of 1. Ties go to the earlier
-    item.
+    where ``relevance'`` is ``relevance`` scaled to a maximum of 1; an item that leans on
+    others (``requires``) scores the mean over itself and them. Ties go to the earlier item.
 
     Args:
         relevance: ``(n,)`` scores, higher is better.
@@ -186,7 +186,9 @@ def mmr_select(
         groups: Optional group key per item; at most one item per group is picked.
         requires: Optional item each item must be picked with (the sentence a back-reference
             leans on): ``None`` = none, ``-1`` = never pick the item; ``i`` = pick item ``i``
-            too (right before it), or neither when that would exceed ``k``.
+            too (right before it), or neither when that would exceed ``k``. An item and the
+            items it leans on are one unit, scored by their mean: chosen together or not at
+            all.
 
     Returns:
         Indices of the picked items, in the order they were picked.
@@ -201,14 +203,14 @@ def mmr_select(
     max_sim = np.zeros(n, dtype=np.float64)
     picked: list[int] = []
     while len(picked) < k and available.any():
-        score = mmr_lambda * rel - (1.0 - mmr_lambda) * max_sim
-        score = np.where(available, score, -np.inf)
+        score = np.where(available, mmr_lambda * rel - (1.0 - mmr_lambda) * max_sim, -np.inf)
+        chains: dict[int, list[int]] = {}
+        if requires is not None:
+            score, chains = _unit_scores(score, requires, picked, k - len(picked))
         best = int(np.argmax(score))
-        chain = _with_requirements(best, requires, picked)
-        available[best] = False
-        if chain is None or len(picked) + len(chain) > k:
-            continue  # what it leans on cannot come with it
-        for item in chain:
+        if score[best] == -np.inf:
+            break  # nothing left that fits with what it leans on
+        for item in chains.get(best, [best]):
             picked.append(item)
             available[item] = False
             if groups is not None:
@@ -216,6 +218,24 @@ def mmr_select(
             max_sim = np.maximum(max_sim, np.asarray(similarity[item], dtype=np.float64))
         available &= max_sim < max_similarity
     return picked
+
+
+def _unit_scores(
+    score: NDArray[np.float64], requires: Sequence[int | None], picked: Sequence[int], room: int
+) -> tuple[NDArray[np.float64], dict[int, list[int]]]:
+    """Each item's score as a unit with the not yet picked items it leans on: their mean
+    score (``-inf`` when one of them can never be picked, is no longer available, or the unit
+    does not fit in ``room``), and the units of the items that lean on others."""
+    out = score.copy()
+    chains: dict[int, list[int]] = {}
+    for item in np.flatnonzero(np.isfinite(score)):
+        chain = _with_requirements(int(item), requires, picked)
+        if chain is None or len(chain) > room or not np.isfinite(score[chain]).all():
+            out[item] = -np.inf
+        elif len(chain) > 1:
+            out[item] = float(score[chain].mean())
+            chains[int(item)] = chain
+    return out, chains
 
 
 def _with_requirements(

@@ -10,6 +10,10 @@
   year"): "to tackle this issue", "solche Werkzeuge", "в этом проекте".
 * :data:`ANYWHERE` — words that point back wherever they stand: "the latter",
   "dabei", "ebenfalls", "ещё", "тоже", Russian third-person pronouns.
+* :data:`REPETITIONS` — "again" words (Russian "опять", "снова"): they lean on the sentence
+  before only when it shares a content word with theirs.
+* :data:`TRAILING_POINTERS` — a sentence ending in "here", "hier", "тут", "здесь" pointed at
+  a link that is gone.
 * :data:`PRONOUNS` — third-person pronouns that point back unless the sentence names a
   possible antecedent before them (a capitalised word after the first, or for the plural
   ones a plural noun): "how to test them", "his biology project"; English "also" goes by the
@@ -27,7 +31,9 @@ __all__ = [
     "OPENERS",
     "PLURAL_PRONOUNS",
     "PRONOUNS",
+    "REPETITIONS",
     "SELF_NOUNS",
+    "TRAILING_POINTERS",
 ]
 
 
@@ -97,12 +103,21 @@ ANYWHERE: dict[str, frozenset[str]] = {
     ),
     "ru": _set(
         "ещё еще тоже он она оно они его её ее их ему ей им ним ней нем нём него неё нее "
-        "ними них нему вышеупомянутый последний опять снова предыдущий предыдущая "
+        "ними них нему вышеупомянутый последний предыдущий предыдущая "
         "предыдущее предыдущие предыдущего предыдущей предыдущему предыдущим предыдущем "
         "предыдущих предыдущую"
     ),
 }
 """Words that point back wherever they stand."""
+
+REPETITIONS: dict[str, frozenset[str]] = {"ru": _set("опять снова")}
+"""Words that say something happens again: they lean on the sentence before when it shares
+a content word with theirs ("Снова фиксируем seed" after "Фиксируем seed"), else on
+something further back that no pair can bring along."""
+
+TRAILING_POINTERS = _set("here hier тут здесь")
+"""Last words of a sentence that pointed at a link the cleaning removed ("The slides are
+here", "Folien gibt es hier", "Код тут")."""
 
 PRONOUNS: dict[str, frozenset[str]] = {
     "en": _set("they them their he him his she her also"),

@@ -19,7 +19,17 @@ content. A sentence points back (:func:`refers_back`) when
 4. it holds an English or German third-person **pronoun** ("how to use them", "his work",
    "weil sie ...") or English "also" with no possible antecedent before it in the sentence:
    a capitalised word that is no stop word (a name; in German any noun), or for
-   "they/them/their" a plural-looking word ("tools").
+   "they/them/their" a plural-looking word ("tools");
+5. (Russian) it opens with a passive or reflexive predicate and names **no subject**
+   ("В производстве тестируются на ... трубах"; :func:`~talktopics.summaries.
+   russian_subject.lacks_subject`);
+6. (Russian) it says something happens **again** ("опять", "снова") and the sentence before
+   shares a content word with it.
+
+:func:`reaches_back` tells these apart from sentences that lean on something the sentence
+before cannot supply, which are never picked: one ending in "here"/"hier"/"тут"/"здесь"
+(it pointed at a link the cleaning removed: "The slides are here."), and an "again" sentence
+whose predecessor shares no content word with it (the first time was further back).
 
 The tables are in :mod:`~talktopics.summaries.reference_words`. Texts of other or unknown
 languages use the three languages' tables together. The rule errs on the side of "points
@@ -29,9 +39,11 @@ back": a false alarm only costs a sentence its place when its predecessor cannot
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from talktopics.nlp.lexicon import stop_words
 from talktopics.nlp.text import label_length
+from talktopics.summaries.ranking import content_words
 from talktopics.summaries.reference_words import (
     ANYWHERE,
     DEICTIC_NOUNS,
@@ -40,10 +52,17 @@ from talktopics.summaries.reference_words import (
     OPENERS,
     PLURAL_PRONOUNS,
     PRONOUNS,
+    REPETITIONS,
     SELF_NOUNS,
+    TRAILING_POINTERS,
 )
+from talktopics.summaries.russian_subject import lacks_subject
 
-__all__ = ["REFERRING_OPENERS", "refers_back", "strip_label"]
+__all__ = ["REFERRING_OPENERS", "Reach", "reaches_back", "refers_back", "strip_label"]
+
+Reach = Literal["none", "previous", "beyond"]
+"""What a sentence leans on: nothing, the sentence right before it, or something no
+neighbour can supply (a removed link, an earlier mention)."""
 
 REFERRING_OPENERS = OPENERS
 """First word (or words, joined by ``_``) of a sentence that points back, per language."""
@@ -51,6 +70,8 @@ REFERRING_OPENERS = OPENERS
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _PRESENT = re.compile(r"\bdabei(?=\s*(?:[,.;:!?)]|$))", re.IGNORECASE)
 """German "dabei" closing a clause: "being there", not "in doing so"."""
+_TRAILING = re.compile(r"(?<!\w)(?:" + "|".join(sorted(TRAILING_POINTERS)) + r")\W*$", re.I)
+"""A sentence's last word pointed at a link ("The slides are here.")."""
 
 
 def _table(tables: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
@@ -112,24 +133,55 @@ def _anchored(words: list[str], lower: list[str], i: int, code: str) -> bool:
 
 
 def refers_back(sentence: str, language: str | None = None) -> bool:
-    """True when a sentence points to something said before it (see the module docstring).
+    """True when a sentence points to something said before it (see the module docstring):
+    it does not read on its own, whatever comes before it.
 
     Args:
         sentence: One sentence.
         language: ISO 639-1 code; None or a language without a table = all tables.
 
     Returns:
-        Whether the sentence should be read after the one before it.
+        Whether the sentence should be read after the one before it (or not at all).
+    """
+    return reaches_back(sentence, None, language) != "none"
+
+
+def reaches_back(sentence: str, previous: str | None, language: str | None = None) -> Reach:
+    """What a sentence leans on, given the sentence before it (see the module docstring).
+
+    Args:
+        sentence: One sentence.
+        previous: The sentence right before it in its text; None = none or unknown.
+        language: ISO 639-1 code; None or a language without a table = all tables.
+
+    Returns:
+        "none" (it reads on its own), "previous" (it reads right after ``previous``) or
+        "beyond" (no neighbour makes it read right: never pick it).
     """
     words = _WORD.findall(sentence)
     if not words:
-        return False
+        return "none"
     lower = [w.lower() for w in words]
+    if _TRAILING.search(sentence):
+        return "beyond"
+    if _table(REPETITIONS, language).intersection(lower):
+        if previous is None or not _share_content(sentence, previous, language):
+            return "beyond"
+        return "previous"
     if _opens_with_reference(words, lower, language):
-        return True
+        return "previous"
     inner = _PRESENT.sub(" ", sentence)  # "2018 mit Observability dabei, ..." = was there
     words = _WORD.findall(inner)
-    return _points_back_inside(words, [w.lower() for w in words], language)
+    if _points_back_inside(words, [w.lower() for w in words], language):
+        return "previous"
+    if _code(language) in ("ru", "") and lacks_subject(sentence):
+        return "previous"
+    return "none"
+
+
+def _share_content(sentence: str, previous: str, language: str | None) -> bool:
+    mine, theirs = content_words([sentence, previous], language)
+    return bool((mine & theirs) - _table(REPETITIONS, language))
 
 
 def strip_label(sentence: str, language: str | None = None) -> str:

@@ -28,7 +28,7 @@ from talktopics.summaries.candidates import (
 )
 from talktopics.summaries.duplicates import SharedWords
 from talktopics.summaries.ranking import content_words, mmr_select, rank_sentences, word_overlap
-from talktopics.summaries.references import refers_back
+from talktopics.summaries.references import reaches_back
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -128,15 +128,18 @@ def centrality(
 def requirements(text: SourceText) -> list[int | None]:
     """For each candidate, the candidate it must be picked with (see
     :func:`~talktopics.summaries.ranking.mmr_select`): the sentence right before one that
-    refers back (:func:`~talktopics.summaries.references.refers_back`), ``-1`` when that
-    sentence is no candidate, None for a sentence that stands on its own."""
+    leans on it (:func:`~talktopics.summaries.references.reaches_back`), ``-1`` when that
+    sentence is no candidate or the sentence leans on something no neighbour supplies,
+    None for a sentence that stands on its own."""
     position = {index: n for n, index in enumerate(text.candidates)}
     out: list[int | None] = []
     for index in text.candidates:
-        if not refers_back(text.sentences[index], text.language):
+        previous = text.sentences[index - 1] if index > 0 else None
+        reach = reaches_back(text.sentences[index], previous, text.language)
+        if reach == "none":
             out.append(None)
         else:
-            out.append(position.get(index - 1, -1))
+            out.append(position.get(index - 1, -1) if reach == "previous" else -1)
     return out
 
 
