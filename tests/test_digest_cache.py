@@ -32,7 +32,7 @@ from talktopics.topics import TopicModel
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini-conf"
 FILES = ("digest.md", "digest.html", "digest.json")
-COMPUTED = {"encode", "topics", "talk_summaries", "topic_summaries", "digest"}
+COMPUTED = {"terms", "encode", "topics", "talk_summaries", "topic_summaries", "digest"}
 """Stages a run served from the result cache skips."""
 
 

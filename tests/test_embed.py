@@ -340,6 +340,39 @@ def test_released_backend_is_dropped_and_built_again_only_when_needed(tmp_path: 
     cache.close()
 
 
+def test_prepare_builds_the_backend_in_the_background(tmp_path: Path) -> None:
+    import threading
+
+    release = threading.Event()
+    built: list[str] = []
+
+    def load() -> Embedder:
+        release.wait(timeout=30)  # a slow model: prepare() must not wait for it
+        built.append(threading.current_thread().name)
+        return _TokenLimitedFake("fake:deferred")
+
+    cache = CachedEmbedder(DeferredEmbedder("fake:deferred", load), tmp_path)
+    cache.prepare()
+    cache.prepare()  # once is enough: no second build
+    assert built == [] and not cache.inner.loaded  # returned at once
+    release.set()
+    out = cache.embed(["alpha"])  # waits for the background build
+    assert built == ["load fake:deferred"]
+    assert np.allclose(out, FakeEmbedder().embed(["alpha"]), atol=1e-6)
+    cache.prepare()  # built already: nothing happens
+    assert len(built) == 1
+
+
+def test_a_background_build_error_reaches_the_first_use() -> None:
+    def load() -> Embedder:
+        raise ModelNotAvailableError("no model here")
+
+    deferred = DeferredEmbedder("fake:deferred", load)
+    deferred.prepare()
+    with pytest.raises(ModelNotAvailableError, match="no model here"):
+        deferred.embed(["x"])
+
+
 def test_wrong_remembered_dimension_is_corrected(tmp_path: Path) -> None:
     """A remembered dimension that the backend contradicts (the model behind a path changed)
     is replaced; cached vectors of the old length count as corrupt and are recomputed."""

@@ -127,6 +127,7 @@ def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) 
     assert [name for name, _ in result.timings] == [
         "ingest",
         "embedder",
+        "terms",
         "encode",
         "topics",
         "talk_summaries",
@@ -145,6 +146,43 @@ def test_stages_in_order_and_outputs_written(tmp_path: Path, fake_models: None) 
     timings = dict(digest.run.timings)
     assert {"ingest", "topics", "talk_summaries"} <= set(timings)
     assert _leftovers(tmp_path) == []
+
+
+def test_the_encoder_is_built_while_terms_are_extracted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold run starts building the encoder backend before term extraction and uses it
+    after: the slow model loading overlaps the spaCy work."""
+    import threading
+
+    import talktopics.embed
+    import talktopics.nlp
+    from talktopics.embed import CachedEmbedder, DeferredEmbedder
+
+    events: list[str] = []
+    building = threading.Event()
+
+    def load() -> FakeEmbedder:
+        events.append("backend building")
+        building.set()
+        return FakeEmbedder()
+
+    def embedder(config: object, langs: object) -> CachedEmbedder:
+        return CachedEmbedder(DeferredEmbedder("fake", load), tmp_path / "cache")
+
+    extract = talktopics.nlp.extract_terms
+
+    def terms(*args: Any, **kwargs: Any) -> Any:
+        assert building.wait(timeout=30)  # the backend is built meanwhile, in another thread
+        events.append("terms extracted")
+        return extract(*args, **kwargs)
+
+    monkeypatch.setattr(talktopics.embed, "select_embedder", embedder)
+    monkeypatch.setattr(talktopics.nlp, "extract_terms", terms)
+    result = run_digest([FIXTURE], tmp_path / "out", config=RunConfig(), progress=False)
+    assert events == ["backend building", "terms extracted"]
+    stages = [name for name, _ in result.timings]
+    assert stages.index("terms") < stages.index("encode") < stages.index("topics")
 
 
 def test_build_and_write_digest_are_the_two_halves_of_run_digest(

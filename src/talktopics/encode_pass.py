@@ -29,16 +29,39 @@ from talktopics.embed.documents import document_units
 from talktopics.records import Talk
 from talktopics.summaries.candidates import prepare_talk
 from talktopics.summaries.talks import needs_sentence_vectors
-from talktopics.topics.talk_text import reading_language, talk_text
 
-__all__ = ["encode_talks"]
+__all__ = ["encode_talks", "start_encoder"]
 
 logger = logging.getLogger(__name__)
+
+
+def start_encoder(
+    texts: Sequence[str], *, topics: Embedder, summaries: Embedder, config: SummaryConfig
+) -> bool:
+    """Start building the encoder backends :func:`encode_talks` will need, in the background
+    (:meth:`~talktopics.embed.CachedEmbedder.prepare`), so that converting and compiling the
+    model overlaps term extraction. A run whose talk vectors are all cached builds none.
+
+    Args:
+        texts: The talks' :func:`~talktopics.topics.talk_text.topic_texts` for ``topics``.
+
+    Returns:
+        Whether a backend is being built.
+    """
+    started = False
+    if isinstance(topics, CachedEmbedder) and not all(topics.cached_documents(texts)):
+        topics.prepare()
+        started = True
+    if needs_sentence_vectors(config) and isinstance(summaries, CachedEmbedder):
+        summaries.prepare()
+        started = True
+    return started
 
 
 def encode_talks(
     talks: Sequence[Talk],
     *,
+    texts: Sequence[str],
     topics: Embedder,
     summaries: Embedder,
     config: SummaryConfig,
@@ -50,18 +73,21 @@ def encode_talks(
     Only cached embedders (:class:`~talktopics.embed.CachedEmbedder`) take part: what this
     pass computes reaches the later stages through the cache.
 
+    Args:
+        talks: The run's talks.
+        texts: Their :func:`~talktopics.topics.talk_text.topic_texts` for ``topics``.
+
     Returns:
         The number of distinct texts sent to the embedders (cached or not).
     """
     wanted: dict[int, tuple[CachedEmbedder, dict[str, None]]] = {}
 
-    def add(embedder: Embedder, texts: Iterable[str]) -> None:
+    def add(embedder: Embedder, chunks: Iterable[str]) -> None:
         if isinstance(embedder, CachedEmbedder):
-            wanted.setdefault(id(embedder), (embedder, {}))[1].update(dict.fromkeys(texts))
+            wanted.setdefault(id(embedder), (embedder, {}))[1].update(dict.fromkeys(chunks))
 
     if isinstance(topics, CachedEmbedder):
-        reading = reading_language(topics)
-        documents = [talk_text(talk, reading) for talk in talks]
+        documents = list(texts)
         if all(topics.cached_documents(documents)):
             logger.info("every talk vector is cached: no encoder pass")
             return 0
@@ -79,7 +105,7 @@ def encode_talks(
                 continue
             add(summaries, (text.sentences[i] for i in text.candidates))
     sent = 0
-    for embedder, texts in wanted.values():
-        embedder.embed(list(texts))
-        sent += len(texts)
+    for embedder, chunks in wanted.values():
+        embedder.embed(list(chunks))
+        sent += len(chunks)
     return sent

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -259,6 +261,7 @@ class DeferredEmbedder:
         self.name = name
         self._load = load
         self._inner: Embedder | None = None
+        self._loading: Future[Embedder] | None = None
 
     def __repr__(self) -> str:
         state = "loaded" if self._inner is not None else "not loaded"
@@ -269,18 +272,41 @@ class DeferredEmbedder:
         """Whether the backend has been built."""
         return self._inner is not None
 
+    def prepare(self) -> None:
+        """Start building the backend in a background thread, so that loading the model
+        (converting and compiling it, on a cold run tens of seconds) overlaps the work done
+        before the first text is embedded; :attr:`inner` waits for it and raises its error.
+        Nothing happens when the backend is built or being built."""
+        if self._inner is not None or self._loading is not None:
+            return
+        loading: Future[Embedder] = Future()
+
+        def build() -> None:
+            try:
+                loading.set_result(self._build())
+            except BaseException as exc:  # handed to whoever reads the backend
+                loading.set_exception(exc)
+
+        self._loading = loading
+        threading.Thread(target=build, name=f"load {self.name}", daemon=True).start()
+
     @property
     def inner(self) -> Embedder:
-        """The backend, built now if it was not yet."""
+        """The backend, built now if it was not yet (or when :meth:`prepare` has started
+        building it, once that is done)."""
         if self._inner is None:
-            logger.info("loading embedding backend %s", self.name)
-            inner = self._load()
-            if inner.name != self.name:
-                raise ValueError(
-                    f"deferred embedder {self.name!r} loaded a backend named {inner.name!r}"
-                )
-            self._inner = inner
+            loading, self._loading = self._loading, None
+            self._inner = loading.result() if loading is not None else self._build()
         return self._inner
+
+    def _build(self) -> Embedder:
+        logger.info("loading embedding backend %s", self.name)
+        inner = self._load()
+        if inner.name != self.name:
+            raise ValueError(
+                f"deferred embedder {self.name!r} loaded a backend named {inner.name!r}"
+            )
+        return inner
 
     @property
     def dim(self) -> int:
@@ -305,6 +331,7 @@ class DeferredEmbedder:
         if self._inner is not None:
             logger.info("releasing embedding backend %s", self.name)
             self._inner = None
+        self._loading = None  # a build still under way is dropped when it ends
 
 
 def _quiet_model_loading() -> None:

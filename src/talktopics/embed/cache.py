@@ -69,6 +69,13 @@ class CachedEmbedder:
     def __repr__(self) -> str:
         return f"CachedEmbedder({self.inner!r}, cache_dir={str(self.cache_dir)!r})"
 
+    def prepare(self) -> None:
+        """Start building a deferred backend in the background
+        (:meth:`~talktopics.embed.DeferredEmbedder.prepare`); nothing for a built one."""
+        if _deferred(self.inner):
+            assert isinstance(self.inner, DeferredEmbedder)
+            self.inner.prepare()
+
     @property
     def dim(self) -> int:
         """The vectors' dimension: remembered in the cache, else asked of the backend."""

@@ -10,6 +10,7 @@ version and this package's code), so a re-run does not identify every talk again
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -49,14 +50,22 @@ _KANA = re.compile(r"[\u3040-\u30FF]")
 
 @functools.cache
 def _identifier(languages: tuple[str, ...]) -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """py3langid restricted to ``languages``: a copy of the one loaded model (restricting
+    replaces the copy's arrays, it never changes the shared full model)."""
+    identifier = copy.copy(_full_identifier())
     known = set(identifier.labels)
     usable = [lang for lang in languages if lang in known]
     if usable:
         identifier.set_languages(usable)
     return identifier
+
+
+@functools.cache
+def _full_identifier() -> Any:
+    """py3langid's model, read once per process (about a second each time)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _script_counts(text: str) -> dict[str, int]:

@@ -1,8 +1,8 @@
 """The recipe of ``talktopics digest``: input paths in, the digest files out.
 
 read -> choose the embedders -> (the digest record of an earlier identical run, from the result
-cache, or:) one encoder pass of the talk texts -> topics -> summaries -> digest record ->
-render -> write.
+cache, or:) candidate terms (the encoder loading meanwhile) -> one encoder pass of the talk
+texts -> topics -> summaries -> digest record -> render -> write.
 :func:`build_digest` (talks -> Digest) and :func:`write_digest` (Digest -> files) are the two
 halves for use from Python; :func:`run_digest` is the whole command.
 """
@@ -185,28 +185,43 @@ def compute_digest(
     *,
     cache_dir: Path | None,
 ) -> Digest:
-    """The stages after the embedders' choice: one encoder pass, topics, summaries, the digest
-    record (imported here: a run served from the result cache loads none of them). The map of
-    talks is cached in ``cache_dir`` (None = not cached)."""
+    """The stages after the embedders' choice: terms, one encoder pass, topics, summaries, the
+    digest record (imported here: a run served from the result cache loads none of them). The
+    map of talks is cached in ``cache_dir`` (None = not cached)."""
     from talktopics.digest_record import assemble_digest
-    from talktopics.encode_pass import encode_talks
+    from talktopics.encode_pass import encode_talks, start_encoder
+    from talktopics.nlp import extract_terms
     from talktopics.summaries import summarize_talks, summarize_topics
     from talktopics.topics import TopicModel
+    from talktopics.topics.talk_text import topic_texts
 
-    # 2b. One encoder pass: the chunks talk vectors are pooled from, each once, longest
+    # 2b. Candidate terms (spaCy, in worker processes on a large corpus), while the encoder
+    #     backend is built in the background: a cold run converts and compiles the model.
+    #     The topic texts are made once, for the encoder pass and the topic stage.
+    with stages.stage("terms", f"Extracting terms from {len(corpus.talks)} talks"):
+        texts = topic_texts(corpus.talks, embedders.topics)
+        start_encoder(
+            texts, topics=embedders.topics, summaries=embedders.summaries, config=config.summary
+        )
+        terms = extract_terms(corpus.talks, config.topics.nlp)
+
+    # 2c. One encoder pass: the chunks talk vectors are pooled from, each once, longest
     #     first over the whole run (the topic stage reads the cache). Summaries embed
     #     nothing: they rank by word overlap and pick representative talks by talk vectors.
     with stages.stage("encode", "Embedding talk texts"):
         encode_talks(
             corpus.talks,
+            texts=texts,
             topics=embedders.topics,
             summaries=embedders.summaries,
             config=config.summary,
         )
 
-    # 3. Topics: candidate terms, embeddings, word graph, Infomap, fuzzy memberships, labels.
+    # 3. Topics: embeddings of talks and terms, word graph, Infomap, fuzzy memberships, labels.
     with stages.stage("topics", "Finding topics") as say:
-        model = TopicModel(config.topics, embedder=embedders.topics).fit(corpus.talks, progress=say)
+        model = TopicModel(config.topics, embedder=embedders.topics).fit(
+            corpus.talks, terms, texts=texts, progress=say
+        )
     release_models(embedders)  # what the summaries embed is cached by the encoder pass
 
     # 4. Summaries: 1-3 sentences per talk, a blurb per topic; verbatim from the sources.

@@ -60,7 +60,7 @@ from talktopics.topics.network import (
 )
 from talktopics.topics.regroup import expand_giants, split_catch_alls, talks_in, towards_target
 from talktopics.topics.result import FittedTopics, ModelInfo, ModelState, empty_fit, versions
-from talktopics.topics.talk_text import reading_language, talk_text
+from talktopics.topics.talk_text import topic_texts
 from talktopics.topics.vocabulary import align_terms, language_talks, select_terms
 from talktopics.topics.word_graph import build_word_graph
 
@@ -78,6 +78,7 @@ def run_fit(
     *,
     embedder: Embedder | None = None,
     terms: TermTable | None = None,
+    texts: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> FittedTopics:
     """Find fuzzy topics in a set of talks.
@@ -88,6 +89,8 @@ def run_fit(
         embedder: Embedding backend; ``None`` = chosen by ``config.embed`` and the corpus'
             languages (:func:`talktopics.embed.select_embedder`).
         terms: Candidate terms; ``None`` = :func:`talktopics.nlp.extract_terms`.
+        texts: The talks' :func:`~talktopics.topics.talk_text.topic_texts` for ``embedder``;
+            ``None`` = computed here.
         progress: Called with a short message as each stage starts.
 
     Returns:
@@ -110,7 +113,7 @@ def run_fit(
     timer.lap("terms")
     if embedder is None:
         embedder = choose_embedder(talks, config)
-    talk_vectors = embed_talks(talks, embedder, say)
+    talk_vectors = embed_talks(talks, embedder, say, texts=texts)
     timer.lap("embed_talks")
     selected = select_terms(terms, config.graph)
     term_vectors = embed_terms(terms, selected, embedder, talk_vectors.shape[1], say)
@@ -160,14 +163,23 @@ def choose_embedder(talks: tuple[Talk, ...], config: TopicConfig) -> Embedder:
     return embed.select_embedder(config.embed, languages)
 
 
-def embed_talks(talks: tuple[Talk, ...], embedder: Embedder, say: Progress) -> np.ndarray:
-    """One float32 row per talk: the embedding of its :func:`talk_text`."""
+def embed_talks(
+    talks: tuple[Talk, ...],
+    embedder: Embedder,
+    say: Progress,
+    *,
+    texts: Sequence[str] | None = None,
+) -> np.ndarray:
+    """One float32 row per talk: the embedding of its :func:`topic_texts` (``texts``, when
+    the caller has them already)."""
     say(f"embedding {len(talks)} talks ({embedder.name})")
-    reading = reading_language(embedder)
-    return np.asarray(
-        embed.embed_documents([talk_text(t, reading) for t in talks], embedder),
-        dtype=np.float32,
-    ).reshape(len(talks), -1)
+    if texts is None:
+        texts = topic_texts(talks, embedder)
+    elif len(texts) != len(talks):
+        raise ValueError(f"{len(texts)} topic texts for {len(talks)} talks")
+    return np.asarray(embed.embed_documents(list(texts), embedder), dtype=np.float32).reshape(
+        len(talks), -1
+    )
 
 
 def embed_terms(

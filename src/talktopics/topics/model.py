@@ -87,6 +87,7 @@ class TopicModel:
         talks: Sequence[Talk],
         terms: TermTable | None = None,
         *,
+        texts: Sequence[str] | None = None,
         progress: Progress | None = None,
     ) -> TopicModel:
         """Find fuzzy topics in the talks; the same talks, config and seed give a byte-identical
@@ -95,6 +96,8 @@ class TopicModel:
         Args:
             talks: The talks; ids must be unique. Every talk gets a ``TalkTopics`` entry.
             terms: Candidate terms; ``None`` = :func:`talktopics.nlp.extract_terms`.
+            texts: The talks' :func:`~talktopics.topics.talk_text.topic_texts` for this
+                model's embedder, when computed already; ``None`` = computed here.
             progress: Called with a short message as each stage starts.
 
         Returns:
@@ -105,7 +108,7 @@ class TopicModel:
             ModelNotAvailableError: The embedding model is not installed.
         """
         self._fitted = run_fit(
-            talks, self.config, embedder=self.embedder, terms=terms, progress=progress
+            talks, self.config, embedder=self.embedder, terms=terms, texts=texts, progress=progress
         )
         return self
 

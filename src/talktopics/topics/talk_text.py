@@ -5,13 +5,14 @@ language it reads out (:func:`reading_language`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from talktopics.embed import Embedder
 from talktopics.nlp import detect_language
 from talktopics.records import Talk
 from talktopics.summaries.candidates import text_sentences
 
-__all__ = ["reading_language", "talk_text", "talk_units"]
+__all__ = ["reading_language", "talk_text", "talk_units", "topic_texts"]
 
 
 def talk_text(talk: Talk, reading: str | None = None) -> str:
@@ -31,6 +32,14 @@ def talk_text(talk: Talk, reading: str | None = None) -> str:
     """
     title, programme, notes = _parts(talk, reading)
     return "\n\n".join(p for p in (title, programme, notes) if p)
+
+
+def topic_texts(talks: Sequence[Talk], embedder: Embedder) -> tuple[str, ...]:
+    """The :func:`talk_text` of each talk, as ``embedder`` reads it (its
+    :func:`reading_language`): what the talk vectors are made from. A run computes them once
+    and hands them to the encoder pass and the topic stage."""
+    reading = reading_language(embedder)
+    return tuple(talk_text(talk, reading) for talk in talks)
 
 
 def talk_units(talk: Talk, reading: str | None = None) -> tuple[str, ...]:
