@@ -41,7 +41,13 @@ from talktopics.embed.backends import (
 from talktopics.embed.cache import CachedEmbedder
 from talktopics.embed.documents import chunk_text, embed_documents, pool_documents
 from talktopics.embed.openvino_backend import OpenVINOEmbedder, openvino_name, openvino_precision
-from talktopics.embed.protocol import DocumentCache, Embedder, TokenLimited, normalise_rows
+from talktopics.embed.protocol import (
+    DocumentCache,
+    Embedder,
+    TokenLimited,
+    normalise_rows,
+    release_backend,
+)
 from talktopics.errors import ConfigError
 from talktopics.parallel.embedding import cluster_embedder
 from talktopics.store import default_cache_dir
@@ -63,6 +69,7 @@ __all__ = [
     "openvino_name",
     "openvino_precision",
     "pool_documents",
+    "release_backend",
     "select_embedder",
     "sentence_transformer_name",
 ]

@@ -10,7 +10,9 @@ count and only texts of the same token count share a forward pass, so no text is
 (bench/RESULTS.md, "Encoder runtimes", measures this against padded batches). A pass holds at
 most :data:`MAX_PASS_TOKENS` tokens: the CPU plugin keeps working memory for the largest pass
 it has run (64 texts of 256 tokens: ~0.6 GB), and a text's vector does not depend on how many
-others share its pass.
+others share its pass. After each pass the freed heap goes back to the OS
+(:func:`~talktopics.heap.trim_heap`): passes of many different shapes otherwise leave
+hundreds of MB of freed buffers resident.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import numpy as np
 from talktopics.embed.openvino_ir import convert_transformer, ir_key, load_ir_path
 from talktopics.embed.protocol import normalise_rows
 from talktopics.errors import ModelNotAvailableError
+from talktopics.heap import trim_heap
 
 __all__ = ["MAX_PASS_TOKENS", "OpenVINOEmbedder", "openvino_name", "openvino_precision"]
 
@@ -181,6 +184,7 @@ class OpenVINOEmbedder:
             for start in range(0, len(rows), per_pass):
                 part = rows[start : start + per_pass]
                 out[part] = self._forward(np.array([ids[i] for i in part], dtype=np.int64))
+                trim_heap()  # the runtime's buffers of this pass's shape, freed
         return normalise_rows(out)
 
     def _forward(self, input_ids: np.ndarray) -> np.ndarray:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from talktopics.heap import trim_heap
 
 __all__ = [
     "DocumentCache",
@@ -14,6 +17,7 @@ __all__ = [
     "inner_count_tokens",
     "inner_max_tokens",
     "normalise_rows",
+    "release_backend",
 ]
 
 
@@ -82,3 +86,14 @@ def inner_count_tokens(inner: Embedder, texts: Sequence[str]) -> list[int]:
     if counter is None:
         raise AttributeError(f"{inner!r} cannot count tokens")
     return list(counter(texts))
+
+
+def release_backend(embedder: object) -> None:
+    """Drop an embedder's model when it can build it again on demand (its ``release()``: a
+    cached, deferred backend), collect the garbage and give the freed heap back to the OS.
+    An embedder without ``release()`` is left as it is."""
+    release = getattr(embedder, "release", None)
+    if callable(release):
+        release()
+        gc.collect()
+        trim_heap()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from talktopics.config import RunConfig
 from talktopics.digest_cache import DigestCache, digest_key, results_enabled
+from talktopics.embed import release_backend
 from talktopics.embedder_choice import EmbedderChoice, choose_embedders
 from talktopics.errors import NoTalksError
 from talktopics.ingest import read_talks
@@ -254,12 +254,9 @@ def compute_digest(
 
 def release_models(embedders: EmbedderChoice) -> None:
     """Drop the encoders' models (hundreds of MB of runtime memory) once nothing is left to
-    encode, and collect the garbage. An embedder used again builds its model again."""
+    encode; an embedder used again builds its model again."""
     for used in embedders.distinct():
-        release = getattr(used, "release", None)
-        if callable(release):
-            release()
-    gc.collect()
+        release_backend(used)
 
 
 def write_digest(

@@ -118,6 +118,7 @@ def run_fit(
     selected = select_terms(terms, config.graph)
     term_vectors = embed_terms(terms, selected, embedder, talk_vectors.shape[1], say)
     timer.lap("embed_terms")
+    embed.release_backend(embedder)  # nothing left to embed: the model's memory goes
     say("building the word graph")
     word_graph = build_word_graph(terms, term_vectors, config.graph)
     timer.lap("word_graph")
