@@ -2,10 +2,11 @@
 topic text sent once, longest first, into the embedding cache.
 
 Talk vectors are pooled from the chunks of their :func:`~talktopics.topics.talk_text.talk_text`
-(:func:`~talktopics.embed.documents.document_units`). This pass sends all of them in one call
-that the cache orders by length over the whole run; the topic stage then reads its vectors
-from the cache. A run whose talk vectors are all cached already skips the pass: its texts were
-embedded by an earlier run.
+(:func:`~talktopics.embed.documents.document_units`). This pass chunks every text once, sends
+all chunks in one call that the cache orders by length over the whole run, and keeps the
+pooled talk vectors in the document cache; the topic stage then reads them from there. A run
+whose talk vectors are all cached already skips the pass: its texts were embedded by an
+earlier run.
 
 Nothing else of a talk's text reaches the encoder: summaries rank their sentences by word
 overlap and tell near-duplicates apart by their words, and topic blurbs choose their
@@ -21,11 +22,10 @@ they lowered the topic AMI on the tuned set beyond seed noise (bench notes).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from talktopics.config import SummaryConfig
 from talktopics.embed import CachedEmbedder, Embedder
-from talktopics.embed.documents import document_units
 from talktopics.records import Talk
 from talktopics.summaries.candidates import prepare_talk
 from talktopics.summaries.talks import needs_sentence_vectors
@@ -66,9 +66,10 @@ def encode_talks(
     summaries: Embedder,
     config: SummaryConfig,
 ) -> int:
-    """Embed the chunks of the run's talk vectors in one call (and, only when ``config``
-    ranks summaries by sentence embeddings, the summaries' candidate sentences, one call per
-    embedder).
+    """Embed the run's talk vectors: their chunks in one call, longest first, pooled and
+    kept in the document cache, so the topic stage reads each talk vector and chunks no text
+    again (and, only when ``config`` ranks summaries by sentence embeddings, the summaries'
+    candidate sentences, in one more call per embedder).
 
     Only cached embedders (:class:`~talktopics.embed.CachedEmbedder`) take part: what this
     pass computes reaches the later stages through the cache.
@@ -78,34 +79,28 @@ def encode_talks(
         texts: Their :func:`~talktopics.topics.talk_text.topic_texts` for ``topics``.
 
     Returns:
-        The number of distinct texts sent to the embedders (cached or not).
+        The number of texts handed to the embedders (talk texts and sentences, cached or not).
     """
-    wanted: dict[int, tuple[CachedEmbedder, dict[str, None]]] = {}
-
-    def add(embedder: Embedder, chunks: Iterable[str]) -> None:
-        if isinstance(embedder, CachedEmbedder):
-            wanted.setdefault(id(embedder), (embedder, {}))[1].update(dict.fromkeys(chunks))
-
+    sent = 0
     if isinstance(topics, CachedEmbedder):
-        documents = list(texts)
-        if all(topics.cached_documents(documents)):
+        if all(topics.cached_documents(texts)):
             logger.info("every talk vector is cached: no encoder pass")
-            return 0
-        limit = topics.max_tokens
-        if limit is not None:
-            for parts in document_units(documents, topics.count_tokens, limit):
-                add(topics, (chunk for chunk, _ in parts))
         else:
-            add(topics, documents)
+            topics.embed_documents(list(texts))
+            sent += len(texts)
     if needs_sentence_vectors(config):
+        wanted: dict[int, tuple[CachedEmbedder, dict[str, None]]] = {}
         for talk in talks:
             try:
                 text = prepare_talk(talk, config)
             except Exception:  # the summary stage reports it and falls back to the title
                 continue
-            add(summaries, (text.sentences[i] for i in text.candidates))
-    sent = 0
-    for embedder, chunks in wanted.values():
-        embedder.embed(list(chunks))
-        sent += len(chunks)
+            if isinstance(summaries, CachedEmbedder):
+                candidates = (text.sentences[i] for i in text.candidates)
+                wanted.setdefault(id(summaries), (summaries, {}))[1].update(
+                    dict.fromkeys(candidates)
+                )
+        for embedder, unique in wanted.values():
+            embedder.embed(list(unique))
+            sent += len(unique)
     return sent
