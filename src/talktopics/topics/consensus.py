@@ -4,12 +4,13 @@
 Infomap's best-codelength partition of the talk-term network is degenerate: several partitions
 of near-equal codelength exist, so the best of 10 trials changes with the seed (mean pairwise
 ARI 0.74-0.93 over 5 seeds on the bench's programmes). Up to ``CONSENSUS_MAX_TALKS`` talks the
-partition is instead the consensus of ``CONSENSUS_TRIALS`` single Infomap trials:
+partition is instead the consensus of single Infomap trials (:func:`consensus_trials`: 50 up
+to 300 talks, then fewer, so that talks x trials stays within ``CONSENSUS_TRIAL_BUDGET``):
 
 1. trial seeds are derived from the run's seed (:func:`trial_seeds`), so the same seed gives
    the same trials and different seeds give disjoint ones;
-2. co-assignment of two talks = the share of the ``CONSENSUS_KEEP`` shortest-codelength trials
-   that put them in the same top-level module;
+2. co-assignment of two talks = the share of the trials that put them in the same top-level
+   module;
 3. average-linkage clustering on ``1 - co-assignment``, cut at ``CONSENSUS_CUT`` (two
    groups of talks merge while, on average, their talks share a module in at least 30 % of
    the trials; chosen on EuroPython 2022, a tuned set: 0.5 gave stability 0.90, 0.7 0.94);
@@ -34,9 +35,12 @@ __all__ = [
     "CONSENSUS_CUT",
     "CONSENSUS_KEEP",
     "CONSENSUS_MAX_TALKS",
+    "CONSENSUS_MIN_TRIALS",
     "CONSENSUS_TRIALS",
+    "CONSENSUS_TRIAL_BUDGET",
     "consensus_communities",
     "consensus_labels",
+    "consensus_trials",
     "partition",
     "trial_seeds",
 ]
@@ -45,10 +49,14 @@ logger = logging.getLogger(__name__)
 
 CONSENSUS_MAX_TALKS = 1000
 """Networks of more talks get Infomap's best of ``trials`` trials (no consensus)."""
-CONSENSUS_TRIALS = 30
-"""Single Infomap trials per consensus."""
-CONSENSUS_KEEP = 30
-"""The shortest-codelength trials among them that vote."""
+CONSENSUS_TRIALS = 50
+"""Single Infomap trials per consensus, at most..."""
+CONSENSUS_TRIAL_BUDGET = 15_000
+"""...and at most this many talks x trials (500 talks: 30 trials; 1,000 talks: 15),"""
+CONSENSUS_MIN_TRIALS = 10
+"""...and at least this many."""
+CONSENSUS_KEEP = 50
+"""The shortest-codelength trials among them that vote (all of them)."""
 CONSENSUS_CUT = 0.7
 """Average-linkage cut on ``1 - co-assignment``."""
 
@@ -97,12 +105,19 @@ def partition(
         weights,
         n_talks=n_talks,
         seed=seed,
-        trials=CONSENSUS_TRIALS,
+        trials=consensus_trials(n_talks),
         keep=CONSENSUS_KEEP,
         cut=CONSENSUS_CUT,
         markov_time=markov_time,
         two_level=two_level,
     )
+
+
+def consensus_trials(n_talks: int) -> int:
+    """Single trials for a network of ``n_talks`` talks: ``CONSENSUS_TRIALS``, fewer where
+    ``CONSENSUS_TRIAL_BUDGET`` talk-trials run out, never below ``CONSENSUS_MIN_TRIALS``."""
+    by_budget = CONSENSUS_TRIAL_BUDGET // max(n_talks, 1)
+    return max(CONSENSUS_MIN_TRIALS, min(CONSENSUS_TRIALS, by_budget))
 
 
 def trial_seeds(seed: int, count: int) -> list[int]:
