@@ -249,7 +249,8 @@ def render_markdown(results: dict[str, Any]) -> str:
                 f"| EuroPython, {row['years']} years | {row['talks']:,} | {row['former']:.2f} | "
                 f"{row['consensus']:.2f} | {ratio:.1f}x |"
             )
-    lines += ["", f"Measured at {results['commit']} ({results['date']})."]
+    commits = sorted({e.get("commit", results["commit"]) for e in results["sets"].values()})
+    lines += ["", f"Measured at {', '.join(commits)} ({results['date']})."]
     return "\n".join(lines)
 
 
@@ -266,12 +267,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown datasets {unknown}; known: {', '.join(DATASETS)}")
     seeds = list(range(1, args.seeds + 1))
+    json_path = Path(__file__).resolve().parent / "results" / f"{SECTION}.json"
+    previous = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    # Sets (and the cost table) not run this time keep their stored numbers.
     results: dict[str, Any] = {
-        "sets": {},
+        "sets": previous.get("sets", {}),
         "baselines": baselines(),
         "commit": git_commit(),
         "date": dt.date.today().isoformat(),
     }
+    if previous.get("cost"):
+        results["cost"] = previous["cost"]
     prepared_by_talks: dict[tuple[str, ...], dict[str, Any]] = {}
     for key in keys:
         bench_set = load_dataset(key)
@@ -281,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prepared = prepared_by_talks[ids]
         rules = {rule: score_rule(bench_set.gold, prepared, rule, seeds) for rule in RULES}
         results["sets"][key] = {
+            "commit": results["commit"],
             "title": bench_set.title,
             "tuned": bench_set.tuned,
             "talks": len(bench_set.talks),
