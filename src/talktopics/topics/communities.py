@@ -6,13 +6,14 @@ imports :mod:`infomap`; fuzzy memberships from the partition are in
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from talktopics.errors import ConfigError
 
-__all__ = ["Communities", "detect_communities"]
+__all__ = ["Communities", "detect_communities", "single_trials"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +96,23 @@ def detect_communities(
         raise ConfigError("rows, cols and weights must have the same length")
     if n_nodes == 0:
         logger.info("community detection on an empty network: no modules")
-        return Communities(
-            paths=(), flow=np.zeros(0), centrality=np.zeros(0), codelength=0.0, num_top_modules=0
-        )
+        return _empty()
     links = _aggregate_links(n_nodes, rows, cols, weights)
+    return _partition(
+        n_nodes, links, seed=seed, trials=trials, markov_time=markov_time, two_level=two_level
+    )
+
+
+def _partition(
+    n_nodes: int,
+    links: np.ndarray,
+    *,
+    seed: int,
+    trials: int,
+    markov_time: float,
+    two_level: bool,
+) -> Communities:
+    """Infomap on aggregated links; nodes without links become singletons."""
     paths: list[tuple[int, ...]] = [()] * n_nodes
     flow = np.zeros(n_nodes)
     centrality = np.zeros(n_nodes)
@@ -135,6 +149,51 @@ def detect_communities(
         centrality=centrality,
         codelength=codelength,
         num_top_modules=num_top,
+    )
+
+
+def single_trials(
+    n_nodes: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weights: np.ndarray,
+    *,
+    seeds: Sequence[int],
+    markov_time: float = 1.0,
+    two_level: bool = False,
+) -> list[Communities]:
+    """One single-trial Infomap partition per seed, on the same network (links aggregated once).
+
+    Args:
+        n_nodes: Nodes are ``0..n_nodes-1``; nodes without links become singleton modules.
+        rows: Link sources.
+        cols: Link targets (undirected).
+        weights: Positive link weights.
+        seeds: One Infomap seed per trial; the same seeds give the same partitions.
+        markov_time: As in :func:`detect_communities`.
+        two_level: A flat partition instead of the multi-level hierarchy.
+
+    Returns:
+        The partitions, in the order of ``seeds``.
+    """
+    _check_options(max(len(seeds), 1), markov_time)
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
+    if not rows.shape == cols.shape == weights.shape:
+        raise ConfigError("rows, cols and weights must have the same length")
+    if n_nodes == 0:
+        return [_empty() for _ in seeds]
+    links = _aggregate_links(n_nodes, rows, cols, weights)
+    return [
+        _partition(n_nodes, links, seed=s, trials=1, markov_time=markov_time, two_level=two_level)
+        for s in seeds
+    ]
+
+
+def _empty() -> Communities:
+    return Communities(
+        paths=(), flow=np.zeros(0), centrality=np.zeros(0), codelength=0.0, num_top_modules=0
     )
 
 

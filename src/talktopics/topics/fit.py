@@ -43,7 +43,7 @@ from talktopics.nlp.persons import person_terms
 from talktopics.progress import Laps
 from talktopics.records import OTHER_TOPIC, Talk, TermTable, Topic
 from talktopics.topics.checks import check_topic_config, check_unique_ids
-from talktopics.topics.communities import detect_communities
+from talktopics.topics.consensus import partition
 from talktopics.topics.describe import make_subtopics, make_topics, topic_ids, topic_terms
 from talktopics.topics.distributions import make_talk_topics, settle_topics, soft_weights
 from talktopics.topics.memberships import (
@@ -293,13 +293,16 @@ def partition_network(
     links: tuple[np.ndarray, np.ndarray, np.ndarray],
     config: TopicConfig,
 ) -> TalkTermNetwork:
-    """Infomap's partition of the talk-term network (talk-talk kNN and talk-term links)."""
+    """Infomap's partition of the talk-term network (talk-talk kNN and talk-term links): the
+    consensus of single trials up to ``CONSENSUS_MAX_TALKS`` talks
+    (:func:`~talktopics.topics.consensus.partition`)."""
     rows, cols, weights = links
-    communities = detect_communities(
+    communities = partition(
         talk_vectors.shape[0] + n_terms,
         rows,
         cols,
         weights,
+        n_talks=talk_vectors.shape[0],
         seed=config.seed,
         trials=config.trials,
         markov_time=config.markov_time,

@@ -18,7 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from talktopics.config import TopicConfig
-from talktopics.topics.communities import Communities, detect_communities
+from talktopics.topics.communities import Communities
+from talktopics.topics.consensus import partition
 from talktopics.topics.keylabels import topic_coherence
 from talktopics.topics.memberships import flow_memberships
 from talktopics.topics.network import TalkTermNetwork, smooth_idf, talk_term_links, tfidf
@@ -73,7 +74,8 @@ def split_group(group: np.ndarray, net: TalkTermNetwork) -> list[np.ndarray]:
     Where Infomap's module tree has a level below the group, its sub-modules are the parts.
     Otherwise the same construction is applied to the group's own talks: a talk-term network
     of just those talks (idf and document-frequency cut within the group, so the words every
-    one of them uses no longer glue them together), partitioned by a two-level Infomap run.
+    one of them uses no longer glue them together), partitioned by two-level Infomap (the
+    consensus of single trials, as the whole network; :mod:`talktopics.topics.consensus`).
     Term nodes of the group left out of that network join the part that holds most of their
     tf-idf flow.
     """
@@ -102,11 +104,12 @@ def split_group(group: np.ndarray, net: TalkTermNetwork) -> list[np.ndarray]:
     neighbours = max(2, min(config.talk_neighbors, talks.size // 4))
     sub_config = dataclasses.replace(config, talk_neighbors=neighbours)
     rows, links_to, weights = talk_term_links(x, net.talk_vectors[talks], sub_config)
-    found = detect_communities(
+    found = partition(
         talks.size + cols.size,
         rows,
         links_to,
         weights,
+        n_talks=int(talks.size),
         seed=config.seed,
         trials=config.trials,
         markov_time=config.markov_time,
