@@ -77,9 +77,7 @@ def partition_rule(rule: str) -> Iterator[None]:
     """Switch the engine's partition rule for the duration (bench only)."""
     from talktopics.topics import consensus
 
-    saved_max, saved_detect = consensus.CONSENSUS_MAX_TALKS, consensus.detect_communities
-    if rule in {"former", "best-of-10"}:
-        consensus.CONSENSUS_MAX_TALKS = -1
+    saved_detect = consensus.detect_communities
     if rule == "best-of-10":
 
         def disjoint(*args: Any, seed: int, **kwargs: Any) -> Any:
@@ -89,7 +87,6 @@ def partition_rule(rule: str) -> Iterator[None]:
     try:
         yield
     finally:
-        consensus.CONSENSUS_MAX_TALKS = saved_max
         consensus.detect_communities = saved_detect  # type: ignore[assignment]
 
 
@@ -110,7 +107,7 @@ def prepare(talks: Sequence[Any], *, engine_embedder: bool = False) -> dict[str,
     return {"counts": counts, "x": x, "vectors": vectors}
 
 
-def partition_stage(prepared: dict[str, Any], seed: int) -> tuple[list[int], float]:
+def partition_stage(prepared: dict[str, Any], seed: int, rule: str) -> tuple[list[int], float]:
     """Primary topic per talk (-1 = other) and the partition stage's CPU seconds."""
     from talktopics.config import TopicConfig
     from talktopics.topics import fit
@@ -118,7 +115,11 @@ def partition_stage(prepared: dict[str, Any], seed: int) -> tuple[list[int], flo
 
     counts, x, vectors = prepared["counts"], prepared["x"], prepared["vectors"]
     start = time.process_time()
-    net = fit.partition_with_fallback(counts, x, vectors, TopicConfig(seed=seed))
+    from talktopics.topics.consensus import CONSENSUS_MAX_TALKS
+
+    most = CONSENSUS_MAX_TALKS if rule == "consensus" else 0
+    config = TopicConfig(seed=seed, consensus_max_talks=most)
+    net = fit.partition_with_fallback(counts, x, vectors, config)
     groups = fit.topic_groups(net)
     cpu = time.process_time() - start
     settled = settle_topics(groups, fit.talk_node_links(vectors, x, net.config), net)
@@ -134,7 +135,7 @@ def score_rule(
     runs, cpus = [], []
     with partition_rule(rule):
         for seed in seeds:
-            primary, cpu = partition_stage(prepared, seed)
+            primary, cpu = partition_stage(prepared, seed, rule)
             runs.append(primary)
             cpus.append(cpu)
     amis = [
@@ -186,7 +187,7 @@ def cost(seed: int = 42) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"talks": len(talks), "years": years or "all"}
         for rule in ("former", "consensus"):
             with partition_rule(rule):
-                _, cpu = partition_stage(prepared, seed)
+                _, cpu = partition_stage(prepared, seed, rule)
             row[rule] = cpu
         rows.append(row)
         logger.info("cost: %s", row)

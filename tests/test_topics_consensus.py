@@ -114,7 +114,15 @@ def test_single_trials_disagree_and_the_consensus_is_stable_across_seeds(
     single_ari = _mean_ari([c.modules(1)[:n] for c in singles])
     runs = [
         consensus.partition(
-            n_nodes, rows, cols, weights, n_talks=n, seed=seed, trials=10, markov_time=1.0
+            n_nodes,
+            rows,
+            cols,
+            weights,
+            n_talks=n,
+            seed=seed,
+            trials=10,
+            markov_time=1.0,
+            consensus_max_talks=consensus.CONSENSUS_MAX_TALKS,
         )
         for seed in (1, 2, 3)
     ]
@@ -131,7 +139,15 @@ def test_the_same_seed_gives_the_same_partition(
     n_nodes, n, (rows, cols, weights) = ep2023_network
     a, b = (
         consensus.partition(
-            n_nodes, rows, cols, weights, n_talks=n, seed=42, trials=10, markov_time=1.0
+            n_nodes,
+            rows,
+            cols,
+            weights,
+            n_talks=n,
+            seed=42,
+            trials=10,
+            markov_time=1.0,
+            consensus_max_talks=consensus.CONSENSUS_MAX_TALKS,
         )
         for _ in range(2)
     )

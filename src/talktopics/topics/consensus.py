@@ -48,7 +48,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 CONSENSUS_MAX_TALKS = 1000
-"""Networks of more talks get Infomap's best of ``trials`` trials (no consensus)."""
+"""The talk count up to which the consensus is affordable (the bench's ``consensus`` rule and
+``TopicConfig(consensus_max_talks=CONSENSUS_MAX_TALKS)``); above it, Infomap's best of
+``trials`` trials."""
 CONSENSUS_TRIALS = 50
 """Single Infomap trials per consensus, at most..."""
 CONSENSUS_TRIAL_BUDGET = 15_000
@@ -71,6 +73,7 @@ def partition(
     seed: int,
     trials: int,
     markov_time: float,
+    consensus_max_talks: int,
     two_level: bool = False,
 ) -> Communities:
     """The network's partition: the consensus of single trials up to ``CONSENSUS_MAX_TALKS``
@@ -85,9 +88,11 @@ def partition(
         seed: The run's seed.
         trials: Infomap trials of the best-of rule (above ``CONSENSUS_MAX_TALKS`` talks).
         markov_time: Infomap's Markov time.
+        consensus_max_talks: The consensus applies up to this many talks
+            (:attr:`~talktopics.config.TopicConfig.consensus_max_talks`; 0 = never).
         two_level: Flat Infomap partitions instead of the multi-level hierarchy.
     """
-    if n_talks > CONSENSUS_MAX_TALKS or n_talks < 2:
+    if n_talks > consensus_max_talks or n_talks < 2:
         return detect_communities(
             n_nodes,
             rows,

@@ -294,8 +294,8 @@ def partition_network(
     config: TopicConfig,
 ) -> TalkTermNetwork:
     """Infomap's partition of the talk-term network (talk-talk kNN and talk-term links): the
-    consensus of single trials up to ``CONSENSUS_MAX_TALKS`` talks
-    (:func:`~talktopics.topics.consensus.partition`)."""
+    best of ``config.trials`` trials, or the consensus of single trials up to
+    ``config.consensus_max_talks`` talks (:func:`~talktopics.topics.consensus.partition`)."""
     rows, cols, weights = links
     communities = partition(
         talk_vectors.shape[0] + n_terms,
@@ -306,6 +306,7 @@ def partition_network(
         seed=config.seed,
         trials=config.trials,
         markov_time=config.markov_time,
+        consensus_max_talks=config.consensus_max_talks,
     )
     return TalkTermNetwork(
         counts=counts, talk_vectors=talk_vectors, communities=communities, config=config

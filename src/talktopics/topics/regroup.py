@@ -113,6 +113,7 @@ def split_group(group: np.ndarray, net: TalkTermNetwork) -> list[np.ndarray]:
         seed=config.seed,
         trials=config.trials,
         markov_time=config.markov_time,
+        consensus_max_talks=config.consensus_max_talks,
         two_level=True,
     ).modules(1)
     talk_label = found[: talks.size]
