@@ -475,7 +475,9 @@ def _markdown(data: dict[str, Any]) -> str:
         "ROUGE-Lsum); *nostem* = the former scorer, the `rouge` package 1.0.1 without stemming "
         "(lower-cased word tokens, n-grams counted with repetition), as R-1/R-2 × 100. "
         "Every method picks from the same sentences (our `split_sentences`) and returns the "
-        "same number of them; *words* is the mean summary length. sumy 0.13 runs with a "
+        "same number of them; *words* is the mean summary length; *CPU ms/doc* is this "
+        "process's CPU time per document (for `ours`: cleaning, splitting and ranking). "
+        "sumy 0.13 runs with a "
         "tokenizer built on our splitter (its default needs NLTK punkt data, not available "
         "offline). `ours` = `summarize_talks` with the default `SummaryConfig` and "
         "all-MiniLM-L6-v2; `-no-prior` sets `position_prior=0`, `-embeddings-only` sets "
@@ -584,8 +586,8 @@ def _findings(data: dict[str, Any]) -> list[str]:
         out.append(
             f"- BBC, k = 3: ours {ours:.3f} vs sumy's TextRank {tr:.3f}. The default ranks by "
             "word overlap without a sentence's overlap with itself (sumy keeps it), with no "
-            "position prior and no MMR; a sentence that refers back comes only with the one "
-            "before it."
+            "position prior and no MMR; a sentence that refers back and the one before it are "
+            "one unit, picked together by their mean score or not at all."
         )
     if data.get("talks"):
         out.append(f"- Talks: {_against_best_baseline(data['talks']['results'])}.")
