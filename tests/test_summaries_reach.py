@@ -180,3 +180,28 @@ def test_a_summary_drops_the_line_that_pointed_at_the_slides() -> None:
     for k in (1, 2, 3, 5):
         summary = summarize_talk(talk, config=SummaryConfig(talk_sentences=k))
         assert summary.sentences and pointer not in summary.sentences
+
+
+# --- time words, reduced relatives, "the former" as an adjective, an antecedent in the sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The final is at this weekend's championships in Madrid.", "none"),
+        ("This year the conference moves to Dublin.", "none"),
+        ("Next Friday's strike is the biggest since 1993.", "none"),
+        ("That year the conference moved to Dublin.", "previous"),  # which year?
+        ("Many of those nominated for awards are newcomers.", "none"),
+        ("Those are the numbers we need.", "previous"),
+        ("The minister will visit the former Nazi camp in January.", "none"),
+        ("The former is faster, the latter easier to read.", "previous"),
+        ("A common type of ink is visible, but misuse of this type of ink spoils ballots.", "none"),
+        ("Misuse of this type of ink spoils ballots.", "previous"),
+        ("It's a rule that every release ships a changelog.", "previous"),  # "It's" = "It is"
+    ],
+)
+def test_deictic_and_in_sentence_references_on_sentences_written_by_us(
+    sentence: str, expected: str
+) -> None:
+    assert reaches_back(sentence, "Elections need ink.", "en") == expected

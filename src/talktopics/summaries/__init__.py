@@ -14,8 +14,10 @@ split into sentences (:func:`split_sentences`) for its language; the candidates 
    near-duplicate (``max_similarity``: Jaccard of the content words, :mod:`~talktopics.
    summaries.duplicates`); ``mmr_lambda`` below 1
    trades centrality against redundancy. A sentence that refers back ("It ...", "Dabei ...",
-   "Это ...", :mod:`~talktopics.summaries.references`) is picked only together with the
-   sentence before it, or not at all; a note's label ("Fazit:") is cut off;
+   "Это ...", :mod:`~talktopics.summaries.references`) and the sentence before it are one
+   unit, scored by their mean: picked together or not at all; a sentence that leans on
+   something no neighbour supplies ("Slides available here") is never picked; a note's label
+   ("Fazit:") is cut off;
 3. the picked sentences are returned **in their original order**, verbatim.
 
 Texts with nothing to rank fall back to their first sentence, talks with no text at all to

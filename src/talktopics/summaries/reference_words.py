@@ -25,6 +25,7 @@ from __future__ import annotations
 
 __all__ = [
     "ANYWHERE",
+    "DEICTIC_DETERMINERS",
     "DEICTIC_NOUNS",
     "DEMONSTRATIVES",
     "NOT_REFERRING",
@@ -140,16 +141,22 @@ SELF_NOUNS = _set(
 
 DEICTIC_NOUNS = _set(
     """year years week weeks month months time times morning evening afternoon weekend
-    season summer winter spring autumn day days century decade point moment stage
+    season summer winter spring autumn day days century decade point moment stage quarter
+    monday tuesday wednesday thursday friday saturday sunday
     jahr jahres woche monat mal zeit tag
     год году года неделе месяц раз время"""
 )
 """Nouns that make a demonstrative point at the present, not back ("this year", "this
 time", "dieses Jahr", "в этом году"); also "such as" (see :data:`NOT_REFERRING`)."""
 
+DEICTIC_DETERMINERS = _set("this these next dieses diese diesen diesem nächste nächsten")
+"""Openers that, before a time noun (:data:`DEICTIC_NOUNS`), point at the present: "This
+year ...", "Next week's strike ...", "Diese Woche ..." (but "That year ..." points back)."""
+
 NOT_REFERRING = frozenset(
     {("es", "gibt"), ("es", "geht"), ("such", "as"), ("that", "is"), ("dann", "wenn")}
     | {("those", w) for w in _set("who whose which that of in with at for on from")}
 )
 """Word pairs that do not refer back ("Es gibt ...", "such as", "that is, ...", "those who
-...", where what follows says what is meant)."""
+...", where what follows says what is meant); so does "those" before a participle in -ed
+("those affected")."""

@@ -46,6 +46,7 @@ from talktopics.nlp.text import label_length
 from talktopics.summaries.ranking import content_words
 from talktopics.summaries.reference_words import (
     ANYWHERE,
+    DEICTIC_DETERMINERS,
     DEICTIC_NOUNS,
     DEMONSTRATIVES,
     NOT_REFERRING,
@@ -70,6 +71,7 @@ REFERRING_OPENERS = OPENERS
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _PRESENT = re.compile(r"\bdabei(?=\s*(?:[,.;:!?)]|$))", re.IGNORECASE)
 """German "dabei" closing a clause: "being there", not "in doing so"."""
+_POSSESSIVE = re.compile(r"['’]s$")
 _TRAILING = re.compile(r"(?<!\w)(?:" + "|".join(sorted(TRAILING_POINTERS)) + r")\W*$", re.I)
 """A sentence's last word pointed at a link ("The slides are here.")."""
 
@@ -91,12 +93,19 @@ def _opens_with_reference(words: list[str], lower: list[str], language: str | No
     following = lower[1] if len(lower) > 1 else ""
     for size in (3, 2):
         if len(lower) >= size and "_".join(lower[:size]) in openers:
-            return True
+            return not _adjectival(lower, size - 1, language)
     if lower[0] == "das" and _code(language) in ("de", ""):
         return len(words) > 1 and words[1][:1].islower()
-    if lower[0] not in openers or (lower[0], following) in NOT_REFERRING:
+    if lower[0] not in openers or _not_referring(lower[0], following):
         return False
+    if lower[0] in DEICTIC_DETERMINERS and following in DEICTIC_NOUNS:
+        return False  # "This year ...", "Next week's ...": now, not before
     return not SELF_NOUNS.intersection(lower[1:4])
+
+
+def _not_referring(word: str, following: str) -> bool:
+    """A pair that names what it means ("such as", "those who", "those affected")."""
+    return (word, following) in NOT_REFERRING or (word == "those" and following.endswith("ed"))
 
 
 def _points_back_inside(words: list[str], lower: list[str], language: str | None) -> bool:
@@ -107,16 +116,35 @@ def _points_back_inside(words: list[str], lower: list[str], language: str | None
     code = _code(language)
     for i, word in enumerate(lower):
         following = lower[i + 1] if i + 1 < len(lower) else ""
-        if word in anywhere or f"{word}_{following}" in anywhere:
+        if word in anywhere:
+            return True
+        if f"{word}_{following}" in anywhere and not _adjectival(lower, i + 1, language):
             return True
         if word in demonstratives and following:
-            if (word, following) in NOT_REFERRING or SELF_NOUNS.intersection(lower[i + 1 : i + 4]):
+            if _not_referring(word, following) or SELF_NOUNS.intersection(lower[i + 1 : i + 4]):
                 continue  # "such as", "this (short|hands-on) talk"
-            if following not in DEICTIC_NOUNS:
+            if following not in DEICTIC_NOUNS and not _named_before(lower, i, language):
                 return True
         if i > 0 and word in pronouns and not _anchored(words, lower, i, code):
             return True
     return False
+
+
+def _adjectival(lower: list[str], i: int, language: str | None) -> bool:
+    """Whether "former"/"latter" at ``lower[i]`` qualifies the content word after it ("the
+    former Nazi camp", "the latter half"), not a noun phrase said before ("the former is")."""
+    if lower[i] not in ("former", "latter") or i + 1 >= len(lower):
+        return False
+    return lower[i + 1] not in stop_words(_code(language) or None)
+
+
+def _named_before(lower: list[str], i: int, language: str | None) -> bool:
+    """Whether the noun phrase of the demonstrative ``lower[i]`` (its next two content words)
+    names something said earlier in the same sentence ("a common type of ink ... this type
+    of ink")."""
+    stops = stop_words(_code(language) or None)
+    phrase = [w for w in lower[i + 1 : i + 3] if w not in stops][:2]
+    return bool(phrase) and phrase[0] in lower[:i]
 
 
 def _anchored(words: list[str], lower: list[str], i: int, code: str) -> bool:
@@ -161,7 +189,7 @@ def reaches_back(sentence: str, previous: str | None, language: str | None = Non
     words = _WORD.findall(sentence)
     if not words:
         return "none"
-    lower = [w.lower() for w in words]
+    lower = _lower(words)
     if _TRAILING.search(sentence):
         return "beyond"
     if _table(REPETITIONS, language).intersection(lower):
@@ -172,11 +200,17 @@ def reaches_back(sentence: str, previous: str | None, language: str | None = Non
         return "previous"
     inner = _PRESENT.sub(" ", sentence)  # "2018 mit Observability dabei, ..." = was there
     words = _WORD.findall(inner)
-    if _points_back_inside(words, [w.lower() for w in words], language):
+    if _points_back_inside(words, _lower(words), language):
         return "previous"
     if _code(language) in ("ru", "") and lacks_subject(sentence):
         return "previous"
     return "none"
+
+
+def _lower(words: list[str]) -> list[str]:
+    """Lower-case words without a possessive or clitic "'s" ("this year's" -> "this year",
+    "It's" -> "it")."""
+    return [_POSSESSIVE.sub("", w.lower()) for w in words]
 
 
 def _share_content(sentence: str, previous: str, language: str | None) -> bool:
