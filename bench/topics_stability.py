@@ -250,8 +250,11 @@ def render_markdown(results: dict[str, Any]) -> str:
                 f"| EuroPython, {row['years']} years | {row['talks']:,} | {row['former']:.2f} | "
                 f"{row['consensus']:.2f} | {ratio:.1f}x |"
             )
-    commits = sorted({e.get("commit", results["commit"]) for e in results["sets"].values()})
-    lines += ["", f"Measured at {', '.join(commits)} ({results['date']})."]
+    by_commit: dict[str, list[str]] = {}
+    for entry in results["sets"].values():
+        by_commit.setdefault(entry.get("commit", results["commit"]), []).append(entry["title"])
+    where = "; ".join(f"{c} ({', '.join(titles)})" for c, titles in sorted(by_commit.items()))
+    lines += ["", f"Measured on {results['date']} at {where}."]
     return "\n".join(lines)
 
 
@@ -277,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "commit": git_commit(),
         "date": dt.date.today().isoformat(),
     }
+    for entry in results["sets"].values():
+        entry.setdefault("commit", previous.get("commit", results["commit"]))
     if previous.get("cost"):
         results["cost"] = previous["cost"]
     prepared_by_talks: dict[tuple[str, ...], dict[str, Any]] = {}
