@@ -14,7 +14,8 @@ scores. Three partition rules:
 * ``former``: Infomap's best of 10 trials with the run's seed (Infomap seeds trial *i* with
   ``seed + i``, so seeds 1-5 share most of their trials: the stability it shows is inflated);
 * ``best-of-10``: the same with a disjoint block of trials per seed (the honest baseline);
-* ``consensus``: the engine's rule (:mod:`talktopics.topics.consensus`).
+* ``consensus``: the opt-in consensus rule (:mod:`talktopics.topics.consensus`,
+  ``TopicConfig.consensus_max_talks``).
 
 Reported per set and rule: AMI of the primary topic vs the gold label (mean of the seeds),
 stability (mean pairwise ARI of the primary topics across seeds), topics, and the median CPU
@@ -213,7 +214,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"{consensus.CONSENSUS_TRIALS} single trials (fewer where talks x trials would pass "
         f"{consensus.CONSENSUS_TRIAL_BUDGET:,}), average linkage cut at "
         f"{consensus.CONSENSUS_CUT} (chosen on EuroPython 2022, tuned), up to "
-        f"{consensus.CONSENSUS_MAX_TALKS:,} talks. Infomap-10NN and BERTopic+KMeans(K) as the "
+        f"{consensus.CONSENSUS_MAX_TALKS:,} talks (opt-in: `TopicConfig.consensus_max_talks`; "
+        "the default is still best of 10, since the consensus loses AMI on the two smallest "
+        "programmes). Infomap-10NN and BERTopic+KMeans(K) as the "
         "quality bench stored them. CPU = median CPU seconds of the partition stage "
         "(Infomap, giants opened, catch-alls split) per seed.",
         "",
