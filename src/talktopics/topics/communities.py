@@ -89,11 +89,7 @@ def detect_communities(
         ConfigError: Bad arguments (negative weights, ids out of range, trials < 1).
     """
     _check_options(trials, markov_time)
-    rows = np.asarray(rows, dtype=np.int64)
-    cols = np.asarray(cols, dtype=np.int64)
-    weights = np.asarray(weights, dtype=np.float64)
-    if not rows.shape == cols.shape == weights.shape:
-        raise ConfigError("rows, cols and weights must have the same length")
+    rows, cols, weights = _link_arrays(rows, cols, weights)
     if n_nodes == 0:
         logger.info("community detection on an empty network: no modules")
         return _empty()
@@ -177,11 +173,7 @@ def single_trials(
         The partitions, in the order of ``seeds``.
     """
     _check_options(max(len(seeds), 1), markov_time)
-    rows = np.asarray(rows, dtype=np.int64)
-    cols = np.asarray(cols, dtype=np.int64)
-    weights = np.asarray(weights, dtype=np.float64)
-    if not rows.shape == cols.shape == weights.shape:
-        raise ConfigError("rows, cols and weights must have the same length")
+    rows, cols, weights = _link_arrays(rows, cols, weights)
     if n_nodes == 0:
         return [_empty() for _ in seeds]
     links = _aggregate_links(n_nodes, rows, cols, weights)
@@ -202,6 +194,18 @@ def _check_options(trials: int, markov_time: float) -> None:
         raise ConfigError(f"trials = {trials} is invalid; must be >= 1")
     if markov_time <= 0:
         raise ConfigError(f"markov_time = {markov_time} is invalid; must be > 0")
+
+
+def _link_arrays(
+    rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Link sources, targets and weights as int64/int64/float64 arrays of one length."""
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
+    if not rows.shape == cols.shape == weights.shape:
+        raise ConfigError("rows, cols and weights must have the same length")
+    return rows, cols, weights
 
 
 def _aggregate_links(
