@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import importlib.util
 import logging
 import threading
@@ -288,7 +289,12 @@ class DeferredEmbedder:
                 loading.set_exception(exc)
 
         self._loading = loading
-        threading.Thread(target=build, name=f"load {self.name}", daemon=True).start()
+        # The build sees this thread's context: the run's executor (a Dask cluster builds
+        # the backend on its workers) and anything else set in context variables.
+        context = contextvars.copy_context()
+        threading.Thread(
+            target=context.run, args=(build,), name=f"load {self.name}", daemon=True
+        ).start()
 
     @property
     def inner(self) -> Embedder:

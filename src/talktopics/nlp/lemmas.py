@@ -3,7 +3,8 @@
 The one reader of those tables: German term extraction (:mod:`talktopics.nlp.words`) and the
 summaries' content words (:func:`talktopics.summaries.content_words`) both look words up here.
 The table is read straight from the package's JSON file, once per process: no spaCy pipeline
-and no lemmatizer component are built for it.
+and no lemmatizer component are built for it. Russian words are analysed by pymorphy3 instead
+(:func:`morph_analyzer`, one per process for term extraction and the summaries).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-__all__ = ["LEMMA_LANGUAGES", "lemma_table"]
+from talktopics.errors import ModelNotAvailableError
+
+__all__ = ["LEMMA_LANGUAGES", "lemma_table", "morph_analyzer"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +53,16 @@ def _read_table(code: str) -> Mapping[str, str]:
         logger.warning("lemma table %s is unreadable (%s): no %s lemmas", path, exc, code)
         return {}
     return table
+
+
+@functools.cache
+def morph_analyzer() -> Any:
+    """pymorphy3's Russian analyser, loaded once per process (term extraction and the
+    summaries' back-reference rules share it)."""
+    try:
+        import pymorphy3
+    except ImportError as exc:
+        raise ModelNotAvailableError(
+            "Russian lemmas need pymorphy3; install 'pymorphy3 pymorphy3-dicts-ru'"
+        ) from exc
+    return pymorphy3.MorphAnalyzer()

@@ -19,11 +19,11 @@ from typing import Any
 
 from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.language import CYRILLIC_LETTER, LATIN_LETTER
-from talktopics.nlp.lemmas import lemma_table
+from talktopics.nlp.lemmas import lemma_table, morph_analyzer
 from talktopics.nlp.lexicon import Lexicon
 from talktopics.nlp.spacy_import import import_spacy
 
-__all__ = ["Word", "analyse_words", "english_package", "load_pipelines", "morph_analyzer"]
+__all__ = ["Word", "analyse_words", "english_package", "load_pipelines"]
 
 logger = logging.getLogger(__name__)
 
@@ -137,19 +137,6 @@ def _tokenizer() -> Any:
     spacy = import_spacy()
 
     return spacy.blank("xx")
-
-
-@functools.cache
-def morph_analyzer() -> Any:
-    """pymorphy3's Russian analyser, loaded once per process (term extraction and the
-    summaries' back-reference rules share it)."""
-    try:
-        import pymorphy3
-    except ImportError as exc:
-        raise ModelNotAvailableError(
-            "Russian lemmas need pymorphy3; install 'pymorphy3 pymorphy3-dicts-ru'"
-        ) from exc
-    return pymorphy3.MorphAnalyzer()
 
 
 _RU_FUNCTION_ADJ = frozenset({"Apro", "Anum"})

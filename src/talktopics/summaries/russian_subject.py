@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 
-from talktopics.nlp.words import morph_analyzer
+from talktopics.nlp.lemmas import morph_analyzer
 
 __all__ = ["lacks_subject"]
 
