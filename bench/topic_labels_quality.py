@@ -4,7 +4,8 @@ Per set: median coverage (share of a topic's talks holding a label term), median
 (share of the talks holding a label term that are in the topic), whether all labels are
 unique, and the median cosine (MiniLM) between a topic's label and the name of its majority
 gold track, beside an oracle (the topic's best-matching term found in >= 2 of its talks) and
-a floor (a random such term). Prints a Markdown table; writes nothing.
+a floor (a random such term). Writes the "Label quality" section of bench/RESULTS.md and
+bench/results/topic_labels_quality.json (``--no-write``: print the Markdown instead).
 
     PYTHONPATH=src python bench/topic_labels_quality.py --datasets ep2022,ep2023
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import re
 import sys
 from collections.abc import Sequence
@@ -23,8 +25,13 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from results_md import git_commit, write_json, write_section
 from topic_datasets import DATASETS, BenchSet, load_dataset
 from topic_embeddings import make_embedder
+
+SECTION = "topic_labels_quality"
+TARGETS = {"coverage": 0.5, "precision": 0.5}
+"""Issue targets: median coverage and median precision per set, every label unique."""
 
 
 def label_parts(label: str) -> list[str]:
@@ -72,7 +79,7 @@ def set_row(bench_set: BenchSet, seed: int = 1) -> dict[str, object]:
             floor.append(float(s[rng.integers(len(cand))]))
     labels = [t.label.casefold() for t in model.topics_]
     return {
-        "set": bench_set.title + (" (tuned)" if bench_set.tuned else ""),
+        "set": bench_set.title + (" (tuned)" if bench_set.tuned else " (unseen)"),
         "topics": len(labels),
         "coverage": float(np.median(cov)) if cov else 0.0,
         "precision": float(np.median(prec)) if prec else 0.0,
@@ -84,23 +91,58 @@ def set_row(bench_set: BenchSet, seed: int = 1) -> dict[str, object]:
     }
 
 
+def render_markdown(rows: Sequence[dict[str, object]], commit: str) -> str:
+    """The RESULTS.md section: one row per set, then each set's labels."""
+    lines = [
+        "## Label quality",
+        "",
+        "Written by `bench/topic_labels_quality.py` (raw numbers: "
+        "`bench/results/topic_labels_quality.json`). The engine's top-level topics with its "
+        "defaults, seed 1. *coverage*: median over topics of the share of a topic's talks whose "
+        "terms hold a label term; *precision*: median share of the talks holding a label term "
+        "that are in the topic; *unique*: no two labels alike. On the gold track of each "
+        "topic's majority: *label~track* = median cosine (MiniLM) of the label to the track "
+        "name; *oracle* = the topic's best-matching term found in >= 2 of its talks; *floor* = "
+        "a random such term. Targets: median coverage >= 0.5, median precision >= 0.5, "
+        "every label unique.",
+        "",
+        "| set | topics | coverage | precision | unique | label~track | oracle | floor | targets |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        met = (
+            float(str(r["coverage"])) >= TARGETS["coverage"]
+            and float(str(r["precision"])) >= TARGETS["precision"]
+            and bool(r["unique"])
+        )
+        lines.append(
+            f"| {r['set']} | {r['topics']} | {float(str(r['coverage'])):.2f} | "
+            f"{float(str(r['precision'])):.2f} | {'yes' if r['unique'] else 'NO'} | "
+            f"{float(str(r['track'])):.2f} | {float(str(r['oracle'])):.2f} | "
+            f"{float(str(r['floor'])):.2f} | {'met' if met else 'missed'} |"
+        )
+    lines += ["", "Labels (seed 1):", ""]
+    lines += [f"- {r['set']}: {r['labels']}" for r in rows]
+    lines += ["", f"Measured at {commit}."]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default=",".join(k for k in DATASETS if k != "bbc"))
+    parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     args = parser.parse_args(argv)
-    print("| set | topics | coverage | precision | unique | label~track | oracle | floor |")
-    print("|---|---|---|---|---|---|---|---|")
-    lists = []
+    rows = []
     for key in args.datasets.split(","):
-        r = set_row(load_dataset(key))
-        print(
-            f"| {r['set']} | {r['topics']} | {r['coverage']:.2f} | {r['precision']:.2f} | "
-            f"{'yes' if r['unique'] else 'NO'} | {r['track']:.2f} | {r['oracle']:.2f} | "
-            f"{r['floor']:.2f} |",
-            flush=True,
-        )
-        lists.append(f"- {r['set']}: {r['labels']}")
-    print("\n" + "\n".join(lists))
+        rows.append(set_row(load_dataset(key)))
+        print(json.dumps(rows[-1]), flush=True)
+    commit = git_commit()
+    markdown = render_markdown(rows, commit)
+    if args.no_write:
+        print(markdown)
+    else:
+        write_section(SECTION, markdown)
+        write_json(SECTION, {"commit": commit, "sets": rows})
     return 0
 
 
