@@ -38,8 +38,26 @@ def test_consensus_labels_group_items_that_share_a_module_in_most_trials() -> No
     )
     labels = consensus_labels(trials, 0.5)
     assert labels.tolist() == [1, 1, 1, 0, 0, 0, 0]  # largest group first
+    assert consensus_labels(trials, 0.5, seed=9).tolist() == labels.tolist()
     # Nothing shared by more than a coin flip: one group per item.
-    assert consensus_labels(np.array([[0, 0, 1], [1, 0, 0]]), 0.4).tolist() == [0, 1, 2]
+    assert consensus_labels(np.array([[0, 0, 1], [1, 0, 0]]), 0.6).tolist() == [0, 1, 2]
+
+
+def test_consensus_rounds_keep_two_planted_groups_apart() -> None:
+    # Two groups of 12 items; each trial moves a few random items to the wrong group. The
+    # rounds settle on the planted groups, whatever the seed.
+    rng = np.random.default_rng(0)
+    truth = np.repeat([0, 1], 12)
+    trials = []
+    for _ in range(30):
+        labels = truth.copy()
+        flip = rng.choice(24, size=3, replace=False)
+        labels[flip] = 1 - labels[flip]
+        trials.append(labels)
+    for seed in (1, 2, 3):
+        found = consensus_labels(np.stack(trials), 0.5, seed=seed)
+        assert sorted(np.bincount(found).tolist()) == [12, 12]
+        assert len(set(found[:12].tolist())) == 1 and found[0] != found[12]
 
 
 def test_terms_follow_the_talks_of_their_module() -> None:
@@ -57,7 +75,15 @@ def test_terms_follow_the_talks_of_their_module() -> None:
     cols.append(4)
     weights = np.ones(len(rows))
     communities = consensus_communities(
-        12, np.array(rows), np.array(cols), weights, n_talks=8, seed=1, trials=8, keep=8, cut=0.5
+        12,
+        np.array(rows),
+        np.array(cols),
+        weights,
+        n_talks=8,
+        seed=1,
+        trials=8,
+        keep=8,
+        threshold=0.5,
     )
     top = communities.modules(1)
     assert len(set(top[:4].tolist())) == 1 and len(set(top[4:8].tolist())) == 1

@@ -145,10 +145,10 @@ class TopicConfig:
     consensus_max_talks: int = 0
     """Up to this many talks the partition is instead the consensus of single Infomap trials
     (:mod:`talktopics.topics.consensus`; 1,000 is affordable); 0 = never. Off by default:
-    it raises seed stability (EuroPython 2023 0.63 -> 0.88, JuliaCon 2023 0.77 -> 0.91) but
-    loses AMI on the smallest programmes (PyCon.DE 2018 -0.036, PyCon AU 2024 -0.063) and
-    merges two demo topics whose labels then cover fewer of their talks
-    (bench/RESULTS.md, "Seed stability of the partition")."""
+    it raises seed stability (EuroPython 2023 0.63 -> 0.88, JuliaCon 2023 0.77 -> 0.92) but
+    its AMI is below the default's on the tuned EuroPython 2022 (0.349 against 0.370) and,
+    with ``target_topics``, on 8 of 11 bench sets (bench/RESULTS.md, "Consensus rules measured
+    for issue 12")."""
     target_topics: int | None = None
     """``--topics K``: merge or split towards K topics; None = let Infomap decide."""
     target_refine_iterations: int = 20
