@@ -306,8 +306,16 @@ def _convert(transformer_dir: Path, folder: Path) -> Path:
 
     if multiprocessing.current_process().daemon:
         return convert_here(transformer_dir, folder)
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(convert_here, (transformer_dir, folder))
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    try:
+        xml: Path = pool.apply(convert_here, (transformer_dir, folder))
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.close()  # the child exits on its own, releasing what it registered
+        pool.join()
+    return xml
 
 
 def convert_here(transformer_dir: Path, folder: Path) -> Path:
@@ -319,6 +327,7 @@ def convert_here(transformer_dir: Path, folder: Path) -> Path:
         raise ModelNotAvailableError("converting a model needs 'pip install torch'") from exc
     level = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # the CLI draws its own
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the tracer's notes on the model's Python code

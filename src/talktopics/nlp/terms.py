@@ -18,9 +18,9 @@ from talktopics.config import NLPConfig
 from talktopics.embed.protocol import Embedder
 from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.analysis import Occurrence, Sentence
+from talktopics.nlp.english import english_package
 from talktopics.nlp.merge import merge_translations
 from talktopics.nlp.talks import analyse_corpus
-from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
 from talktopics.store import SqliteCache, default_cache_dir, files_digest
 
