@@ -2,7 +2,7 @@
 
 In: the talks' embedding vectors (one row per talk, the topic model's ``state_.talk_vectors``)
 and their ids. Out: ``(talk id, x, y)`` per talk, rounded to 4 decimals. The layout is t-SNE
-(scikit-learn, PCA start, fixed seed, one thread), so the same vectors and seed give the same
+(scikit-learn, PCA start, fixed seed, one BLAS thread), so the same vectors and seed give the same
 map on every machine; very small corpora get the first two principal components instead.
 """
 
@@ -49,9 +49,8 @@ def _pca(x: np.ndarray, dims: int, seed: int) -> np.ndarray:
 
 
 def _tsne(x: np.ndarray, seed: int) -> np.ndarray:
-    """2-D t-SNE of the rows, on one thread (Barnes-Hut sums depend on the thread count)."""
+    """2-D t-SNE of the rows (run on one thread by :func:`layout_talks`)."""
     from sklearn.manifold import TSNE
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     n = x.shape[0]
     reduced = _pca(x, min(_PCA_DIMS, n - 1), seed)
@@ -64,8 +63,7 @@ def _tsne(x: np.ndarray, seed: int) -> np.ndarray:
         max_iter=_ITERATIONS,
         random_state=seed,
     )
-    with threadpool_limits(limits=1):
-        result: np.ndarray = tsne.fit_transform(reduced)
+    result: np.ndarray = tsne.fit_transform(reduced)
     return result
 
 
@@ -114,8 +112,13 @@ def layout_talks(
         return ()
     if n == 1:
         return ((talk_ids[0], 0.5, 0.5),)
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
     unit = _unit_rows(x)
-    xy = _tsne(unit, seed) if n >= _TSNE_MIN_TALKS else _pca(unit, 2, seed)
+    # One BLAS thread: Barnes-Hut sums depend on the thread count, and the SVDs of the PCA
+    # steps, on matrices this small, cost ~50x the CPU time on two threads (spinning threads).
+    with threadpool_limits(limits=1):
+        xy = _tsne(unit, seed) if n >= _TSNE_MIN_TALKS else _pca(unit, 2, seed)
     xy = _to_unit_square(_principal_axes(np.asarray(xy, dtype=np.float64)))
     return tuple(
         (tid, round(float(a), MAP_DIGITS) + 0.0, round(float(b), MAP_DIGITS) + 0.0)
