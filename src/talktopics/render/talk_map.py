@@ -49,21 +49,29 @@ def _pca(x: np.ndarray, dims: int, seed: int) -> np.ndarray:
 
 
 def _tsne(x: np.ndarray, seed: int) -> np.ndarray:
-    """2-D t-SNE of the rows (run on one thread by :func:`layout_talks`)."""
+    """2-D t-SNE of the rows, on one thread.
+
+    Barnes-Hut sums depend on the thread count; and the SVDs of the PCA steps, on matrices
+    this small, cost ~50x the CPU time on two BLAS threads (they spin). The limit is set after
+    scikit-learn is imported: it applies only to the thread pools loaded by then (its OpenMP
+    runtime, SciPy's BLAS).
+    """
     from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     n = x.shape[0]
-    reduced = _pca(x, min(_PCA_DIMS, n - 1), seed)
-    if not reduced.any():
-        return reduced[:, :2]  # all talks alike: one spot
-    tsne = TSNE(
-        n_components=2,
-        perplexity=min(_PERPLEXITY, max(2.0, (n - 1) / 3)),
-        init="pca",
-        max_iter=_ITERATIONS,
-        random_state=seed,
-    )
-    result: np.ndarray = tsne.fit_transform(reduced)
+    with threadpool_limits(limits=1):
+        reduced = _pca(x, min(_PCA_DIMS, n - 1), seed)
+        if not reduced.any():
+            return reduced[:, :2]  # all talks alike: one spot
+        tsne = TSNE(
+            n_components=2,
+            perplexity=min(_PERPLEXITY, max(2.0, (n - 1) / 3)),
+            init="pca",
+            max_iter=_ITERATIONS,
+            random_state=seed,
+        )
+        result: np.ndarray = tsne.fit_transform(reduced)
     return result
 
 
@@ -112,13 +120,8 @@ def layout_talks(
         return ()
     if n == 1:
         return ((talk_ids[0], 0.5, 0.5),)
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
     unit = _unit_rows(x)
-    # One BLAS thread: Barnes-Hut sums depend on the thread count, and the SVDs of the PCA
-    # steps, on matrices this small, cost ~50x the CPU time on two threads (spinning threads).
-    with threadpool_limits(limits=1):
-        xy = _tsne(unit, seed) if n >= _TSNE_MIN_TALKS else _pca(unit, 2, seed)
+    xy = _tsne(unit, seed) if n >= _TSNE_MIN_TALKS else _pca(unit, 2, seed)
     xy = _to_unit_square(_principal_axes(np.asarray(xy, dtype=np.float64)))
     return tuple(
         (tid, round(float(a), MAP_DIGITS) + 0.0, round(float(b), MAP_DIGITS) + 0.0)
