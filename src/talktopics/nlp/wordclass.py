@@ -44,10 +44,13 @@ def _tag(words: Sequence[str]) -> list[str]:
 
 @functools.cache
 def _namespace() -> str:
-    """The class cache's namespace: spaCy's and the English pipeline's versions, this code."""
+    """The class cache's namespace: spaCy's and the English pipeline's versions, this code
+    and the code that sets the pipeline up (:mod:`talktopics.nlp.english`)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = [Path(__file__).read_text(encoding="utf-8")]
+    from talktopics.nlp import english
+
+    parts = [Path(path).read_text(encoding="utf-8") for path in (__file__, english.__file__)]
     for package in ("spacy", english_package() or "-"):
         try:
             parts.append(f"{package}={version(package)}")
