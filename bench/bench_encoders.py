@@ -113,7 +113,7 @@ def run(n: int, cache_dir: Path) -> dict[str, Any]:
     res["tokens"] = int(sum(min(len(r), 256) for r in st.tokenizer(texts)["input_ids"]))
     name = openvino_name(model_label(None), openvino_precision(cache_dir))
     t = time.perf_counter()
-    encoder = OpenVINOEmbedder(model_directory(None), name=name, cache_dir=cache_dir)
+    encoder = OpenVINOEmbedder(model_directory(None), name=name, model_cache=cache_dir)
     res["openvino_load_s"] = round(time.perf_counter() - t, 2)
     res["name"], res["precision"] = name, encoder.precision
     rows: dict[str, dict[str, Any]] = {}

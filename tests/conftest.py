@@ -19,9 +19,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
-# Embedding and term caches of the test run live inside the checkout (gitignored), never in
+# Embedding, term and model caches of the test run live inside the checkout (gitignored), never in
 # the user's home; reruns reuse them, a fresh clone starts empty.
 os.environ.setdefault("TALKTOPICS_CACHE", str(REPO / ".cache" / "tests"))
+os.environ.setdefault("TALKTOPICS_MODEL_CACHE", str(REPO / ".cache" / "test-models"))
 # Tests run every stage (many patch one); the result cache has tests of its own.
 os.environ.setdefault("TALKTOPICS_RESULT_CACHE", "0")
 SHARED = REPO.parent / "shared"

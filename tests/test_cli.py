@@ -23,6 +23,7 @@ def test_every_command_has_its_handler() -> None:
         ["digest", "x", "-o", "out"],
         ["topics", "x"],
         ["compare", "x", "y", "-o", "out"],
+        ["prepare"],
     ):
         args = parser.parse_args(argv)
         assert args.handler.__name__ == f"cmd_{argv[0]}"

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from tests.conftest import FakeEmbedder
 
+from talktopics.cli import main
 from talktopics.cli.arguments import run_config
 from talktopics.config import EmbedConfig
 from talktopics.embed import (
@@ -26,6 +27,7 @@ from talktopics.embed import (
     OpenVINOEmbedder,
     openvino_backend,
     openvino_precision,
+    prepare_encoder,
     select_embedder,
     sentence_transformer_name,
 )
@@ -94,7 +96,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _embedder(model: Path, cache: Path, batch_size: int = 64) -> OpenVINOEmbedder:
     return OpenVINOEmbedder(
-        model, name="openvino-test:tiny", cache_dir=cache, batch_size=batch_size
+        model, name="openvino-test:tiny", model_cache=cache, batch_size=batch_size
     )
 
 
@@ -160,6 +162,34 @@ def test_corrupt_or_partial_ir_is_rebuilt(
     assert converted == [folder]
     assert np.array_equal(rebuilt, expected)
     assert _ir_folder(cache) == folder
+
+
+def test_model_cache_is_shared_by_corpora_and_filled_by_prepare(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`talktopics prepare` converts once into the per-user model cache; digests of two corpora
+    with their own (empty) data caches convert nothing and keep no IR of their own."""
+    models = tmp_path / "models"
+    monkeypatch.setenv("TALKTOPICS_MODEL_CACHE", str(models))
+    converted: list[Path] = []
+    convert = openvino_backend._convert
+
+    def counting(*args: object) -> Path:
+        converted.append(args[-1])  # type: ignore[arg-type]
+        return convert(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(openvino_backend, "_convert", counting)
+    assert main(["prepare", "--model", str(tiny_model), "--quiet"]) == 0
+    assert len(converted) == 1 and converted[0].parent == models / "openvino"
+    assert prepare_encoder(EmbedConfig(model=str(tiny_model))) == converted[0] / "model.xml"
+    vectors = []
+    for corpus in ("corpus-a", "corpus-b"):
+        config = EmbedConfig(cache_dir=str(tmp_path / corpus), model=str(tiny_model))
+        vectors.append(select_embedder(config, ["en"]).embed(TEXTS))
+        assert not (tmp_path / corpus / "openvino").exists()
+    assert len(converted) == 1  # neither corpus converted again
+    assert vectors[0].tobytes() == vectors[1].tobytes()
+    assert prepare_encoder(EmbedConfig(model=str(tiny_model), runtime="torch")) is None
 
 
 # --- vectors ---------------------------------------------------------------------------------

@@ -114,3 +114,40 @@ def test_remembered_language_detects_each_text_once(
         assert remembered_language("??", detect, kind="test") is None
     assert remembered_language("Guten Morgen", detect, kind="other") == "de"
     assert calls == ["Guten Morgen", "??", "Guten Morgen"]
+
+
+def test_notes_language_matches_py3langid_on_the_one_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notes reader's identification is ``py3langid.classify``'s, from the model that the
+    sentence identification reads (py3langid's own global would be a second copy)."""
+    import py3langid
+    from py3langid.langid import LanguageIdentifier
+
+    texts = [
+        "Wir haben ein Modell mit Sensordaten trainiert und die Ergebnisse verglichen.",
+        "Мы обучили модель на данных датчиков и сравнили результаты.",
+        "We trained a model on sensor readings and compared the results.",
+        "Nous avons entraîné un modèle sur des données de capteurs.",
+        "srpski jezik i hrvatski jezik su slični",
+        "1234 !!!",
+    ]
+    assert [language.identify_any_language(t) for t in texts] == [
+        py3langid.classify(t)[0] for t in texts
+    ]
+    reads: list[object] = []
+    real = LanguageIdentifier.from_model_file.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type, *args: object, **kwargs: object) -> object:
+        reads.append(args)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(counting))
+    language._full_identifier.cache_clear()
+    language._raw_identifier.cache_clear()
+    try:
+        language.identify_any_language(texts[0])
+        language.identify_language(texts[0], ["en", "de", "ru"])
+    finally:
+        language._full_identifier.cache_clear()
+        language._raw_identifier.cache_clear()
+        language._identifier.cache_clear()
+    assert len(reads) == 1

@@ -28,7 +28,7 @@ def test_hidden_terms_get_no_weight() -> None:
 
 def test_person_terms_finds_names_not_libraries() -> None:
     pytest.importorskip("spacy")
-    from talktopics.nlp.words import english_package
+    from talktopics.nlp.english import english_package
 
     if english_package() is None:
         pytest.skip("no English spaCy pipeline")

@@ -1,7 +1,8 @@
 """A checksummed SQLite key-value store: (namespace, key bytes) in, value bytes out.
 
 The one on-disk storage of every cache (embeddings, terms, talk languages);
-:func:`default_cache_dir` says where those caches live.
+:func:`default_cache_dir` says where those caches live, :func:`default_model_cache_dir` where
+the converted encoders live (they depend on no corpus).
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["SqliteCache", "default_cache_dir", "files_digest", "is_corrupt"]
+__all__ = [
+    "SqliteCache",
+    "default_cache_dir",
+    "default_model_cache_dir",
+    "files_digest",
+    "is_corrupt",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +33,16 @@ def default_cache_dir() -> Path:
     """``$TALKTOPICS_CACHE`` or ``~/.cache/talktopics``."""
     env = os.environ.get("TALKTOPICS_CACHE")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "talktopics"
+
+
+def default_model_cache_dir() -> Path:
+    """``$TALKTOPICS_MODEL_CACHE`` or ``~/.cache/talktopics/models``: the per-user folder of
+    what depends only on a model and the installed runtime (an encoder's OpenVINO IR, the
+    CPU's inference precision), shared by every corpus whatever ``$TALKTOPICS_CACHE`` says."""
+    env = os.environ.get("TALKTOPICS_MODEL_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".cache" / "talktopics" / "models"
 
 
 class SqliteCache:

@@ -27,7 +27,7 @@ from talktopics.progress import spinner
 from talktopics.recipes.digest import DigestResult, run_digest
 from talktopics.records import OTHER_TOPIC, Corpus
 
-__all__ = ["cmd_compare", "cmd_digest", "cmd_formats", "cmd_ingest", "cmd_topics"]
+__all__ = ["cmd_compare", "cmd_digest", "cmd_formats", "cmd_ingest", "cmd_prepare", "cmd_topics"]
 
 logger = logging.getLogger(__name__)
 
@@ -229,3 +229,23 @@ def cmd_compare(args: argparse.Namespace) -> ExitCode:
         print(path)
     errors = any(i.level == "error" for e in result.editions for i in e.issues)
     return ExitCode.SKIPPED if comparison.skipped or errors else ExitCode.OK
+
+
+def cmd_prepare(args: argparse.Namespace) -> ExitCode:
+    """``talktopics prepare``: the encoder's OpenVINO IR built in the model cache (once per
+    machine); its path on stdout (nothing when the configuration runs no OpenVINO model)."""
+    from talktopics.config import load_config
+    from talktopics.embed import prepare_encoder
+
+    try:
+        embed = load_config(args.config).topics.embed
+    except ConfigError as exc:
+        print_error(exc)
+        return ExitCode.USAGE
+    if args.model is not None:
+        embed = dataclasses.replace(embed, model=args.model)
+    with spinner("Converting the encoder to OpenVINO (once per machine)", enabled=not args.quiet):
+        xml = prepare_encoder(embed)
+    if xml is not None:
+        print(xml)
+    return ExitCode.OK

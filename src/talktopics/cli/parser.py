@@ -16,7 +16,8 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``talktopics`` parser with its commands: ingest, formats, digest, topics, compare."""
+    """The ``talktopics`` parser with its commands: ingest, formats, digest, topics, compare,
+    prepare."""
     parser = argparse.ArgumentParser(
         prog="talktopics",
         description="Conference talks and attendee notes in, a talks-by-topic digest out.",
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_digest(sub)
     add_topics(sub)
     add_compare(sub)
+    add_prepare(sub)
     return parser
 
 
@@ -154,6 +156,20 @@ def add_compare(sub: Subparsers) -> None:
     p.set_defaults(handler=commands.cmd_compare)
 
 
+def add_prepare(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "prepare",
+        help="convert the encoder to OpenVINO once for this machine (make setup runs it)",
+        description="Convert the sentence-transformers encoder (the packaged all-MiniLM-L6-v2, "
+        "or --model) to an OpenVINO IR in the per-user model cache ($TALKTOPICS_MODEL_CACHE or "
+        "~/.cache/talktopics/models), which every later run on any corpus reuses; prints the "
+        "IR's path. Nothing is converted when a valid IR is there already.",
+    )
+    p.add_argument("--model", metavar="M", help="sentence-transformers model name or local path")
+    _add_common(p)
+    p.set_defaults(handler=commands.cmd_prepare)
+
+
 # --- option groups shared by several commands -------------------------------------------------
 
 
@@ -210,8 +226,8 @@ def _add_model(p: argparse.ArgumentParser, topics_help: str) -> None:
     p.add_argument(
         "--encoder-runtime",
         choices=("openvino", "torch"),
-        help="what runs a sentence-transformers model (default openvino: converted once, "
-        "cached beside the embeddings; torch: PyTorch)",
+        help="what runs a sentence-transformers model (default openvino: converted once per "
+        "machine, see `talktopics prepare`; torch: PyTorch)",
     )
     p.add_argument("--topics", type=int, metavar="K", help=topics_help)
 

@@ -84,8 +84,9 @@ class EmbedConfig:
     use_cache: bool = True
     """Keep vectors on disk so a re-run embeds nothing twice."""
     runtime: EncoderRuntime = "openvino"
-    """What runs a sentence-transformers model: ``"openvino"`` (converted once to an OpenVINO
-    IR kept beside the embedding cache, run at OpenVINO's default precision: bf16 where the CPU
+    """What runs a sentence-transformers model: ``"openvino"`` (converted once per machine to an
+    OpenVINO IR in the per-user model cache, ``$TALKTOPICS_MODEL_CACHE`` or
+    ``~/.cache/talktopics/models``, run at OpenVINO's default precision: bf16 where the CPU
     has it, else f32; each text's vector independent of the other texts of a batch) or
     ``"torch"`` (sentence-transformers on PyTorch). Vectors of the two are cached apart; the
     multilingual backend ignores this option."""

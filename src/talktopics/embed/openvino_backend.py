@@ -1,9 +1,10 @@
 """The OpenVINO encoder: texts in, the unit vectors of a sentence-transformers model out.
 
-:class:`OpenVINOEmbedder` runs the model's transformer as an OpenVINO IR (converted once, see
-:mod:`talktopics.embed.openvino_ir`) on the CPU at OpenVINO's default inference precision
-(bf16 where the CPU has it, else f32), tokenises with the model's Hugging Face tokenizer and
-mean-pools over the tokens and L2-normalises, as the model's Pooling + Normalize modules do.
+:class:`OpenVINOEmbedder` runs the model's transformer as an OpenVINO IR (converted once per
+machine into the per-user model cache, see :func:`cached_ir`) on the CPU at OpenVINO's default
+inference precision (bf16 where the CPU has it, else f32), tokenises with the model's Hugging
+Face tokenizer and mean-pools over the tokens and L2-normalises, as the model's Pooling +
+Normalize modules do.
 
 A text's vector does not depend on the other texts of a call: texts are sorted by token
 count and only texts of the same token count share a forward pass, so no text is ever padded
@@ -39,7 +40,13 @@ from talktopics.embed.protocol import normalise_rows
 from talktopics.errors import ModelNotAvailableError
 from talktopics.heap import trim_heap
 
-__all__ = ["MAX_PASS_TOKENS", "OpenVINOEmbedder", "openvino_name", "openvino_precision"]
+__all__ = [
+    "MAX_PASS_TOKENS",
+    "OpenVINOEmbedder",
+    "cached_ir",
+    "openvino_name",
+    "openvino_precision",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +56,11 @@ MAX_PASS_TOKENS = 4096
 """At most this many tokens (texts x token count) per forward pass (one text at least)."""
 
 
-def openvino_precision(cache_dir: Path) -> str:
+def openvino_precision(model_cache: Path) -> str:
     """OpenVINO's default inference precision on this CPU: ``"bf16"``, ``"f16"`` or ``"f32"``.
 
     Asking OpenVINO costs its import (about a second); the answer is kept in
-    ``cache_dir/openvino/precision.json`` for this CPU and OpenVINO version, so a run whose
+    ``model_cache/openvino/precision.json`` for this CPU and OpenVINO version, so a run whose
     vectors are all cached does not import it.
 
     Raises:
@@ -67,7 +74,7 @@ def openvino_precision(cache_dir: Path) -> str:
             "(or use --encoder-runtime torch)"
         ) from exc
     key = hashlib.sha256(f"{version}\0{_cpu_signature()}".encode()).hexdigest()
-    memo = cache_dir / "openvino" / "precision.json"
+    memo = model_cache / "openvino" / "precision.json"
     try:
         known = json.loads(memo.read_text(encoding="utf-8"))
         if known["key"] == key and known["precision"] in _PRECISIONS.values():
@@ -123,7 +130,8 @@ class OpenVINOEmbedder:
     Args:
         model_dir: The sentence-transformers model folder (with ``modules.json``).
         name: The embedder's name (:func:`openvino_name`).
-        cache_dir: The embedding cache folder; the IR lives in ``cache_dir/openvino/``.
+        model_cache: The per-user model cache (:func:`~talktopics.store.default_model_cache_dir`);
+            the IR lives in ``model_cache/openvino/``, shared by every corpus.
         batch_size: At most this many texts (all of one token count) per forward pass, and
             at most :data:`MAX_PASS_TOKENS` tokens.
 
@@ -133,11 +141,11 @@ class OpenVINOEmbedder:
     """
 
     def __init__(
-        self, model_dir: Path, *, name: str, cache_dir: Path, batch_size: int = 64
+        self, model_dir: Path, *, name: str, model_cache: Path, batch_size: int = 64
     ) -> None:
         import openvino
 
-        self.precision = openvino_precision(cache_dir)
+        self.precision = openvino_precision(model_cache)
 
         spec = _read_pipeline(model_dir)
         self.name = name
@@ -149,11 +157,7 @@ class OpenVINOEmbedder:
         self._cut = _load_tokenizer(transformer_dir)
         self._cut.enable_truncation(max_length=self.max_seq_length)
         self._whole = _load_tokenizer(transformer_dir)
-        folder = cache_dir / "openvino" / ir_key(transformer_dir, name)
-        xml = load_ir_path(folder)
-        if xml is None:
-            logger.info("converting %s to OpenVINO (once; kept in %s)", transformer_dir, folder)
-            xml = _convert(transformer_dir, _writable(folder))
+        xml = cached_ir(model_dir, name=name, model_cache=model_cache)
         self._compiled = openvino.Core().compile_model(xml, "CPU")
         self._inputs = {port.get_any_name() for port in self._compiled.inputs}
         self._request = self._compiled.create_infer_request()
@@ -198,6 +202,31 @@ class OpenVINOEmbedder:
         # Row by row in float64: a row's mean never depends on the other rows.
         pooled = [row.astype(np.float64).sum(axis=0) / row.shape[0] for row in hidden]
         return np.asarray(pooled, dtype=np.float32)
+
+
+def cached_ir(model_dir: Path, *, name: str, model_cache: Path) -> Path:
+    """The ``model.xml`` of the model's transformer as an OpenVINO IR in ``model_cache``.
+
+    The IR depends on the model, its name (with the precision) and the OpenVINO version only
+    (:func:`~talktopics.embed.openvino_ir.ir_key`), never on a corpus: converted once per
+    machine (``make setup`` does it, else the first run) and reused by every later run.
+
+    Args:
+        model_dir: The sentence-transformers model folder.
+        name: The embedder's name (:func:`openvino_name`).
+        model_cache: The per-user model cache folder.
+
+    Raises:
+        ModelNotAvailableError: Not a mean-pooling sentence-transformers model, or the
+            conversion failed.
+    """
+    transformer_dir: Path = _read_pipeline(model_dir)["transformer_dir"]
+    folder = model_cache / "openvino" / ir_key(transformer_dir, name)
+    xml = load_ir_path(folder)
+    if xml is None:
+        logger.info("converting %s to OpenVINO (once; kept in %s)", transformer_dir, folder)
+        xml = _convert(transformer_dir, _writable(folder))
+    return xml
 
 
 def _read_pipeline(model_dir: Path) -> dict[str, Any]:
@@ -277,8 +306,16 @@ def _convert(transformer_dir: Path, folder: Path) -> Path:
 
     if multiprocessing.current_process().daemon:
         return convert_here(transformer_dir, folder)
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(convert_here, (transformer_dir, folder))
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    try:
+        xml: Path = pool.apply(convert_here, (transformer_dir, folder))
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.close()  # the child exits on its own, releasing what it registered
+        pool.join()
+    return xml
 
 
 def convert_here(transformer_dir: Path, folder: Path) -> Path:
@@ -290,6 +327,7 @@ def convert_here(transformer_dir: Path, folder: Path) -> Path:
         raise ModelNotAvailableError("converting a model needs 'pip install torch'") from exc
     level = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # the CLI draws its own
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the tracer's notes on the model's Python code

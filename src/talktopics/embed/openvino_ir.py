@@ -1,8 +1,9 @@
 """A sentence-transformers model directory in, its transformer as an OpenVINO IR on disk out.
 
 The PyTorch transformer (module 0 of the sentence-transformers pipeline) is converted once with
-``openvino.convert_model`` and saved under ``<cache_dir>/openvino/<model key>/`` beside the
-embedding cache: ``model.xml`` + ``model.bin`` and a ``manifest.json`` with their sha256. A
+``openvino.convert_model`` and saved under ``<model cache>/openvino/<model key>/`` in the
+per-user model cache (:func:`talktopics.store.default_model_cache_dir`, shared by every
+corpus): ``model.xml`` + ``model.bin`` and a ``manifest.json`` with their sha256. A
 later run reuses the IR when the manifest matches; a missing, partial or corrupt IR is
 converted again. The folder is written under a temporary name and renamed into place, so a
 reader never sees half of it. OpenVINO's conversion telemetry is switched off and nothing is

@@ -45,7 +45,7 @@ from talktopics.ingest.edition import resolve_edition
 from talktopics.ingest.factory import ReadContext, ReadResult, TalkFactory
 from talktopics.ingest.mdheadings import Heading, find_headings
 from talktopics.ingest.reading import Document
-from talktopics.nlp.language import remembered_language
+from talktopics.nlp.language import identify_any_language, remembered_language
 from talktopics.nlp.markup import is_navigation_line
 
 __all__ = ["detect_notes_language", "looks_like_markdown", "read_markdown"]
@@ -253,14 +253,7 @@ def detect_notes_language(text: str) -> str | None:
     letters = len(re.findall(r"[^\W\d_]", sample))
     if letters < 20:
         return None
-    return remembered_language(sample, _classify, kind="notes")
-
-
-def _classify(sample: str) -> str:
-    import py3langid
-
-    lang, _score = py3langid.classify(sample)
-    return str(lang)
+    return remembered_language(sample, identify_any_language, kind="notes")
 
 
 def _talk_level(headings: list[Heading]) -> int:

@@ -54,18 +54,45 @@ keyed by the talk's text, the options and this package's code), so a re-run skip
 
 from __future__ import annotations
 
-from talktopics.nlp.language import detect_language, talk_language
-from talktopics.nlp.lexicon import (
-    DOMAIN_STOP_WORDS,
-    GENERIC_WORDS,
-    PRODUCT_NAMES,
-    STOP_WORD_EXCEPTIONS,
-    stop_words,
-)
-from talktopics.nlp.markup import clean_markup
-from talktopics.nlp.merge import merge_similar_terms
-from talktopics.nlp.sentences import sentence_languages, sentence_spans, split_sentences
-from talktopics.nlp.terms import extract_terms
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from talktopics.nlp.language import detect_language, talk_language
+    from talktopics.nlp.lexicon import (
+        DOMAIN_STOP_WORDS,
+        GENERIC_WORDS,
+        PRODUCT_NAMES,
+        STOP_WORD_EXCEPTIONS,
+        stop_words,
+    )
+    from talktopics.nlp.markup import clean_markup
+    from talktopics.nlp.merge import merge_similar_terms
+    from talktopics.nlp.sentences import sentence_languages, sentence_spans, split_sentences
+    from talktopics.nlp.terms import extract_terms
+
+_WHERE: dict[str, str] = {
+    **dict.fromkeys(("detect_language", "talk_language"), "talktopics.nlp.language"),
+    **dict.fromkeys(
+        (
+            "DOMAIN_STOP_WORDS",
+            "GENERIC_WORDS",
+            "PRODUCT_NAMES",
+            "STOP_WORD_EXCEPTIONS",
+            "stop_words",
+        ),
+        "talktopics.nlp.lexicon",
+    ),
+    "clean_markup": "talktopics.nlp.markup",
+    "merge_similar_terms": "talktopics.nlp.merge",
+    **dict.fromkeys(
+        ("sentence_languages", "sentence_spans", "split_sentences"), "talktopics.nlp.sentences"
+    ),
+    "extract_terms": "talktopics.nlp.terms",
+}
+"""Public name -> the module that defines it (loaded on first use: reading talks needs the
+language detector, not term extraction and its encoder; a run served from the result cache
+imports neither)."""
 
 __all__ = [
     "DOMAIN_STOP_WORDS",
@@ -82,3 +109,17 @@ __all__ = [
     "stop_words",
     "talk_language",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use (PEP 562)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'talktopics.nlp' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

