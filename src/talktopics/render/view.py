@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import logging
 import re
-import unicodedata
 from collections import defaultdict
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -53,12 +52,14 @@ def safe_url(url: str | None) -> str | None:
     return quote(url, safe=_URL_SAFE)
 
 
+_DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Unicode categories Cc (control characters but tab, newline and carriage return) and Cs
+(lone surrogates)."""
+
+
 def single_line(text: str) -> str:
     """Collapse all whitespace (newlines included) to single spaces and drop control chars."""
-    text = "".join(
-        ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in {"Cc", "Cs"}
-    )
-    return " ".join(text.split())
+    return " ".join(_DROPPED.sub("", text).split())
 
 
 def anchor(prefix: str, ident: str) -> str:
@@ -117,6 +118,8 @@ class DigestView:
         for sub in digest.subtopics:
             for tid in sub.talk_ids:
                 self.subtopic_of.setdefault(tid, sub.id)
+        self._related: dict[str, list[Talk]] | None = None
+        """Top-level topic id -> talks listing it as a secondary topic (built on first use)."""
         unknown = [tid for t in digest.topics for tid in t.talk_ids if tid not in self.talks]
         if unknown:
             logger.warning(
@@ -159,11 +162,12 @@ class DigestView:
     def related(self, topic: Topic) -> list[Talk]:
         """Talks of other topics that list this topic among their secondary topics, the
         strongest share of this topic first."""
-        found = [
-            t
-            for t in self.digest.talks
-            if self.home.get(t.id) != topic.id and topic in self.secondary(t)
-        ]
+        if self._related is None:
+            self._related = defaultdict(list)
+            for t in self.digest.talks:
+                for other in self.secondary(t):
+                    self._related[other.id].append(t)
+        found = self._related.get(topic.id, [])
         return sorted(found, key=lambda t: -self.weight(t.id, topic.id))
 
     def weight(self, talk_id: str, topic_id: str) -> float:
