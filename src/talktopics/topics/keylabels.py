@@ -18,6 +18,7 @@ of sqrt(coverage) x precision: median label~track cosine 0.19 -> 0.23).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -91,14 +92,19 @@ def adjectives(display: Sequence[str]) -> np.ndarray:
     """Per term, True for a lower-case single English word that is an adjective: it has an
     adjective's ending and the tagger, run on the word alone, calls it one (the ending keeps
     the tagger from judging product names such as "pytest")."""
+    asked = tuple(sorted({t for t in display if _ADJECTIVE_ENDING.fullmatch(t)}))
+    found = _adjective_words(asked)
+    return np.array([t in found for t in display], dtype=bool)
+
+
+@functools.lru_cache(maxsize=4)
+def _adjective_words(words: tuple[str, ...]) -> frozenset[str]:
+    """The words the tagger calls adjectives (tagged once per vocabulary: a topic and each of
+    its sub-topics ask about the same words)."""
     from talktopics.nlp.wordclass import word_classes
 
-    asked = [j for j, t in enumerate(display) if _ADJECTIVE_ENDING.fullmatch(t)]
-    out = np.zeros(len(display), dtype=bool)
-    classes = word_classes([(display[j], display[j], "en") for j in asked])
-    for j, cls in zip(asked, classes, strict=True):
-        out[j] = cls == "adj"
-    return out
+    classes = word_classes([(w, w, "en") for w in words])
+    return frozenset(w for w, cls in zip(words, classes, strict=True) if cls == "adj")
 
 
 def topic_coherence(talk_vectors: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
