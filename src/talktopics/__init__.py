@@ -19,9 +19,9 @@ Where each stage lives: docs/architecture.md.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
+from talktopics.lazy import lazy_dir, load_name
 from talktopics.version import __version__
 
 if TYPE_CHECKING:
@@ -163,13 +163,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load a public name from its module on first use (PEP 562)."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'talktopics' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_name(globals(), _WHERE, name)
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+    return lazy_dir(globals(), _WHERE)

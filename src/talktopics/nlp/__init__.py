@@ -54,8 +54,9 @@ keyed by the talk's text, the options and this package's code), so a re-run skip
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from talktopics.lazy import lazy_dir, load_name
 
 if TYPE_CHECKING:
     from talktopics.nlp.language import detect_language, talk_language
@@ -113,13 +114,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load a public name from its module on first use (PEP 562)."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'talktopics.nlp' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_name(globals(), _WHERE, name)
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+    return lazy_dir(globals(), _WHERE)
