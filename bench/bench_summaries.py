@@ -16,9 +16,9 @@ Methods, all on the *same* sentences (``clean_markup`` + ``split_sentences(..., 
 only the choice of sentences differs):
 
 * ``lead``: the first k sentences; ``random``: k at random (seeded), in text order;
-* ``word-overlap``: PageRank on our word-overlap graph alone (no sentence's overlap with
-  itself), the k most central — ``ours`` without candidates, back-reference and
-  near-duplicate rules;
+* ``word-overlap``: PageRank on TextRank's word-overlap graph alone (shared content words
+  over the sum of the log lengths, no sentence's overlap with itself), the k most central —
+  the strongest simple method measured;
 * ``sumy-lexrank`` / ``sumy-textrank``: sumy 0.13 (tf-idf / word-overlap sentence graphs,
   English Snowball stemmer and stop words), given a tokenizer built on our splitter because
   sumy's default needs NLTK's punkt data, which cannot be downloaded here;
@@ -26,8 +26,9 @@ only the choice of sentences differs):
   all-MiniLM-L6-v2 (its on-disk cache); the variants change one option against it:
   ``ours-prior`` a position prior of 0.5, ``ours-blend`` half embeddings' cosine in the
   sentence graph, ``ours-mmr`` MMR with lambda 0.7, ``ours-embeddings-only`` no word overlap;
-  ``ours-before`` the former defaults (all three); ``ours-use`` the multilingual USE
-  embedder (not run by default).
+  ``ours-before`` the former defaults (all three); ``ours-centrality-only`` ranks by
+  centrality alone (``central_sharpness=0``: no weighing by the words a central sentence
+  brings); ``ours-use`` the multilingual USE embedder (not run by default).
 
 ROUGE: ``rouge-score`` 0.1.2 (Google; Apache-2.0, an sdist that builds into a pure Python
 wheel) with its Porter stemmer, F1: ROUGE-1/2 and summary-level ROUGE-Lsum (sentences on their
@@ -91,6 +92,7 @@ METHODS = (
     "ours-mmr",
     "ours-before",
     "ours-embeddings-only",
+    "ours-centrality-only",
 )
 
 
@@ -308,15 +310,16 @@ def _sumy(kind: str) -> Callable[[Article, int], list[str]]:
 
 
 def _word_overlap(article: Article, k: int) -> list[str]:
-    """The k most central sentences by PageRank on our word-overlap graph (no overlap of a
-    sentence with itself), in text order: no candidate filter, no back-reference rule, no
+    """The k most central sentences by PageRank on TextRank's word-overlap graph (shared
+    content words over the sum of the log lengths; no overlap of a sentence with itself), in
+    text order: no candidate filter, no back-reference rule, no
     near-duplicate rule — what the rules of readable summaries cost is ``ours`` minus this."""
     from talktopics.summaries import rank_sentences, word_overlap
 
     sentences = list(article.sentences)
     if len(sentences) <= k:
         return sentences
-    scores = rank_sentences(word_overlap(sentences, language="en"))
+    scores = rank_sentences(word_overlap(sentences, language="en", scaling="log"))
     return [sentences[i] for i in sorted(np.argsort(-scores, kind="stable")[:k])]
 
 
@@ -387,6 +390,9 @@ def evaluate(
         ),
         "ours-embeddings-only": lambda: _ours(
             embedders["minilm"], SummaryConfig(lexical_weight=0.0)
+        ),
+        "ours-centrality-only": lambda: _ours(
+            embedders["minilm"], SummaryConfig(central_sharpness=0.0)
         ),
         "ours-use": lambda: _ours(embedders["use"], SummaryConfig()),
     }
@@ -480,9 +486,12 @@ def _markdown(data: dict[str, Any]) -> str:
         "sumy 0.13 runs with a "
         "tokenizer built on our splitter (its default needs NLTK punkt data, not available "
         "offline). `ours` = `summarize_talks` with the default `SummaryConfig` and "
-        "all-MiniLM-L6-v2; `-no-prior` sets `position_prior=0`, `-embeddings-only` sets "
-        "`lexical_weight=0`, `-no-mmr` sets `mmr_lambda=1`, `-use` uses the multilingual USE "
-        "embedder. "
+        "all-MiniLM-L6-v2; `-prior` sets `position_prior=0.5`, `-blend` `lexical_weight=0.5`, "
+        "`-mmr` `mmr_lambda=0.7`, `-embeddings-only` `lexical_weight=0`, `-centrality-only` "
+        "`central_sharpness=0` (centrality alone, no weighing by words), `-use` uses the "
+        "multilingual USE embedder. *word-overlap* = PageRank on TextRank's similarity "
+        "(shared content words over the sum of log lengths, no self-overlap), the k most "
+        "central, no rules. "
         f"Run: {meta['seconds_total']:.0f} s in all on 2 shared CPU cores "
         "(`python bench/bench_summaries.py`).",
         "",
@@ -571,6 +580,7 @@ def _findings(data: dict[str, Any]) -> list[str]:
         "ours-mmr": "MMR with lambda 0.7",
         "ours-before": "the former defaults (all three)",
         "ours-embeddings-only": "embeddings alone",
+        "ours-centrality-only": "centrality alone (no weighing by words)",
     }
     for name, what in variants.items():
         if has("bbc", k3, "ours", name):
@@ -585,9 +595,11 @@ def _findings(data: dict[str, Any]) -> list[str]:
         tr, ours = r2("bbc", k3, "sumy-textrank"), r2("bbc", k3, "ours")
         out.append(
             f"- BBC, k = 3: ours {ours:.3f} vs sumy's TextRank {tr:.3f}. The default ranks by "
-            "word overlap without a sentence's overlap with itself (sumy keeps it), with no "
-            "position prior and no MMR; a sentence that refers back and the one before it are "
-            "one unit, picked together by their mean score or not at all."
+            "centrality on the cosine of the sentences' content-word sets (no overlap of a "
+            "sentence with itself), weighs each sentence by the words it brings where it is "
+            "clearly central (`central_content`), with no position prior and no MMR; a "
+            "sentence that refers back and the one before it are one unit, picked together "
+            "by their mean score or not at all."
         )
     if data.get("talks"):
         out.append(f"- Talks: {_against_best_baseline(data['talks']['results'])}.")

@@ -15,6 +15,7 @@ from talktopics.config import SummaryConfig
 from talktopics.errors import ConfigError
 from talktopics.records import Talk, Topic
 from talktopics.summaries import (
+    central_content,
     clean_markup,
     mmr_select,
     rank_sentences,
@@ -80,6 +81,33 @@ def test_word_overlap_counts_shared_content_words_with_crude_stems() -> None:
     )
     assert english[0, 1] > 0 and english[2].sum() == 0.0
     assert word_overlap([]).shape == (0, 0)
+
+
+def test_word_overlap_scales_shared_words_by_cosine_or_by_log_lengths() -> None:
+    sentences = ["alpha beta", "alpha beta", "alpha beta gamma"]
+    cosine = word_overlap(sentences, language="en")
+    # 2 shared words over sqrt(2 * 2) = 1 (the maximum) and over sqrt(2 * 3).
+    assert cosine[0, 1] == pytest.approx(1.0)
+    assert cosine[0, 2] == pytest.approx(2 / np.sqrt(6))
+    log = word_overlap(sentences, language="en", scaling="log")
+    # TextRank: 2 / (ln 2 + ln 2) is the maximum, 2 / (ln 2 + ln 3) scaled by it.
+    assert log[0, 2] == pytest.approx((2 / np.log(6)) / (2 / np.log(4)))
+
+
+def test_central_content_prefers_the_longer_of_two_central_sentences() -> None:
+    # Sentences 0 and 1 are both clearly central (2.5x and 2.4x the average of 5), sentence 2
+    # is long but below average, 3 and 4 are peripheral.
+    centrality = np.array([0.50, 0.48, 0.01, 0.005, 0.005])
+    words = [8, 25, 40, 10, 10]
+    scores = central_content(centrality, words)
+    assert list(np.argsort(-scores)[:2]) == [1, 0]  # the longer central sentence first
+    assert scores[2] < scores[0]  # length does not buy centrality
+    assert scores[1] == pytest.approx(25, rel=0.01)  # a clearly central sentence: ~all its words
+    # Below the threshold only a fraction of the words count, smoothly.
+    average = np.full(4, 0.25)
+    half = central_content(average, [10, 10, 10, 10], threshold=0.0)
+    assert half == pytest.approx(np.full(4, 5.0), rel=1e-6)
+    assert central_content(np.zeros(0), []).shape == (0,)
 
 
 def test_mmr_skips_a_near_duplicate() -> None:
@@ -480,6 +508,8 @@ def test_summarize_topics_matches_one_by_one(fake_embedder) -> None:
         ({"damping": 1.0}, "summary.damping = 1.0 is invalid"),
         ({"max_similarity": 0}, "summary.max_similarity = 0 is invalid"),
         ({"position_prior": -1}, "summary.position_prior = -1 is invalid"),
+        ({"central_sharpness": -1}, "summary.central_sharpness = -1 is invalid"),
+        ({"central_threshold": float("nan")}, "summary.central_threshold = nan is invalid"),
         ({"sources": ("slides",)}, "summary.sources = ['slides'] is invalid"),
         ({"min_words": 5, "max_words": 4}, "summary.max_words = 4 is invalid"),
     ],

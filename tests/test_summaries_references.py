@@ -97,6 +97,12 @@ def test_talk_summary_never_starts_with_a_dangling_pronoun(fake_embedder: FakeEm
         ("en", "Tools such as pytest make testing easy.", False),
         ("en", "The grant helps those who maintain packages.", False),
         ("en", "In this talk we build a compiler.", False),
+        # "do that", "do so": a pro-verb for something said before.
+        ("en", "I released PySnooper as a small project that does that, and it took off.", True),
+        ("en", "We show how to do so without a GPU.", True),
+        ("en", "We show that the cache does its job.", False),
+        ("en", "And of course the most important reason is speed.", True),  # no course
+        ("en", "Such a course needs no setup.", False),
         # German: pronominal adverbs, demonstratives, pronouns without an antecedent.
         ("de", "Allerdings kostet der Umstieg Zeit.", True),
         ("de", "Aber wie misst man Latenz?", True),
@@ -111,6 +117,7 @@ def test_talk_summary_never_starts_with_a_dangling_pronoun(fake_embedder: FakeEm
         ("de", "Danach lernen Sie, wie man Pakete baut.", True),
         ("de", "Am Ende lernen Sie, wie man Pakete baut.", False),
         ("de", "Pandas lädt Tabellen in den Speicher.", False),
+        ("de", "Sein Rat zu Metriken: keine Request-IDs als Label.", True),  # whose advice?
         # Russian: pronouns and demonstratives wherever they stand.
         ("ru", "Однако очередь растёт без ограничений.", True),
         ("ru", "Ведь очередь растёт без ограничений.", True),

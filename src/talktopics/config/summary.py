@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,6 +41,15 @@ class SummaryConfig:
     dev half, see bench/RESULTS.md)."""
     damping: float = 0.85
     """PageRank damping: how much centrality counts against the position prior."""
+    central_sharpness: float = 7.0
+    """A sentence is worth its word count times ``sigmoid(central_sharpness * (log(n *
+    centrality) - central_threshold))`` (:func:`~talktopics.summaries.ranking.
+    central_content`): among the clearly central sentences the one that says more wins.
+    0 = rank by centrality alone (shorter picks and lower ROUGE on BBC News and on the talk
+    descriptions' dev half, see bench/RESULTS.md)."""
+    central_threshold: float = 0.1
+    """Log of the centrality, relative to the text's average sentence, at which half a
+    sentence's words count (0.1: 1.1 times the average)."""
     sources: tuple[SummarySourceName, ...] = ("notes", "description", "abstract")
     """Talk fields to summarise, in order of preference; the first with usable text wins."""
     min_words: int = 3
@@ -67,6 +77,16 @@ class SummaryConfig:
         if self.max_similarity <= 0:
             raise ConfigError(
                 f"summary.max_similarity = {self.max_similarity} is invalid; must be > 0"
+            )
+        if not self.central_sharpness >= 0:  # also NaN
+            raise ConfigError(
+                f"summary.central_sharpness = {self.central_sharpness} is invalid; must be "
+                ">= 0 (0: centrality alone)"
+            )
+        if not math.isfinite(self.central_threshold):
+            raise ConfigError(
+                f"summary.central_threshold = {self.central_threshold} is invalid; must be a "
+                "finite number"
             )
         if not 0.0 <= self.damping < 1.0:
             raise ConfigError(f"summary.damping = {self.damping} is invalid; must be in [0, 1)")

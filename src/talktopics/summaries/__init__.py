@@ -7,10 +7,14 @@ split into sentences (:func:`split_sentences`) for its language; the candidates 
 (:mod:`~talktopics.summaries.candidates`). Then
 
 1. **centrality** (:func:`rank_sentences`): LexRank — PageRank on a sentence graph whose edge
-   weights are TextRank's word overlap without a sentence's overlap with itself
-   (:func:`word_overlap`); ``lexical_weight`` below 1 blends in the embeddings' cosine and
-   ``position_prior`` adds a lead bias (both off by default: they lost on the benchmarks);
-2. **selection** (:func:`mmr_select`): the ``talk_sentences`` most central sentences, never a
+   weights are the cosine of the sentences' content-word sets, without a sentence's overlap
+   with itself (:func:`word_overlap`); ``lexical_weight`` below 1 blends in the embeddings'
+   cosine and ``position_prior`` adds a lead bias (both off by default: they lost on the
+   benchmarks);
+2. **what a sentence brings** (:func:`central_content`): its word count, counted where its
+   centrality is clearly above the text's average sentence — among central sentences the one
+   that says more wins (``central_sharpness``, ``central_threshold``; 0 = centrality alone);
+3. **selection** (:func:`mmr_select`): the ``talk_sentences`` best sentences, never a
    near-duplicate (``max_similarity``: Jaccard of the content words, :mod:`~talktopics.
    summaries.duplicates`); ``mmr_lambda`` below 1
    trades centrality against redundancy. A sentence that refers back ("It ...", "Dabei ...",
@@ -18,7 +22,7 @@ split into sentences (:func:`split_sentences`) for its language; the candidates 
    unit, scored by their mean: picked together or not at all; a sentence that leans on
    something no neighbour supplies ("Slides available here") is never picked; a note's label
    ("Fazit:") is cut off;
-3. the picked sentences are returned **in their original order**, verbatim.
+4. the picked sentences are returned **in their original order**, verbatim.
 
 Texts with nothing to rank fall back to their first sentence, talks with no text at all to
 their title. A summary never holds text that is not in the cleaned source. The defaults were
@@ -53,12 +57,18 @@ from talktopics.nlp import (
     split_sentences,
     stop_words,
 )
-from talktopics.summaries.ranking import mmr_select, rank_sentences, word_overlap
+from talktopics.summaries.ranking import (
+    central_content,
+    mmr_select,
+    rank_sentences,
+    word_overlap,
+)
 from talktopics.summaries.talks import summarize_talk, summarize_talks
 from talktopics.summaries.text import summarize
 from talktopics.summaries.topics import summarize_topic, summarize_topics
 
 __all__ = [
+    "central_content",
     "clean_markup",
     "detect_language",
     "mmr_select",

@@ -39,6 +39,7 @@ __all__ = [
     "prepare_talk",
     "text_sentences",
     "title_text",
+    "word_count",
 ]
 
 _EMBED_CHUNK = 20_000
@@ -59,7 +60,8 @@ class SourceText:
     """Indices into ``sentences`` that are ranked (deduplicated, of usable length)."""
 
 
-def _words(sentence: str) -> int:
+def word_count(sentence: str) -> int:
+    """Words of a sentence: whitespace-separated tokens with a letter or digit in them."""
     return sum(1 for word in sentence.split() if any(ch.isalnum() for ch in word))
 
 
@@ -105,7 +107,7 @@ def candidate_sentences(
         if not key or key == title_key or key in seen:
             continue  # a repeated title heading or a duplicate line
         seen.add(key)
-        words = _words(sentence)
+        words = word_count(sentence)
         if words < config.min_words or sentence.rstrip().endswith(":"):
             continue  # "Agenda", "Подробнее по пунктам:"
         if words > config.max_words:

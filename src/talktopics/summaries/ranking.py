@@ -1,8 +1,11 @@
 """The ranking algorithm of the summaries, as pure functions: similarities in, scores or picks out.
 
-* :func:`word_overlap` — TextRank's sentence similarity (shared content words);
+* :func:`word_overlap` — sentence similarity by shared content words (cosine of the word
+  sets, or TextRank's log-length scaling);
 * :func:`rank_sentences` — centrality: LexRank (PageRank on the similarity graph) with a
   position prior;
+* :func:`central_content` — a summary's use of each sentence: its length where it is surely
+  among the central ones, little elsewhere;
 * :func:`mmr_select` — maximal marginal relevance: relevant items unlike each other;
 * :class:`CosineRows` — the rows of a similarity matrix that :func:`mmr_select` reads, each
   computed when it is read: memory linear in the number of items, never ``n x n``.
@@ -13,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CosineRows",
     "SimilarityRows",
+    "central_content",
     "content_words",
     "mmr_select",
     "rank_sentences",
@@ -69,15 +73,20 @@ def word_overlap(
     *,
     language: str | None = None,
     bags: Sequence[set[str]] | None = None,
+    scaling: Literal["cosine", "log"] = "cosine",
 ) -> NDArray[np.float64]:
-    """TextRank's sentence similarity: shared content words over the sum of log lengths.
+    """Sentence similarity by shared content words (see :func:`content_words`).
 
-    Content words: see :func:`content_words`.
+    ``scaling`` "cosine": shared words over the geometric mean of the two sentences' word
+    counts (the cosine of their word sets) — a long sentence is not central merely for being
+    long (:func:`central_content` weighs length on its own); "log": TextRank's similarity,
+    shared words over the sum of the log word counts.
 
     Args:
         sentences: The sentences.
         language: ISO 639-1 code for the stop words; None = en, de and ru together.
         bags: Their :func:`content_words` when the caller has them already.
+        scaling: How the count of shared words is scaled, see above.
 
     Returns:
         ``(n, n)`` symmetric similarities scaled to a maximum of 1, zero diagonal.
@@ -85,12 +94,16 @@ def word_overlap(
     bags = content_words(sentences, language) if bags is None else bags
     n = len(bags)
     sim = np.zeros((n, n), dtype=np.float64)
-    logs = [math.log(max(len(bag), 2)) for bag in bags]
+    if scaling == "cosine":
+        sizes = [math.sqrt(max(len(bag), 1)) for bag in bags]
+    else:
+        sizes = [math.log(max(len(bag), 2)) for bag in bags]
     for i in range(n):
         for j in range(i + 1, n):
             shared = len(bags[i] & bags[j])
             if shared:
-                sim[i, j] = sim[j, i] = shared / (logs[i] + logs[j])
+                scale = sizes[i] * sizes[j] if scaling == "cosine" else sizes[i] + sizes[j]
+                sim[i, j] = sim[j, i] = shared / scale
     top = float(sim.max()) if n else 0.0
     return sim / top if top > 0 else sim
 
@@ -155,6 +168,41 @@ def rank_sentences(
     scores = np.clip(scores, 0.0, None)
     total = float(scores.sum())
     return np.asarray(scores / total if total > 0 else prior, dtype=np.float64)
+
+
+def central_content(
+    centrality: NDArray[np.floating],
+    words: Sequence[int],
+    *,
+    sharpness: float = 7.0,
+    threshold: float = 0.1,
+) -> NDArray[np.float64]:
+    """What each sentence brings to a summary: its words, counted where it is surely central.
+
+    ``words[i] * sigmoid(sharpness * (log(n * centrality[i]) - threshold))``: ``n *
+    centrality`` is a sentence's centrality against the text's average sentence (1 =
+    average), so a sentence well above ``exp(threshold)`` times the average counts with all
+    its words, one well below with almost none. Among the sentences that are clearly central,
+    the longer one says more; pure centrality would take a 9-word sentence a hair more
+    central than a 30-word one.
+
+    Args:
+        centrality: ``(n,)`` scores summing to 1 (:func:`rank_sentences`).
+        words: Each sentence's word count.
+        sharpness: Slope of the logistic in log-centrality (0 would rank by length alone).
+        threshold: Log of the centrality (times the average) at which half the words count.
+
+    Returns:
+        ``(n,)`` non-negative scores; ties of the transform are broken by centrality.
+    """
+    scores = np.asarray(centrality, dtype=np.float64)
+    n = int(scores.shape[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.float64)
+    relative = np.log(np.clip(scores * n, 1e-12, None))
+    weight = 1.0 / (1.0 + np.exp(-sharpness * (relative - threshold)))
+    length = np.asarray(words, dtype=np.float64)
+    return np.asarray(length * weight + 1e-9 * scores, dtype=np.float64)
 
 
 def mmr_select(

@@ -8,8 +8,8 @@
 * :data:`DEMONSTRATIVES` — determiners that point back wherever they stand, unless the next
   word names the talk itself (:data:`SELF_NOUNS`) or a time (:data:`DEICTIC_NOUNS`: "this
   year"): "to tackle this issue", "solche Werkzeuge", "в этом проекте".
-* :data:`ANYWHERE` — words that point back wherever they stand: "the latter",
-  "dabei", "ebenfalls", "ещё", "тоже", Russian third-person pronouns.
+* :data:`ANYWHERE` — words that point back wherever they stand: "the latter", "does that",
+  "do so", "dabei", "ebenfalls", "ещё", "тоже", Russian third-person pronouns.
 * :data:`REPETITIONS` — "again" words (Russian "опять", "снова"): they lean on the sentence
   before only when it shares a content word with theirs.
 * :data:`TRAILING_POINTERS` — a sentence ending in "here", "hier", "тут", "здесь" pointed at
@@ -71,7 +71,10 @@ OPENERS: dict[str, frozenset[str]] = {
         ).split()
     ),
     "de": frozenset(
-        ("diese dieser dieses diesen diesem dies er sie es solche " + _DE_CONNECTIVES).split()
+        (
+            "diese dieser dieses diesen diesem dies er sie es solche "
+            "sein seine seinen seinem seiner seines " + _DE_CONNECTIVES
+        ).split()
     ),
     "ru": frozenset(
         (
@@ -97,7 +100,10 @@ DEMONSTRATIVES: dict[str, frozenset[str]] = {
 """Determiners that point back inside a sentence (the next word is checked)."""
 
 ANYWHERE: dict[str, frozenset[str]] = {
-    "en": _set("the_latter the_former the_above aforementioned"),
+    "en": _set(
+        "the_latter the_former the_above aforementioned "
+        "do_that does_that did_that doing_that done_that do_so does_so did_so doing_so"
+    ),
     "de": _set(
         "dabei dadurch darin davon dafür hierbei hierfür hierzu ebenfalls "
         "letztere letzteren ersteren obige obigen vorherige vorherigen vorherigem er ihn ihm"

@@ -14,8 +14,8 @@ content. A sentence points back (:func:`refers_back`) when
    "в этом проекте") — unless it names the talk itself ("this talk", "this hands-on workshop",
    "dieser Vortrag", "в этом докладе": a talk noun within three words) or a time ("this
    year"), or it is "such as";
-3. it holds a word that **always** points back ("the latter", "dabei", "ebenfalls", German
-   "er"/"ihn"/"ihm", "ещё", "тоже", a Russian third-person pronoun);
+3. it holds a word that **always** points back ("the latter", "does that", "do so", "dabei",
+   "ebenfalls", German "er"/"ihn"/"ihm", "ещё", "тоже", a Russian third-person pronoun);
 4. it holds an English or German third-person **pronoun** ("how to use them", "his work",
    "weil sie ...") or English "also" with no possible antecedent before it in the sentence:
    a capitalised word that is no stop word (a name; in German any noun), or for
@@ -100,7 +100,16 @@ def _opens_with_reference(words: list[str], lower: list[str], language: str | No
         return False
     if lower[0] in DEICTIC_DETERMINERS and following in DEICTIC_NOUNS:
         return False  # "This year ...", "Next week's ...": now, not before
-    return not SELF_NOUNS.intersection(lower[1:4])
+    return not _names_talk(lower, 1)
+
+
+def _names_talk(lower: list[str], start: int) -> bool:
+    """Whether a talk noun stands within three words from ``lower[start]`` ("this hands-on
+    workshop", "So, in this talk"); "of course" is no course."""
+    return any(
+        word in SELF_NOUNS and not (word == "course" and j > 0 and lower[j - 1] == "of")
+        for j, word in enumerate(lower[start : start + 3], start=start)
+    )
 
 
 def _not_referring(word: str, following: str) -> bool:
@@ -121,7 +130,7 @@ def _points_back_inside(words: list[str], lower: list[str], language: str | None
         if f"{word}_{following}" in anywhere and not _adjectival(lower, i + 1, language):
             return True
         if word in demonstratives and following:
-            if _not_referring(word, following) or SELF_NOUNS.intersection(lower[i + 1 : i + 4]):
+            if _not_referring(word, following) or _names_talk(lower, i + 1):
                 continue  # "such as", "this (short|hands-on) talk"
             if following not in DEICTIC_NOUNS and not _named_before(lower, i, language):
                 return True

@@ -2,7 +2,8 @@
 
 Each talk's candidate sentences (:mod:`talktopics.summaries.candidates`) are ranked by
 centrality (:func:`~talktopics.summaries.ranking.rank_sentences` on word overlap, optionally
-blended with the embeddings' cosine and a position prior), then
+blended with the embeddings' cosine and a position prior), weighed by the words each brings
+where it is clearly central (:func:`~talktopics.summaries.ranking.central_content`), then
 (:func:`~talktopics.summaries.ranking.mmr_select`) picks ``talk_sentences`` of them, never a
 near-duplicate (:class:`~talktopics.summaries.duplicates.SharedWords`) and never a
 back-reference without the sentence it leans on; the picked sentences are returned in their
@@ -25,9 +26,16 @@ from talktopics.summaries.candidates import (
     embed_candidates,
     prepare_talk,
     title_text,
+    word_count,
 )
 from talktopics.summaries.duplicates import SharedWords
-from talktopics.summaries.ranking import content_words, mmr_select, rank_sentences, word_overlap
+from talktopics.summaries.ranking import (
+    central_content,
+    content_words,
+    mmr_select,
+    rank_sentences,
+    word_overlap,
+)
 from talktopics.summaries.references import reaches_back
 
 if TYPE_CHECKING:
@@ -64,7 +72,8 @@ def pick_sentences(
             :func:`needs_sentence_vectors`, else None.
         k: How many sentences to pick at most.
         config: Ranking options (``lexical_weight``, ``position_prior``, ``damping``,
-            ``mmr_lambda``, ``max_similarity``).
+            ``central_sharpness``, ``central_threshold``, ``mmr_lambda``,
+            ``max_similarity``).
 
     Returns:
         Indices into ``text.sentences``, sorted. With at most one candidate (or no vectors
@@ -81,6 +90,13 @@ def pick_sentences(
         sentences = [text.sentences[i] for i in text.candidates]
         bags = content_words(sentences, text.language)  # for the graph and the duplicates
         scores = centrality(text, vectors, config, bags=bags)
+        if config.central_sharpness > 0:
+            scores = central_content(
+                scores,
+                [word_count(s) for s in sentences],
+                sharpness=config.central_sharpness,
+                threshold=config.central_threshold,
+            )
         chosen = mmr_select(
             scores,
             SharedWords(sentences, bags=bags),  # only the picked rows
