@@ -17,6 +17,7 @@ from talktopics.records import OTHER_TOPIC, Talk
 from talktopics.topics import TopicModel
 from talktopics.topics.keylabels import (
     GENERIC,
+    adjectives,
     keyword_labels,
     label_allowed,
     name_tokens,
@@ -70,6 +71,15 @@ def _planted() -> tuple[np.ndarray, sp.csr_matrix, list[str], np.ndarray, np.nda
         for j in cols:
             counts[i, j] = 1
     return primary, sp.csr_matrix(counts), display, np.array(talks), term_vectors
+
+
+def test_adjectives_alone_are_told_from_nouns_and_product_names() -> None:
+    words = ["neural", "Bayesian", "computational", "geometric", "nonlinear"]
+    others = ["pytest", "PyTorch", "binary", "terminal", "deep learning", "data", "Karlsruhe"]
+    flags = adjectives(words + others)
+    assert flags[: len(words)].all(), [w for w, f in zip(words, flags, strict=False) if not f]
+    # Words that are nouns too, names and phrases are no adjectives alone.
+    assert not flags[len(words) :].any()
 
 
 def test_keyword_labels_name_tight_topics_and_call_a_catch_all_mixed() -> None:

@@ -73,11 +73,6 @@ def name_tokens(speakers: Sequence[str]) -> frozenset[str]:
     return frozenset(w for name in speakers for w in _WORD.findall(name.casefold()) if len(w) >= 3)
 
 
-_ADJECTIVE_ENDING = re.compile(r"[a-z]+(?:al|ive|ic|ous|ible|able|ful|less|ary|ar)")
-"""Endings of English adjectives ("computational", "productive", "geometric", "nonlinear"); a
-word with one is asked of the tagger (:func:`talktopics.nlp.wordclass.word_classes`)."""
-
-
 def label_allowed(term: str, names: frozenset[str] = frozenset()) -> bool:
     """1-4 words, no digits, not only generic words, not (part of) a speaker's name."""
     words = _WORD.findall(term.casefold())
@@ -89,22 +84,30 @@ def label_allowed(term: str, names: frozenset[str] = frozenset()) -> bool:
 
 
 def adjectives(display: Sequence[str]) -> np.ndarray:
-    """Per term, True for a lower-case single English word that is an adjective: it has an
-    adjective's ending and the tagger, run on the word alone, calls it one (the ending keeps
-    the tagger from judging product names such as "pytest")."""
-    asked = tuple(sorted({t for t in display if _ADJECTIVE_ENDING.fullmatch(t)}))
-    found = _adjective_words(asked)
-    return np.array([t in found for t in display], dtype=bool)
+    """Per term, True for a single English word that is only ever an adjective: WordNet (the
+    English lemmatizer's word lists, spacy-lookups-data) lists it as an adjective and not as
+    a noun ("computational", "neural", "Bayesian"; not "binary", "terminal" or "public",
+    which are nouns too, nor "pytest"). Lower-case words and words with only their first
+    letter capitalised are looked up; all False without the English pipeline."""
+    words = _adjective_only_words()
+    return np.array(
+        [
+            (t.islower() or (t[:1].isupper() and t[1:].islower())) and t.lower() in words
+            for t in display
+        ],
+        dtype=bool,
+    )
 
 
-@functools.lru_cache(maxsize=4)
-def _adjective_words(words: tuple[str, ...]) -> frozenset[str]:
-    """The words the tagger calls adjectives (tagged once per vocabulary: a topic and each of
-    its sub-topics ask about the same words)."""
-    from talktopics.nlp.wordclass import word_classes
+@functools.cache
+def _adjective_only_words() -> frozenset[str]:
+    """WordNet's adjectives that are no nouns (about 15,000 words)."""
+    from talktopics.nlp.english import english_package, english_pipeline
 
-    classes = word_classes([(w, w, "en") for w in words])
-    return frozenset(w for w, cls in zip(words, classes, strict=True) if cls == "adj")
+    if english_package() is None:
+        return frozenset()
+    index = english_pipeline().lemmatizer.lookups.get_table("lemma_index", {})
+    return frozenset(index.get("adj", ())) - frozenset(index.get("noun", ()))
 
 
 def topic_coherence(talk_vectors: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
