@@ -21,7 +21,7 @@ from talktopics.nlp.english import english_package, english_pipeline
 from talktopics.nlp.words import russian_parse
 from talktopics.store import SqliteCache
 
-__all__ = ["WORD_CLASSES", "word_classes"]
+__all__ = ["WORD_CLASSES", "adjective_only_words", "word_classes"]
 
 WORD_CLASSES = ("noun", "adj", "other")
 
@@ -112,3 +112,14 @@ def word_classes(
     for i, cls in zip(english, classes, strict=True):
         out[i] = cls
     return out
+
+
+@functools.cache
+def adjective_only_words() -> frozenset[str]:
+    """English words WordNet lists as adjectives and not as nouns ("neural", "computational";
+    not "binary", which is a noun too): the word lists of the English pipeline's lemmatizer
+    (spacy-lookups-data), 17,845 lower-case words; empty without the English pipeline."""
+    if english_package() is None:
+        return frozenset()
+    index = english_pipeline().lemmatizer.lookups.get_table("lemma_index", {})
+    return frozenset(index.get("adj", ())) - frozenset(index.get("noun", ()))

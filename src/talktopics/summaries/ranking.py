@@ -94,16 +94,15 @@ def word_overlap(
     bags = content_words(sentences, language) if bags is None else bags
     n = len(bags)
     sim = np.zeros((n, n), dtype=np.float64)
-    if scaling == "cosine":
-        sizes = [math.sqrt(max(len(bag), 1)) for bag in bags]
-    else:
-        sizes = [math.log(max(len(bag), 2)) for bag in bags]
     for i in range(n):
         for j in range(i + 1, n):
-            shared = len(bags[i] & bags[j])
-            if shared:
-                scale = sizes[i] * sizes[j] if scaling == "cosine" else sizes[i] + sizes[j]
-                sim[i, j] = sim[j, i] = shared / scale
+            sim[i, j] = sim[j, i] = len(bags[i] & bags[j])  # shared words
+    if scaling == "cosine":
+        sizes = np.array([math.sqrt(max(len(bag), 1)) for bag in bags], dtype=np.float64)
+        sim /= np.outer(sizes, sizes)
+    else:
+        sizes = np.array([math.log(max(len(bag), 2)) for bag in bags], dtype=np.float64)
+        sim /= np.add.outer(sizes, sizes)
     top = float(sim.max()) if n else 0.0
     return sim / top if top > 0 else sim
 

@@ -18,7 +18,6 @@ of sqrt(coverage) x precision: median label~track cosine 0.19 -> 0.23).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
@@ -89,7 +88,9 @@ def adjectives(display: Sequence[str]) -> np.ndarray:
     a noun ("computational", "neural", "Bayesian"; not "binary", "terminal" or "public",
     which are nouns too, nor "pytest"). Lower-case words and words with only their first
     letter capitalised are looked up; all False without the English pipeline."""
-    words = _adjective_only_words()
+    from talktopics.nlp.wordclass import adjective_only_words
+
+    words = adjective_only_words()
     return np.array(
         [
             (t.islower() or (t[:1].isupper() and t[1:].islower())) and t.lower() in words
@@ -97,17 +98,6 @@ def adjectives(display: Sequence[str]) -> np.ndarray:
         ],
         dtype=bool,
     )
-
-
-@functools.cache
-def _adjective_only_words() -> frozenset[str]:
-    """WordNet's adjectives that are no nouns (about 15,000 words)."""
-    from talktopics.nlp.english import english_package, english_pipeline
-
-    if english_package() is None:
-        return frozenset()
-    index = english_pipeline().lemmatizer.lookups.get_table("lemma_index", {})
-    return frozenset(index.get("adj", ())) - frozenset(index.get("noun", ()))
 
 
 def topic_coherence(talk_vectors: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
