@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/bench_pipeline.py [--years N] [--no-demo] [--no-write]
+    python bench/bench_pipeline.py [--years N] [--no-demo] [--no-torch] [--no-write]
 
 In one run, each step in a fresh child process (its peak RSS from ``os.wait4``):
 
@@ -15,7 +15,9 @@ In one run, each step in a fresh child process (its peak RSS from ``os.wait4``):
 3. **warm**: the same digest again on the now-filled cache (served by the result cache).
 4. **warm, no result cache**: the same again with ``TALKTOPICS_RESULT_CACHE=0``: every stage
    runs on cached vectors and terms (what a re-run with other options costs).
-5. **demo cold / warm**: ``talktopics digest corpus/`` (what ``make digest`` runs), the same way,
+5. **cold, PyTorch runtime**: the cold digest again with ``--encoder-runtime torch`` (its own
+   empty cache folder): the same table row for the other encoder backend.
+6. **demo cold / warm**: ``talktopics digest corpus/`` (what ``make digest`` runs), the same way,
    cold twice: as the first run on a new machine (an empty per-user model cache too, so the
    encoder's conversion to OpenVINO is included) and with the encoder already converted (what
    ``make setup`` leaves; only the cache folder empty).
@@ -141,6 +143,9 @@ def child(args: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
         }
 
 
+TORCH_OPTION = "--encoder-runtime torch"
+"""The digest option of the per-backend row: the same cold digest with the model on PyTorch."""
+
 DEMO_RUNS = {
     "demo_first": "demo cold, first run on a new machine (encoder conversion included)",
     "demo_cold": "demo cold, encoder converted (by `make setup`)",
@@ -150,11 +155,18 @@ DEMO_RUNS = {
 
 
 def digest_run(
-    inputs: Sequence[Path], cache: Path, out: Path, *, models: Path, results: bool = True
+    inputs: Sequence[Path],
+    cache: Path,
+    out: Path,
+    *,
+    models: Path,
+    results: bool = True,
+    options: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One ``talktopics digest`` in a child process: wall and CPU s, peak RSS, stage timings
-    (``models``: the per-user model cache it sees; ``results=False``: the result cache off)."""
-    args = ["-c", CLI, "digest", *map(str, inputs), "--seed", str(SEED), "-o", str(out)]
+    and the encoder it ran (``models``: the per-user model cache it sees; ``results=False``:
+    the result cache off; ``options``: more command-line options)."""
+    args = ["-c", CLI, "digest", *map(str, inputs), "--seed", str(SEED), "-o", str(out), *options]
     env = {
         "TALKTOPICS_CACHE": str(cache),
         "TALKTOPICS_MODEL_CACHE": str(models),
@@ -163,6 +175,7 @@ def digest_run(
     result = child([*args, "--timings", "--quiet"], env)
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     result["stages"] = data.get("run", {}).get("timings", {})
+    result["encoder"] = f"{data['run'].get('embedder')}:{data['run'].get('model')}"
     del result["stdout"]
     return result
 
@@ -210,12 +223,15 @@ def render_markdown(result: dict[str, Any]) -> str:
         "| run | wall s | wall / bare | CPU s | CPU / bare | peak RSS MB |",
         "|---|---:|---:|---:|---:|---:|",
         _row("bare PyTorch pass", {**bare, "cpu_s": bare["pass_cpu_s"]}, bare),
-        _row("digest cold", cold, bare),
+        _row(f"digest cold (`{cold.get('encoder', 'default encoder')}`)", cold, bare),
         _row("digest warm", warm, bare),
     ]
     full = result.get("warm_full", warm)
     if "warm_full" in result:
         lines.append(_row("digest warm, no result cache", full, bare))
+    torch = result.get("cold_torch")
+    if torch is not None:
+        lines.append(_row(f"digest cold, `{TORCH_OPTION}` (`{torch['encoder']}`)", torch, bare))
     for key, name in DEMO_RUNS.items():
         if key in result:
             lines.append(_row(name, result[key], bare))
@@ -226,12 +242,18 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         "### Stage timings (wall s, from digest.json)",
         "",
-        "| stage | cold | warm, no result cache |",
-        "|---|---:|---:|",
+        "| stage | cold | warm, no result cache | cold, PyTorch runtime |",
+        "|---|---:|---:|---:|",
     ]
-    for stage, seconds in cold["stages"].items():
-        w = full["stages"].get(stage)
-        lines.append(f"| {stage} | {seconds:.2f} | {'–' if w is None else f'{w:.2f}'} |")
+
+    def cell(run: dict[str, Any] | None, stage: str) -> str:
+        seconds = None if run is None else run["stages"].get(stage)
+        return "–" if seconds is None else f"{seconds:.2f}"
+
+    for stage in cold["stages"]:
+        lines.append(
+            f"| {stage} | {cell(cold, stage)} | {cell(full, stage)} | {cell(torch, stage)} |"
+        )
     lines += [
         "",
         f"Measured at {result['commit']} ({result['date']}, 1-min load average "
@@ -244,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=None, help="only the last N years")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo corpus runs")
+    parser.add_argument(
+        "--no-torch", action="store_true", help="skip the cold digest on the PyTorch runtime"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     paths = corpus_paths(args.years)
@@ -267,6 +292,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             paths, root / "cache", root / "out", models=root / "models", results=False
         )
         print(f"digest warm, no result cache: {result['warm_full']['seconds']:.1f} s", flush=True)
+        if not args.no_torch:  # the other backend, its own cache folder (no result cache hit)
+            result["cold_torch"] = digest_run(
+                paths,
+                root / "cache-torch",
+                root / "out-torch",
+                models=root / "models",
+                options=TORCH_OPTION.split(),
+            )
+            print(f"digest cold, PyTorch: {result['cold_torch']['seconds']:.1f} s", flush=True)
         if not args.no_demo:
             for key in DEMO_RUNS:  # the first one fills demo-models; the others find it filled
                 cache = root / ("demo-first-cache" if key == "demo_first" else "demo-cache")

@@ -31,6 +31,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 SCRIPTS: tuple[str, ...] = (
     "bench_embed",
     "topics_quality",
+    "encoder_topics",
     "topic_labels_quality",
     "topics_speed",
     "bench_summaries",
