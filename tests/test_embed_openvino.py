@@ -210,6 +210,25 @@ def test_vector_does_not_depend_on_the_batch(tiny_model: Path, tiny_cache: Path)
     assert np.allclose(np.linalg.norm(together, axis=1), 1, atol=1e-6)
 
 
+def test_tokenised_in_blocks_as_in_one_call(
+    tiny_model: Path, tiny_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts are tokenised a block at a time (the tokenizer's result is ~110 bytes a token);
+    ids, token counts and vectors are those of one call over all texts."""
+    from talktopics.embed import openvino_backend
+
+    encoder = _embedder(tiny_model, tiny_cache)
+    texts = TEXTS * 3
+    ids = [row.tolist() for row in encoder.token_ids(texts)]
+    counts = encoder.count_tokens(texts)
+    vectors = encoder.embed(texts)
+    monkeypatch.setattr(openvino_backend, "TOKENIZE_BLOCK", 2)
+    assert [row.tolist() for row in encoder.token_ids(texts)] == ids
+    assert encoder.count_tokens(texts) == counts
+    assert [len(row) for row in ids] == [n + 2 for n in counts]  # [CLS] ... [SEP]
+    assert encoder.embed(texts).tobytes() == vectors.tobytes()
+
+
 def test_cache_filled_in_another_order_gives_the_same_bytes(
     tiny_model: Path, tiny_cache: Path, tmp_path: Path
 ) -> None:
@@ -230,7 +249,9 @@ def test_pooling_matches_sentence_transformers(tiny_model: Path, tiny_cache: Pat
     got = encoder.embed(TEXTS)
     assert np.min(np.sum(got * expected, axis=1)) > 0.99999
     ids = reference.preprocess(TEXTS)["input_ids"].tolist()
-    assert encoder.token_ids(TEXTS) == [[i for i in row if i != 0] for row in ids]
+    assert [row.tolist() for row in encoder.token_ids(TEXTS)] == [
+        [i for i in row if i != 0] for row in ids
+    ]
 
 
 def test_only_mean_pooling_models_are_supported(tiny_model: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from talktopics.embed.protocol import (
+    TOKENIZE_BLOCK,
     Embedder,
     inner_count_tokens,
     inner_max_tokens,
@@ -112,8 +113,12 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tokenizer = self._model.tokenizer
-        ids = tokenizer(list(texts), add_special_tokens=False, truncation=False, verbose=False)
-        return [len(row) for row in ids["input_ids"]]
+        counts: list[int] = []
+        for start in range(0, len(texts), TOKENIZE_BLOCK):  # a block's encodings at a time
+            part = list(texts[start : start + TOKENIZE_BLOCK])
+            ids = tokenizer(part, add_special_tokens=False, truncation=False, verbose=False)
+            counts.extend(len(row) for row in ids["input_ids"])
+        return counts
 
 
 def sentence_transformer_name(model: str | None = None) -> str:

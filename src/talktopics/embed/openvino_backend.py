@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from talktopics.embed.openvino_ir import convert_transformer, ir_key, load_ir_path
-from talktopics.embed.protocol import normalise_rows
+from talktopics.embed.protocol import TOKENIZE_BLOCK, normalise_rows
 from talktopics.errors import ModelNotAvailableError
 from talktopics.heap import trim_heap
 
@@ -166,14 +166,25 @@ class OpenVINOEmbedder:
     def __repr__(self) -> str:
         return f"OpenVINOEmbedder(name={self.name!r}, dim={self.dim})"
 
-    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Each text's model input ids (special tokens added, cut at the sequence limit)."""
-        prepared = [t.lower() if self._lower else t for t in texts]
-        return [list(row.ids) for row in self._cut.encode_batch(prepared)]
+    def token_ids(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's model input ids (special tokens added, cut at the sequence limit), as
+        an int64 array; tokenised :data:`TOKENIZE_BLOCK` texts at a time."""
+        out: list[np.ndarray] = []
+        for start in range(0, len(texts), TOKENIZE_BLOCK):
+            part = [t.lower() if self._lower else t for t in texts[start : start + TOKENIZE_BLOCK]]
+            out.extend(np.array(row.ids, dtype=np.int64) for row in self._cut.encode_batch(part))
+        trim_heap()  # the tokenizer's freed buffers
+        return out
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        rows = self._whole.encode_batch(list(texts), add_special_tokens=False)
-        return [len(row.ids) for row in rows]
+        counts: list[int] = []
+        for start in range(0, len(texts), TOKENIZE_BLOCK):
+            part = list(texts[start : start + TOKENIZE_BLOCK])
+            counts.extend(
+                len(row.ids) for row in self._whole.encode_batch(part, add_special_tokens=False)
+            )
+        trim_heap()
+        return counts
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of the texts; each is the same whatever else is in ``texts``."""
@@ -187,7 +198,7 @@ class OpenVINOEmbedder:
             per_pass = max(1, min(self.batch_size, MAX_PASS_TOKENS // max(1, length)))
             for start in range(0, len(rows), per_pass):
                 part = rows[start : start + per_pass]
-                out[part] = self._forward(np.array([ids[i] for i in part], dtype=np.int64))
+                out[part] = self._forward(np.stack([ids[i] for i in part]))
                 trim_heap()  # the runtime's buffers of this pass's shape, freed
         return normalise_rows(out)
 
